@@ -1,0 +1,209 @@
+"""The ``exporter`` command line (click commands only; the work happens in the API and batch)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .api import read_source
+from .batch import Report, Settings, SourceRecord, export
+from .errors import ExporterError, UsageError
+from .model import json_schema, to_json
+from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
+from .registry import get_renderer, renderer_targets
+from .renderers.base import RenderOptions
+from .style import available_styles, load_style
+
+DEFAULT_FORMATS = ("docx", "pdf", "epub")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"exporter: error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _parse_sets(values: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
+        out[key.strip()] = value
+    return out
+
+
+def _parse_formats(value: str) -> list[str]:
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    if not formats:
+        raise UsageError("--to needs at least one format")
+    for fmt in formats:
+        get_renderer(fmt)
+    return list(dict.fromkeys(formats))
+
+
+_read_options = [
+    click.option("--lang", metavar="TAG", help="Document language (BCP 47), overriding metadata and detection."),
+    click.option("--set", "sets", metavar="KEY=VALUE", multiple=True, help="Set a metadata field (to, from, cc, date, author, marking, title …); repeatable."),
+    click.option("--strict", is_flag=True, help="Unknown fields in front matter or JSON are errors, not warnings."),
+    click.option("--max-input-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_INPUT_BYTES, show_default=True, help="Refuse sources larger than this."),
+]
+
+
+def _with_read_options(func: Any) -> Any:
+    for option in reversed(_read_options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exporter")
+def cli() -> None:
+    """Export an article and its commentary as a DOCX memo, a PDF one-pager and an EPUB briefing."""
+
+
+@cli.command("export")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-t", "--to", "to", default=",".join(DEFAULT_FORMATS), show_default=True, help="Comma-separated output formats.")
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Where outputs are written.")
+@click.option("-s", "--style", "style_name", default="default", show_default=True, help="Style name (./styles, then packaged) or path to a .toml file.")
+@click.option("--overflow", type=click.Choice(["error", "truncate", "pages"]), default="error", show_default=True, help="When the one-pager does not fit one page.")
+@_with_read_options
+@click.option("-v", "--verbose", is_flag=True, help="Print every output with its size and format facts.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def export_command(
+    sources: tuple[Path, ...],
+    to: str,
+    output_dir: Path,
+    style_name: str,
+    overflow: str,
+    lang: str | None,
+    sets: tuple[str, ...],
+    strict: bool,
+    max_input_bytes: int,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Export SOURCE files or directories to OUTPUT_DIR/<name>.<ext>."""
+    formats = _parse_formats(to)
+    style = load_style(style_name)
+    settings = Settings(
+        style=style,
+        read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets)),
+        render_options=RenderOptions(overflow=overflow, strict=strict),  # type: ignore[arg-type]
+        max_input_bytes=max_input_bytes,
+    )
+
+    def done(record: SourceRecord) -> None:
+        _print_record(record, verbose=verbose, quiet=quiet)
+
+    report = export(list(sources), formats=formats, output_dir=output_dir, settings=settings, on_done=done)
+    if not quiet and (len(report.sources) > 1 or verbose):
+        _print_summary(report)
+    raise SystemExit(0 if report.ok else 1)
+
+
+def _print_record(record: SourceRecord, *, verbose: bool, quiet: bool) -> None:
+    if record.error:
+        click.echo(f"exporter: error: {record.source}: {record.error}", err=True)
+    if not quiet:
+        for warning in record.warnings:
+            click.echo(f"exporter: warning: {record.source}: {warning}", err=True)
+    for output in record.outputs:
+        if output.status != "ok":
+            click.echo(f"exporter: error: {record.source} -> {output.format}: {output.error}", err=True)
+            continue
+        if not quiet:
+            for warning in output.warnings:
+                click.echo(f"exporter: warning: {output.path}: {warning}", err=True)
+        if verbose:
+            facts = " ".join(f"{k}={v}" for k, v in output.facts.items())
+            click.echo(f"wrote {output.path} ({output.bytes} bytes){' ' + facts if facts else ''}")
+
+
+def _print_summary(report: Report) -> None:
+    totals = report.to_dict()["totals"]
+    click.echo(
+        f"{totals['sources']} source(s): {totals['outputs_written']} output(s) written, "
+        f"{totals['failed']} source(s) failed, {totals['seconds']:.2f} s",
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@_with_read_options
+def inspect(source: Path, lang: str | None, sets: tuple[str, ...], strict: bool, max_input_bytes: int) -> None:
+    """Print the canonical model of SOURCE as JSON."""
+    try:
+        result = read_source(source, lang=lang, strict=strict, overrides=_parse_sets(sets), max_input_bytes=max_input_bytes)
+    except ExporterError as exc:
+        if isinstance(exc, UsageError):
+            raise
+        _fail(f"{source}: {exc.message}", exc.exit_code)
+    for warning in result.warnings:
+        click.echo(f"exporter: warning: {source}: {warning}", err=True)
+    sys.stdout.buffer.write(to_json(result.document))
+
+
+@cli.command()
+def formats() -> None:
+    """List the installed output formats."""
+    for name in sorted(renderer_targets()):
+        renderer = get_renderer(name)
+        click.echo(f"{name:6} {renderer.extension:6} {renderer.media_type}")
+
+
+@cli.command()
+def styles() -> None:
+    """List the styles that -s NAME finds."""
+    for name, path in sorted(available_styles().items()):
+        try:
+            description = load_style(str(path)).description
+        except ExporterError as exc:
+            description = f"(invalid: {exc.message})"
+        click.echo(f"{name:16} {description}  [{path}]")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the document model."""
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and map every failure to one line and a documented exit code."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="exporter", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("exporter: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("exporter: interrupted", err=True)
+        return 130
+    except click.exceptions.UsageError as exc:
+        hint = f" (see 'exporter {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else " (see 'exporter --help')"
+        click.echo(f"exporter: usage error: {exc.format_message()}{hint}", err=True)
+        return 2
+    except click.exceptions.ClickException as exc:
+        click.echo(f"exporter: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except ExporterError as exc:
+        kind = "usage error" if isinstance(exc, UsageError) else "error"
+        click.echo(f"exporter: {kind}: {exc.message}", err=True)
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except BrokenPipeError:
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def run() -> NoReturn:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Filesystem writes for the CLI and batch layer: atomic replace, recognisable temp files."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TEMP_MARK = ".exporter-tmp-"
+"""Part of every temp file name, so a leftover from a killed run is recognisable."""
+
+
+def temp_path_for(target: Path) -> Path:
+    """A fresh temp path in the target's own directory (same filesystem, so rename is atomic)."""
+    return target.with_name(f".{target.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temp file and ``os.replace``; never leave a partial file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = temp_path_for(target)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temps(directory: Path) -> int:
+    """Delete temp files left by killed runs below ``directory``; return how many went."""
+    removed = 0
+    if not directory.is_dir():
+        return 0
+    for path in directory.rglob(f".*{TEMP_MARK}*"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,63 @@
+"""Fixed labels printed by renderers, keyed by document language."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "MEMORANDUM",
+        "to": "TO",
+        "from": "FROM",
+        "cc": "CC",
+        "date": "DATE",
+        "subject": "SUBJECT",
+        "key_points": "Key points",
+        "commentary": "Commentary",
+        "article": "Article",
+        "contents": "Contents",
+        "title_page": "Title page",
+        "source": "Source",
+        "by": "By",
+        "page_x_of_y": "Page {page} of {pages}",
+        "truncated": (
+            "{count} paragraph(s) of the article were left out to fit one page; "
+            "the full text is in the memo and the briefing."
+        ),
+        "continued": "continued",
+    }
+)
+
+_JA: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "覚書",
+        "to": "宛先",
+        "from": "差出人",
+        "cc": "写し",
+        "date": "日付",
+        "subject": "件名",
+        "key_points": "要点",
+        "commentary": "論評",
+        "article": "記事",
+        "contents": "目次",
+        "title_page": "表紙",
+        "source": "出典",
+        "by": "筆者",
+        "page_x_of_y": "{page} / {pages} ページ",
+        "truncated": (
+            "1ページに収めるため、本文の段落を{count}件省略しました。"
+            "全文は覚書とブリーフィングにあります。"
+        ),
+        "continued": "続き",
+    }
+)
+
+LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": _EN, "ja": _JA})
+"""Every label table, by primary language subtag."""
+
+
+def labels_for(language: str) -> Mapping[str, str]:
+    """Return the label table for a BCP 47 tag, falling back to English."""
+    primary = language.split("-")[0].split("_")[0].lower()
+    return LABELS.get(primary, _EN)

@@ -1,0 +1,326 @@
+"""What every reader shares: options, result, decoding, and turning a draft into a Document."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import msgspec
+
+from ..errors import EncodingError, InputError, MetadataError, ParseError
+from ..model import Document, Memo, Meta, Paragraph, Part, Section, Source, from_builtins, to_builtins
+from ..sanitize import clean_text, clean_tree
+
+DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""Largest source accepted unless ``--max-input-bytes`` says otherwise (16 MiB)."""
+
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a source: language override, strictness, metadata overrides."""
+
+    lang: str | None = None
+    strict: bool = False
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    today: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A document and the warnings met while reading it."""
+
+    document: Document
+    warnings: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """A source format: pure bytes in, document out."""
+
+    name: str
+    extensions: tuple[str, ...]
+
+    def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
+        """Parse ``data`` (the bytes of a file called ``name``) into a document."""
+        ...
+
+
+@dataclass
+class Draft:
+    """A document under construction by a reader, before metadata and sanitising."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    key_points: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    commentary: Part | None = None
+    warnings: list[str] = field(default_factory=list)
+    removed: int = 0
+
+
+# --- bytes to text ----------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (BOM optional) or UTF-16 with BOM; normalise line ends to LF."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise EncodingError("UTF-32 is not supported; save the file as UTF-8")
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.encoding.startswith("utf-16"):
+            raise EncodingError(f"invalid UTF-16 at byte offset {exc.start}") from None
+        bad = data[exc.start]
+        raise EncodingError(
+            f"not UTF-8: byte 0x{bad:02X} at offset {exc.start} (save the file as UTF-8)"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def require_text(text: str) -> None:
+    """Raise when a source holds no visible text."""
+    if not text.strip():
+        raise ParseError("the source is empty")
+
+
+# --- language and dates -----------------------------------------------------------------------
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def detect_language(text: str) -> str:
+    """Return ``ja`` when Japanese script predominates over Latin letters, else ``en``."""
+    sample = text[:20000]
+    return "ja" if len(_JAPANESE.findall(sample)) > len(_LATIN.findall(sample)) else "en"
+
+
+def default_date(today: datetime.date | None = None) -> datetime.date:
+    """The date of ``SOURCE_DATE_EPOCH`` if set, else today in UTC."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+_ALIASES = {
+    "author": "authors",
+    "lang": "language",
+    "keywords": "tags",
+    "description": "summary",
+    "classification": "marking",
+    "id": "identifier",
+    "url": "source_url",
+    "headline": "title",
+}
+_KNOWN = {
+    "title", "kicker", "date", "authors", "language", "tags", "summary", "marking",
+    "identifier", "source", "source_url", "to", "from", "cc", "memo",
+}  # fmt: skip
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()}); quote it to keep it as text"
+    if isinstance(value, int | float):
+        return "a number; quote it to keep it as text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, datetime.date):
+        return "a date; quote it to keep it as text"
+    return type(value).__name__
+
+
+def _text(key: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    raise MetadataError(f"metadata field `{key}` must be text, got {_kind(value)}")
+
+
+def _text_list(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        parts = value.split(",") if key == "tags" else [value]
+        return tuple(p.strip() for p in parts if p.strip())
+    if isinstance(value, list):
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise MetadataError(f"metadata field `{key}[{i}]` must be text, got {_kind(item)}")
+            if item.strip():
+                out.append(item.strip())
+        return tuple(out)
+    raise MetadataError(f"metadata field `{key}` must be text or a list of text, got {_kind(value)}")
+
+
+def _people(key: str, value: Any) -> str:
+    return "; ".join(_text_list(key, value))
+
+
+def parse_date(key: str, value: Any) -> datetime.date:
+    """Accept a YAML date, a datetime (taken in UTC) or an ISO ``YYYY-MM-DD`` string."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return datetime.date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$", text) else datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+        raise MetadataError(f"metadata field `{key}` must be a date like 2025-02-08, not {value!r}")
+    raise MetadataError(f"metadata field `{key}` must be a date like 2025-02-08, got {_kind(value)}")
+
+
+def normalise_meta(raw: Mapping[str, Any], *, strict: bool, where: str) -> tuple[dict[str, Any], list[str]]:
+    """Validate loose metadata (front matter or ``--set``) into Meta fields; return it and warnings."""
+    meta: dict[str, Any] = {}
+    warnings: list[str] = []
+    memo: dict[str, str] = {}
+    source: dict[str, str] = {}
+    for raw_key, value in raw.items():
+        if not isinstance(raw_key, str):
+            raise MetadataError(f"{where}: keys must be text, got {_kind(raw_key)}")
+        key = _ALIASES.get(raw_key.strip().lower(), raw_key.strip().lower())
+        if key not in _KNOWN:
+            message = f"{where}: unknown field `{raw_key}`"
+            if strict:
+                raise MetadataError(message)
+            warnings.append(message + " (ignored)")
+            continue
+        if key in ("title", "kicker", "summary", "marking", "identifier"):
+            meta[key] = _text(raw_key, value)
+        elif key == "language":
+            lang = _text(raw_key, value)
+            if not _LANG_TAG.match(lang):
+                raise MetadataError(f"metadata field `{raw_key}` must be a language tag like en or ja-JP, not {lang!r}")
+            meta[key] = lang
+        elif key == "date":
+            meta[key] = parse_date(raw_key, value)
+        elif key in ("authors", "tags"):
+            meta[key] = _text_list(raw_key, value)
+        elif key in ("to", "from", "cc"):
+            memo[key] = _people(raw_key, value)
+        elif key == "memo":
+            if not isinstance(value, dict):
+                raise MetadataError(f"metadata field `memo` must be a mapping with to/from/cc, got {_kind(value)}")
+            for sub, subvalue in value.items():
+                if sub not in ("to", "from", "cc"):
+                    message = f"{where}: unknown field `memo.{sub}`"
+                    if strict:
+                        raise MetadataError(message)
+                    warnings.append(message + " (ignored)")
+                    continue
+                memo[sub] = _people(f"memo.{sub}", subvalue)
+        elif key == "source":
+            if isinstance(value, dict):
+                for sub, subvalue in value.items():
+                    if sub not in ("name", "url"):
+                        message = f"{where}: unknown field `source.{sub}`"
+                        if strict:
+                            raise MetadataError(message)
+                        warnings.append(message + " (ignored)")
+                        continue
+                    source[sub] = _text(f"source.{sub}", subvalue)
+            else:
+                source["name"] = _text(raw_key, value)
+        elif key == "source_url":
+            source["url"] = _text(raw_key, value)
+    if memo:
+        meta["memo"] = memo
+    if source:
+        meta["source"] = source
+    return meta, warnings
+
+
+def merge_meta(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Overlay metadata fields; ``memo`` and ``source`` merge field by field."""
+    out = dict(base)
+    for key, value in extra.items():
+        if key in ("memo", "source") and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> ReadResult:
+    """Apply overrides, defaults and language; sanitise every string; validate the result."""
+    warnings = list(draft.warnings)
+    meta = dict(draft.meta)
+    if options.overrides:
+        override_meta, override_warnings = normalise_meta(options.overrides, strict=True, where="--set")
+        warnings.extend(override_warnings)
+        meta = merge_meta(meta, override_meta)
+    if not meta.get("title"):
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "Untitled"
+        meta["title"] = stem
+        warnings.append(f"no title found; using the file name {stem!r}")
+    meta.setdefault("date", default_date(options.today))
+    if options.lang:
+        if not _LANG_TAG.match(options.lang):
+            raise MetadataError(f"--lang must be a language tag like en or ja-JP, not {options.lang!r}")
+        meta["language"] = options.lang
+    elif not meta.get("language"):
+        meta["language"] = detect_language(body_text)
+    document = Document(
+        meta=Meta(
+            title=meta["title"],
+            date=meta["date"],
+            kicker=meta.get("kicker", ""),
+            language=meta["language"],
+            authors=tuple(meta.get("authors", ())),
+            source=Source(**meta.get("source", {})),
+            tags=tuple(meta.get("tags", ())),
+            summary=meta.get("summary", ""),
+            marking=meta.get("marking", ""),
+            memo=Memo(**{("from_" if k == "from" else k): v for k, v in meta.get("memo", {}).items()}),
+            identifier=meta.get("identifier", ""),
+        ),
+        key_points=tuple(draft.key_points),
+        sections=tuple(draft.sections),
+        commentary=draft.commentary,
+    )
+    return sanitised(document, warnings, already_removed=draft.removed)
+
+
+def sanitised(document: Document, warnings: list[str], *, already_removed: int = 0) -> ReadResult:
+    """Remove XML-illegal characters from every string and report how many went."""
+    cleaned, removed = clean_tree(to_builtins(document))
+    removed += already_removed
+    if removed:
+        warnings.append(
+            f"removed {removed} character(s) that documents cannot hold "
+            "(control characters, U+FFFE/U+FFFF, lone surrogates)"
+        )
+        try:
+            document = from_builtins(cleaned)
+        except msgspec.ValidationError as exc:  # pragma: no cover - cleaning keeps types
+            raise ParseError(f"invalid document after cleaning: {exc}") from None
+    return ReadResult(document=document, warnings=tuple(warnings))
+
+
+def clean_source_text(text: str) -> tuple[str, int]:
+    """Sanitise a whole decoded source before parsing (so parsers never see illegal characters)."""
+    return clean_text(text)

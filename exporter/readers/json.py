@@ -1,0 +1,128 @@
+"""Reader for the model's own JSON, validated against the types with errors naming the path."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import msgspec
+
+from ..errors import ParseError
+from ..model import SCHEMA_VERSION, Document, from_builtins, to_builtins
+from ..sanitize import clean_tree
+from .base import (
+    ReadOptions,
+    ReadResult,
+    decode,
+    default_date,
+    detect_language,
+    merge_meta,
+    normalise_meta,
+    require_text,
+    sanitised,
+)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ParseError(f"JSON object has the key {key!r} twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ParseError(f"JSON holds {name}, which is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 18:
+        raise ParseError(f"JSON holds an integer with {len(text.lstrip('-'))} digits; at most 18 are allowed")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ParseError(f"JSON number {text[:20]} is out of range")
+    return value
+
+
+def _unknown_paths(raw: Any, known: Any, path: str = "$") -> list[str]:
+    """Keys present in the input but not in the model's re-encoding of it."""
+    found: list[str] = []
+    if isinstance(raw, dict) and isinstance(known, dict):
+        for key, value in raw.items():
+            if key not in known:
+                found.append(f"{path}.{key}")
+            else:
+                found.extend(_unknown_paths(value, known[key], f"{path}.{key}"))
+    elif isinstance(raw, list) and isinstance(known, list):
+        for index, (a, b) in enumerate(zip(raw, known, strict=False)):
+            found.extend(_unknown_paths(a, b, f"{path}[{index}]"))
+    return found
+
+
+class JsonReader:
+    """The model's own JSON (``.json``), as ``exporter inspect`` prints it."""
+
+    name = "json"
+    extensions = (".json",)
+
+    def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
+        """Parse and validate a document in the model's JSON form."""
+        text = decode(data)
+        require_text(text)
+        try:
+            raw = json.loads(
+                text,
+                object_pairs_hook=_no_duplicates,
+                parse_constant=_no_constant,
+                parse_int=_bounded_int,
+                parse_float=_bounded_float,
+            )
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        except RecursionError:
+            raise ParseError("JSON is nested too deeply") from None
+        if not isinstance(raw, dict):
+            raise ParseError("JSON must be an object with `schema`, `meta` and the document parts")
+        schema = raw.get("schema", SCHEMA_VERSION)
+        if schema != SCHEMA_VERSION or isinstance(schema, bool):
+            raise ParseError(f"JSON `schema` is {schema!r}; this version reads schema {SCHEMA_VERSION}")
+        cleaned, removed = clean_tree(raw)
+        meta = cleaned.get("meta")
+        if isinstance(meta, dict) and "date" not in meta:
+            meta["date"] = default_date(options.today).isoformat()
+        try:
+            document = from_builtins(cleaned)
+        except msgspec.ValidationError as exc:
+            raise ParseError(f"invalid document: {exc}") from None
+        except RecursionError:
+            raise ParseError("JSON is nested too deeply") from None
+        warnings: list[str] = []
+        for path in _unknown_paths(cleaned, to_builtins(document)):
+            message = f"unknown field `{path}`"
+            if options.strict:
+                raise ParseError(message)
+            warnings.append(message + " (ignored)")
+        document = _apply_options(document, options)
+        return sanitised(document, warnings, already_removed=removed)
+
+
+def _apply_options(document: Document, options: ReadOptions) -> Document:
+    if not options.overrides and not options.lang:
+        return document
+    meta = msgspec.to_builtins(document.meta)
+    if options.overrides:
+        extra, _ = normalise_meta(options.overrides, strict=True, where="--set")
+        meta = merge_meta(meta, msgspec.to_builtins(extra))
+    if options.lang:
+        meta["language"] = options.lang
+    elif not meta.get("language"):
+        meta["language"] = detect_language(json.dumps(to_builtins(document), ensure_ascii=False))
+    data = to_builtins(document)
+    data["meta"] = meta
+    return from_builtins(data)

@@ -1,0 +1,153 @@
+"""Reader for the plain-text article layout: kicker and headline, key points, headed paragraphs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Block, BulletList, Paragraph, Part, Section, Text
+from .base import (
+    Draft,
+    ReadOptions,
+    ReadResult,
+    clean_source_text,
+    decode,
+    finish,
+    normalise_meta,
+    require_text,
+)
+from .frontmatter import split_front_matter
+
+COMMENTARY_MARKERS = frozenset(
+    {"commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感"}
+)
+"""Heading texts (any case, optional trailing colon) that start the commentary part."""
+
+_SENTENCE_END = re.compile(r"[.!?。！？…]['\"’”」』)）\]]*$")
+_BULLET = re.compile(r"^\s*[-*•・]\s+")
+_KICKER_SEP = re.compile(r": |：")
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_MAX_HEADING_WORDS = 12
+_MAX_HEADING_WIDE = 40
+_MAX_KICKER_WORDS = 4
+_MAX_KICKER_WIDE = 12
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def is_heading(line: str) -> bool:
+    """A short line (about a dozen words) that does not end in sentence punctuation."""
+    text = line.strip()
+    if not text or _SENTENCE_END.search(text) or _BULLET.match(text):
+        return False
+    if _WIDE.search(text):
+        return len(text) <= _MAX_HEADING_WIDE
+    return _words(text) <= _MAX_HEADING_WORDS
+
+
+def commentary_title(line: str) -> str | None:
+    """The commentary part's title if ``line`` is a marker, else None."""
+    text = line.strip()
+    bare = text.rstrip(":：").strip()
+    return bare if bare.casefold() in COMMENTARY_MARKERS else None
+
+
+def split_kicker(line: str) -> tuple[str, str]:
+    """Split ``Kicker: Headline`` when the text before the first colon is short."""
+    text = line.strip()
+    match = _KICKER_SEP.search(text)
+    if match:
+        kicker, headline = text[: match.start()].strip(), text[match.end() :].strip()
+        short = (
+            len(kicker) <= _MAX_KICKER_WIDE if _WIDE.search(kicker) else _words(kicker) <= _MAX_KICKER_WORDS
+        )
+        if kicker and headline and short:
+            return kicker, headline
+    return "", text
+
+
+@dataclass
+class _SectionBuilder:
+    heading: str
+    blocks: list[Block]
+    bullets: list[Paragraph]
+
+    def add_line(self, line: str) -> None:
+        if _BULLET.match(line):
+            self.bullets.append(_para(_BULLET.sub("", line, count=1)))
+            return
+        self.flush_bullets()
+        self.blocks.append(_para(line))
+
+    def flush_bullets(self) -> None:
+        if self.bullets:
+            self.blocks.append(BulletList(items=tuple((p,) for p in self.bullets)))
+            self.bullets = []
+
+    def build(self) -> Section:
+        self.flush_bullets()
+        return Section(heading=self.heading, blocks=tuple(self.blocks))
+
+
+def _para(text: str) -> Paragraph:
+    return Paragraph(inlines=(Text(text=text.strip()),))
+
+
+class PlainTextReader:
+    """The sample's plain-text layout (``.txt``)."""
+
+    name = "txt"
+    extensions = (".txt", ".text")
+
+    def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
+        """Parse a plain-text article."""
+        text, removed = clean_source_text(decode(data))
+        require_text(text)
+        front, body, _ = split_front_matter(text)
+        draft = Draft(removed=removed)
+        draft.meta, draft.warnings = normalise_meta(front, strict=options.strict, where="front matter")
+        lines = body.split("\n")
+        require_text(body)
+        index = 0
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        kicker, headline = split_kicker(lines[index])
+        draft.meta.setdefault("title", headline)
+        if kicker:
+            draft.meta.setdefault("kicker", kicker)
+        index += 1
+        rest = lines[index:]
+        if "" in [line.strip() for line in rest]:
+            while rest and rest[0].strip():
+                draft.key_points.append(_para(_BULLET.sub("", rest[0], count=1)))
+                rest = rest[1:]
+        self._body(rest, draft)
+        return finish(draft, body_text=body, name=name, options=options)
+
+    @staticmethod
+    def _body(lines: list[str], draft: Draft) -> None:
+        current = _SectionBuilder("", [], [])
+        sections: list[Section] = []
+        commentary: list[Section] | None = None
+        commentary_name = ""
+        for raw in lines:
+            line = raw.strip()
+            if not line:
+                current.flush_bullets()
+                continue
+            if is_heading(line):
+                marker = commentary_title(line) if commentary is None else None
+                if current.heading or current.blocks or current.bullets:
+                    (sections if commentary is None else commentary).append(current.build())
+                current = _SectionBuilder("" if marker else line, [], [])
+                if marker:
+                    commentary, commentary_name = [], marker
+                continue
+            current.add_line(line)
+        if current.heading or current.blocks or current.bullets:
+            (sections if commentary is None else commentary).append(current.build())
+        draft.sections = sections
+        if commentary is not None:
+            draft.commentary = Part(title=commentary_name, sections=tuple(commentary))

@@ -1,0 +1,107 @@
+"""Plugin registries for readers and renderers, keyed by name and loaded lazily."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from importlib.util import find_spec
+from typing import Any
+
+from .errors import UsageError
+from .readers.base import Reader
+from .renderers.base import Renderer
+
+# Built-ins double as a fallback when the package runs from a checkout without being installed.
+_BUILTIN_READERS = {
+    "txt": "exporter.readers.plaintext:PlainTextReader",
+    "md": "exporter.readers.markdown:MarkdownReader",
+    "json": "exporter.readers.json:JsonReader",
+}
+_BUILTIN_RENDERERS = {
+    "json": "exporter.renderers.json:JsonRenderer",
+    "docx": "exporter.renderers.docx:DocxRenderer",
+    "pdf": "exporter.renderers.pdf:PdfRenderer",
+    "epub": "exporter.renderers.epub:EpubRenderer",
+}
+
+# The extensions of the built-in readers, so picking a reader by file name imports nothing.
+_BUILTIN_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def _targets(group: str, builtin: dict[str, str]) -> dict[str, str]:
+    found = dict(builtin)
+    for ep in entry_points(group=group):
+        found[ep.name] = ep.value
+    return found
+
+
+def _load(target: str) -> Any:
+    module_name, _, attr = target.partition(":")
+    obj = import_module(module_name)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj() if isinstance(obj, type) else obj
+
+
+@lru_cache(maxsize=1)
+def reader_targets() -> dict[str, str]:
+    """Reader names and their ``module:Class`` targets."""
+    return _targets("exporter.readers", _BUILTIN_READERS)
+
+
+@lru_cache(maxsize=1)
+def renderer_targets() -> dict[str, str]:
+    """Renderer names and their ``module:Class`` targets, only those whose module is present."""
+    found = _targets("exporter.renderers", _BUILTIN_RENDERERS)
+    out = {}
+    for name, target in found.items():
+        module_name = target.partition(":")[0]
+        try:
+            present = find_spec(module_name) is not None
+        except (ImportError, ValueError):
+            present = False
+        if present:
+            out[name] = target
+    return out
+
+
+@lru_cache(maxsize=None)
+def get_reader(name: str) -> Reader:
+    """The reader registered under ``name``."""
+    targets = reader_targets()
+    if name not in targets:
+        raise UsageError(f"unknown source format {name!r} (known: {', '.join(sorted(targets))})")
+    reader: Reader = _load(targets[name])
+    return reader
+
+
+@lru_cache(maxsize=None)
+def get_renderer(name: str) -> Renderer:
+    """The renderer registered under ``name``; imports only that renderer."""
+    targets = renderer_targets()
+    if name not in targets:
+        raise UsageError(f"unknown format {name!r} (available: {', '.join(sorted(targets))})")
+    renderer: Renderer = _load(targets[name])
+    return renderer
+
+
+def reader_for(filename: str) -> Reader | None:
+    """The reader for a file name by its extension, or None when no reader takes it."""
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix in _BUILTIN_EXTENSIONS and reader_targets().get(_BUILTIN_EXTENSIONS[suffix]) == _BUILTIN_READERS[_BUILTIN_EXTENSIONS[suffix]]:
+        return get_reader(_BUILTIN_EXTENSIONS[suffix])
+    for name in reader_targets():
+        reader = get_reader(name)
+        if suffix in reader.extensions:
+            return reader
+    return None
+
+
+def source_extensions() -> frozenset[str]:
+    """Every file extension some reader takes."""
+    exts = set(_BUILTIN_EXTENSIONS)
+    for name in reader_targets():
+        if name not in _BUILTIN_READERS or reader_targets()[name] != _BUILTIN_READERS[name]:
+            exts.update(get_reader(name).extensions)
+    return frozenset(exts)

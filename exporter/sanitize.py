@@ -1,0 +1,39 @@
+"""Removal of characters that XML cannot hold, applied once at the model boundary."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 controls except tab/LF/CR, the two BMP non-characters XML forbids, and lone surrogates.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """Return ``text`` without XML-illegal characters and how many were removed."""
+    cleaned, count = _ILLEGAL.subn("", text)
+    return cleaned, count
+
+
+def clean_tree(value: Any) -> tuple[Any, int]:
+    """Clean every string (keys too) inside nested dicts and lists; return it and the count."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        total = 0
+        items = []
+        for item in value:
+            cleaned, count = clean_tree(item)
+            items.append(cleaned)
+            total += count
+        return items, total
+    if isinstance(value, dict):
+        total = 0
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            ckey, kcount = clean_tree(key)
+            citem, icount = clean_tree(item)
+            out[ckey] = citem
+            total += kcount + icount
+        return out, total
+    return value, 0
