@@ -185,14 +185,15 @@ class MarkdownReader:
     def _structure(nodes: list[SyntaxTreeNode], draft: Draft, conv: _Converter) -> None:
         headings = [n for n in nodes if n.type == "heading"]
         title_node = next((n for n in headings if n.tag == "h1"), None)
-        if title_node is None and "title" not in draft.meta and headings:
+        if title_node is None and headings:
             title_node = headings[0]
         if title_node is not None:
             title = _plain(conv.inlines(title_node.children[0])) if title_node.children else ""
-            if "title" not in draft.meta and title:
+            given = draft.meta.get("title")
+            if given is None and title:
                 draft.meta["title"] = title
-            elif title:
-                # The front matter already names the title; keep this heading's words as a section.
+            elif given is None or " ".join(given.split()).casefold() != " ".join(title.split()).casefold():
+                # The front matter names another title: this heading is content, not the title.
                 title_node = None
 
         sections: list[Section] = []

@@ -1,0 +1,124 @@
+"""Shared fixtures: the sample sources, a Japanese article, rich and hostile documents, styles."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from exporter import Document, Style, load_style, read_source
+from exporter.model import (
+    BulletList,
+    Code,
+    CodeBlock,
+    Emph,
+    Link,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    Source,
+    Strong,
+    SubHeading,
+    Table,
+    Text,
+)
+
+from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sources without a date get a fixed one, so outputs do not depend on the day."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1738972800")  # 2025-02-08
+
+
+@pytest.fixture(scope="session")
+def sample_txt_doc() -> Document:
+    """The sample article read from its plain-text layout."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1738972800")
+    return read_source(SAMPLE_TXT).document
+
+
+@pytest.fixture(scope="session")
+def sample_md_doc() -> Document:
+    """The sample article read from Markdown with front matter."""
+    return read_source(SAMPLE_MD).document
+
+
+@pytest.fixture(scope="session")
+def japanese_doc() -> Document:
+    """A Japanese article in the plain-text layout."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1738972800")
+    return read_source(JAPANESE_TXT).document
+
+
+@pytest.fixture(scope="session")
+def rich_doc() -> Document:
+    """A table- and list-heavy Markdown document using every node type."""
+    return read_source(RICH_MD).document
+
+
+def _p(*inlines: object) -> Paragraph:
+    return Paragraph(inlines=tuple(Text(text=i) if isinstance(i, str) else i for i in inlines))  # type: ignore[misc]
+
+
+@pytest.fixture(scope="session")
+def hostile_doc() -> Document:
+    """Markup-like text everywhere a string can go; renderers must show it literally."""
+    joined = " ".join(HOSTILE_STRINGS)
+    return Document(
+        meta=Meta(
+            title=f"Title {joined}",
+            date=datetime.date(2025, 2, 8),
+            kicker="<i>Kicker</i> & co",
+            language="en",
+            authors=("A & B <x@y>",),
+            source=Source(name="Wire <b>&amp;</b>", url="https://example.org/?a=1&b=<2>"),
+            tags=("<tag>", "R&D"),
+            summary=f"Summary {joined}",
+            marking="<INTERNAL & SECRET>",
+            identifier="urn:test:hostile",
+        ),
+        key_points=(_p(f"Key point {joined}"),),
+        sections=(
+            Section(
+                heading=f"Heading {joined}",
+                blocks=(
+                    _p(joined, Emph(children=(Text(text="<em>"),)), Strong(children=(Text(text="&lt;"),)), Code(text="<code>&")),
+                    _p(Link(url="javascript:alert(1)", children=(Text(text="js link <x>"),))),
+                    _p(Link(url="https://example.org/<a>&b", children=(Text(text="web & link"),))),
+                    BulletList(items=((_p("<li>item & one"),), (_p("]]> two"),))),
+                    OrderedList(items=((_p("<ol> three"),),), start=3),
+                    Quote(blocks=(_p("<blockquote> & quote"),)),
+                    Table(header=((Text(text="<th>"),), (Text(text="A&B"),)), rows=(((Text(text="<td>"),), (Text(text="]]>"),)),)),
+                    CodeBlock(text="<script>\n  x = 1 && 2;\n</script>", language="html"),
+                    SubHeading(level=1, inlines=(Text(text="<h3> sub & heading"),)),
+                ),
+            ),
+        ),
+        commentary=Part(title="Commentary <b>", sections=(Section(heading="Our <view>", blocks=(_p(f"Commentary {joined}"),)),)),
+    )
+
+
+@pytest.fixture(scope="session")
+def default_style() -> Style:
+    """The shipped default style (US Letter)."""
+    return load_style(str(ROOT / "styles" / "default.toml"))
+
+
+@pytest.fixture(scope="session")
+def a4_style() -> Style:
+    """The shipped A4 house style."""
+    return load_style(str(ROOT / "styles" / "a4-ministry.toml"))
+
+
+@pytest.fixture(params=["default", "a4-ministry"])
+def any_style(request: pytest.FixtureRequest) -> Style:
+    """Each shipped style in turn."""
+    return load_style(str(ROOT / "styles" / f"{request.param}.toml"))
+
