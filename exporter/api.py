@@ -29,9 +29,7 @@ def read_bytes(path: Path, *, max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
     if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file (a device, FIFO or socket)")
     if info.st_size > max_input_bytes:
-        raise InputError(
-            f"{info.st_size} bytes is larger than --max-input-bytes ({max_input_bytes})"
-        )
+        raise InputError(f"{info.st_size} bytes is larger than --max-input-bytes ({max_input_bytes})")
     try:
         with open(path, "rb") as fh:
             data = fh.read(max_input_bytes + 1)
@@ -42,7 +40,9 @@ def read_bytes(path: Path, *, max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
     return data
 
 
-def parse(data: bytes, *, name: str, source_format: str | None = None, options: ReadOptions | None = None) -> ReadResult:
+def parse(
+    data: bytes, *, name: str, source_format: str | None = None, options: ReadOptions | None = None
+) -> ReadResult:
     """Parse source bytes (format from ``source_format`` or the file name's extension)."""
     if source_format is not None:
         reader = get_reader(source_format)

@@ -112,8 +112,8 @@ class Settings:
     """Everything a conversion needs besides the job; picklable for worker processes."""
 
     style: Style
-    read_options: ReadOptions = ReadOptions()
-    render_options: RenderOptions = RenderOptions()
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    render_options: RenderOptions = field(default_factory=RenderOptions)
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -49,9 +49,21 @@ def _parse_formats(value: str) -> list[str]:
 
 _read_options = [
     click.option("--lang", metavar="TAG", help="Document language (BCP 47), overriding metadata and detection."),
-    click.option("--set", "sets", metavar="KEY=VALUE", multiple=True, help="Set a metadata field (to, from, cc, date, author, marking, title …); repeatable."),
+    click.option(
+        "--set",
+        "sets",
+        metavar="KEY=VALUE",
+        multiple=True,
+        help="Set a metadata field (to, from, cc, date, author, marking, title …); repeatable.",
+    ),
     click.option("--strict", is_flag=True, help="Unknown fields in front matter or JSON are errors, not warnings."),
-    click.option("--max-input-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_INPUT_BYTES, show_default=True, help="Refuse sources larger than this."),
+    click.option(
+        "--max-input-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_INPUT_BYTES,
+        show_default=True,
+        help="Refuse sources larger than this.",
+    ),
 ]
 
 
@@ -61,7 +73,29 @@ def _with_read_options(func: Any) -> Any:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The top-level group: errors become one line and an exit code, never a traceback."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> int:
+        """Run the command line; exit (standalone) or return the exit code."""
+        code = _guarded(
+            lambda: super(_Group, self).main(
+                args=args, prog_name=prog_name or "exporter", complete_var=complete_var, standalone_mode=False, **extra
+            )
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exporter")
 def cli() -> None:
     """Export an article and its commentary as a DOCX memo, a PDF one-pager and an EPUB briefing."""
@@ -69,10 +103,32 @@ def cli() -> None:
 
 @cli.command("export")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-t", "--to", "to", default=",".join(DEFAULT_FORMATS), show_default=True, help="Comma-separated output formats.")
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Where outputs are written.")
-@click.option("-s", "--style", "style_name", default="default", show_default=True, help="Style name (./styles, then packaged) or path to a .toml file.")
-@click.option("--overflow", type=click.Choice(["error", "truncate", "pages"]), default="error", show_default=True, help="When the one-pager does not fit one page.")
+@click.option(
+    "-t", "--to", "to", default=",".join(DEFAULT_FORMATS), show_default=True, help="Comma-separated output formats."
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Where outputs are written.",
+)
+@click.option(
+    "-s",
+    "--style",
+    "style_name",
+    default="default",
+    show_default=True,
+    help="Style name (./styles, then packaged) or path to a .toml file.",
+)
+@click.option(
+    "--overflow",
+    type=click.Choice(["error", "truncate", "pages"]),
+    default="error",
+    show_default=True,
+    help="When the one-pager does not fit one page.",
+)
 @_with_read_options
 @click.option("-v", "--verbose", is_flag=True, help="Print every output with its size and format facts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
@@ -141,7 +197,9 @@ def _print_summary(report: Report) -> None:
 def inspect(source: Path, lang: str | None, sets: tuple[str, ...], strict: bool, max_input_bytes: int) -> None:
     """Print the canonical model of SOURCE as JSON."""
     try:
-        result = read_source(source, lang=lang, strict=strict, overrides=_parse_sets(sets), max_input_bytes=max_input_bytes)
+        result = read_source(
+            source, lang=lang, strict=strict, overrides=_parse_sets(sets), max_input_bytes=max_input_bytes
+        )
     except ExporterError as exc:
         if isinstance(exc, UsageError):
             raise
@@ -155,7 +213,11 @@ def inspect(source: Path, lang: str | None, sets: tuple[str, ...], strict: bool,
 def formats() -> None:
     """List the installed output formats."""
     for name in sorted(renderer_targets()):
-        renderer = get_renderer(name)
+        try:
+            renderer = get_renderer(name)
+        except ExporterError as exc:
+            click.echo(f"{name:6} (unavailable: {exc.message})")
+            continue
         click.echo(f"{name:6} {renderer.extension:6} {renderer.media_type}")
 
 
@@ -176,19 +238,16 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI and map every failure to one line and a documented exit code."""
+def _guarded(call: Callable[[], Any]) -> int:
+    """Run ``call``; map every failure to one stderr line and a documented exit code."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="exporter", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("exporter: interrupted", err=True)
-        return 130
-    except KeyboardInterrupt:
+        result = call()
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("exporter: interrupted", err=True)
         return 130
     except click.exceptions.UsageError as exc:
-        hint = f" (see 'exporter {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else " (see 'exporter --help')"
-        click.echo(f"exporter: usage error: {exc.format_message()}{hint}", err=True)
+        command = exc.ctx.command_path if exc.ctx else "exporter"
+        click.echo(f"exporter: usage error: {exc.format_message()} (see '{command} --help')", err=True)
         return 2
     except click.exceptions.ClickException as exc:
         click.echo(f"exporter: error: {exc.format_message()}", err=True)
@@ -202,6 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     return result if isinstance(result, int) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code."""
+    code: int = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    return code
 
 
 def run() -> NoReturn:

@@ -48,6 +48,12 @@ class MetadataError(ParseError):
     code = "metadata"
 
 
+class PluginError(ExporterError):
+    """A registered reader or renderer cannot be loaded."""
+
+    code = "plugin"
+
+
 class StyleError(ExporterError):
     """A style file is missing, malformed, or has unknown keys."""
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 _EN: Mapping[str, str] = MappingProxyType(
     {
@@ -26,6 +26,14 @@ _EN: Mapping[str, str] = MappingProxyType(
             "the full text is in the memo and the briefing."
         ),
         "continued": "continued",
+        "landmarks": "Landmarks",
+        "topics": "Topics",
+        "date_long": "{day} {month_name} {year}",
+        "a11y_summary": (
+            "A text-only briefing with no images, audio or video. A title page, the key points, the article "
+            "and the commentary each start with a heading; a table of contents and landmarks lead to every "
+            "part, and the reading order follows the source."
+        ),
     }
 )
 
@@ -45,11 +53,15 @@ _JA: Mapping[str, str] = MappingProxyType(
         "source": "出典",
         "by": "筆者",
         "page_x_of_y": "{page} / {pages} ページ",
-        "truncated": (
-            "1ページに収めるため、本文の段落を{count}件省略しました。"
-            "全文は覚書とブリーフィングにあります。"
-        ),
+        "truncated": ("1ページに収めるため、本文の段落を{count}件省略しました。全文は覚書とブリーフィングにあります。"),
         "continued": "続き",
+        "landmarks": "ランドマーク",
+        "topics": "トピック",
+        "date_long": "{year}年{month}月{day}日",
+        "a11y_summary": (
+            "画像・音声・動画を含まないテキストのみのブリーフィングです。表紙、要点、記事、論評はそれぞれ見出しで始まり、"
+            "目次とランドマークから各部分へ移動できます。読み上げ順序は原文の順序に従います。"
+        ),
     }
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Union
+from typing import Any
 
 import msgspec
 
@@ -52,7 +52,7 @@ class LineBreak(_Node, frozen=True, tag="line_break"):
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, LineBreak]
+Inline = Text | Emph | Strong | Code | Link | LineBreak
 
 # --- block nodes ------------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class CodeBlock(_Node, frozen=True, tag="code_block"):
     language: str = ""
 
 
-Block = Union[Paragraph, SubHeading, BulletList, OrderedList, Quote, Table, CodeBlock]
+Block = Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock
 
 # --- document ---------------------------------------------------------------------------------
 

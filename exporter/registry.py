@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
 from importlib.util import find_spec
 from typing import Any
 
-from .errors import UsageError
+from .errors import PluginError, UsageError
 from .readers.base import Reader
 from .renderers.base import Renderer
 
@@ -36,12 +36,15 @@ def _targets(group: str, builtin: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _load(target: str) -> Any:
+def _load(kind: str, name: str, target: str) -> Any:
     module_name, _, attr = target.partition(":")
-    obj = import_module(module_name)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj() if isinstance(obj, type) else obj
+    try:
+        obj = import_module(module_name)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+        return obj() if isinstance(obj, type) else obj
+    except Exception as exc:  # a broken plugin must not bring down the CLI with a traceback
+        raise PluginError(f"the {kind} {name!r} ({target}) cannot be loaded: {type(exc).__name__}: {exc}") from None
 
 
 @lru_cache(maxsize=1)
@@ -66,30 +69,33 @@ def renderer_targets() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_reader(name: str) -> Reader:
     """The reader registered under ``name``."""
     targets = reader_targets()
     if name not in targets:
         raise UsageError(f"unknown source format {name!r} (known: {', '.join(sorted(targets))})")
-    reader: Reader = _load(targets[name])
+    reader: Reader = _load("reader", name, targets[name])
     return reader
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_renderer(name: str) -> Renderer:
     """The renderer registered under ``name``; imports only that renderer."""
     targets = renderer_targets()
     if name not in targets:
         raise UsageError(f"unknown format {name!r} (available: {', '.join(sorted(targets))})")
-    renderer: Renderer = _load(targets[name])
+    renderer: Renderer = _load("renderer", name, targets[name])
     return renderer
 
 
 def reader_for(filename: str) -> Reader | None:
     """The reader for a file name by its extension, or None when no reader takes it."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix in _BUILTIN_EXTENSIONS and reader_targets().get(_BUILTIN_EXTENSIONS[suffix]) == _BUILTIN_READERS[_BUILTIN_EXTENSIONS[suffix]]:
+    if (
+        suffix in _BUILTIN_EXTENSIONS
+        and reader_targets().get(_BUILTIN_EXTENSIONS[suffix]) == _BUILTIN_READERS[_BUILTIN_EXTENSIONS[suffix]]
+    ):
         return get_reader(_BUILTIN_EXTENSIONS[suffix])
     for name in reader_targets():
         reader = get_reader(name)

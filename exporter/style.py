@@ -257,7 +257,9 @@ def _check(style: Style, file: Path) -> None:
         family = style.family(role.font)
         if family not in TYPEFACES:
             known = ", ".join(sorted(TYPEFACES))
-            raise StyleError(f"{file}: `roles.{role_name}.font` is {role.font!r}; use serif, sans, mono, cjk or one of: {known}")
+            raise StyleError(
+                f"{file}: `roles.{role_name}.font` is {role.font!r}; use serif, sans, mono, cjk or one of: {known}"
+            )
         if not (3 <= role.size <= 96):
             raise StyleError(f"{file}: `roles.{role_name}.size` must be between 3 and 96 pt")
         if not _COLOR.match(role.color):
@@ -359,5 +361,3 @@ def available_styles(cwd: Path | None = None) -> dict[str, Path]:
 def load_style(name_or_path: str = "default", *, cwd: Path | None = None) -> Style:
     """Load a style by name (``./styles`` first, then packaged) or by file path."""
     return load_style_file(find_style_file(name_or_path, cwd=cwd))
-
-

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
+from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT
 
 from exporter import Document, Style, load_style, read_source
 from exporter.model import (
@@ -27,8 +27,6 @@ from exporter.model import (
     Table,
     Text,
 )
-
-from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT
 
 
 @pytest.fixture(autouse=True)
@@ -89,19 +87,29 @@ def hostile_doc() -> Document:
             Section(
                 heading=f"Heading {joined}",
                 blocks=(
-                    _p(joined, Emph(children=(Text(text="<em>"),)), Strong(children=(Text(text="&lt;"),)), Code(text="<code>&")),
+                    _p(
+                        joined,
+                        Emph(children=(Text(text="<em>"),)),
+                        Strong(children=(Text(text="&lt;"),)),
+                        Code(text="<code>&"),
+                    ),
                     _p(Link(url="javascript:alert(1)", children=(Text(text="js link <x>"),))),
                     _p(Link(url="https://example.org/<a>&b", children=(Text(text="web & link"),))),
                     BulletList(items=((_p("<li>item & one"),), (_p("]]> two"),))),
                     OrderedList(items=((_p("<ol> three"),),), start=3),
                     Quote(blocks=(_p("<blockquote> & quote"),)),
-                    Table(header=((Text(text="<th>"),), (Text(text="A&B"),)), rows=(((Text(text="<td>"),), (Text(text="]]>"),)),)),
+                    Table(
+                        header=((Text(text="<th>"),), (Text(text="A&B"),)),
+                        rows=(((Text(text="<td>"),), (Text(text="]]>"),)),),
+                    ),
                     CodeBlock(text="<script>\n  x = 1 && 2;\n</script>", language="html"),
                     SubHeading(level=1, inlines=(Text(text="<h3> sub & heading"),)),
                 ),
             ),
         ),
-        commentary=Part(title="Commentary <b>", sections=(Section(heading="Our <view>", blocks=(_p(f"Commentary {joined}"),)),)),
+        commentary=Part(
+            title="Commentary <b>", sections=(Section(heading="Our <view>", blocks=(_p(f"Commentary {joined}"),)),)
+        ),
     )
 
 
@@ -121,4 +129,3 @@ def a4_style() -> Style:
 def any_style(request: pytest.FixtureRequest) -> Style:
     """Each shipped style in turn."""
     return load_style(str(ROOT / "styles" / f"{request.param}.toml"))
-

@@ -18,6 +18,7 @@ from ..sanitize import clean_text, clean_tree
 DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
 """Largest source accepted unless ``--max-input-bytes`` says otherwise (16 MiB)."""
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -71,17 +72,13 @@ def decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         raise EncodingError("UTF-32 is not supported; save the file as UTF-8")
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.encoding.startswith("utf-16"):
             raise EncodingError(f"invalid UTF-16 at byte offset {exc.start}") from None
         bad = data[exc.start]
-        raise EncodingError(
-            f"not UTF-8: byte 0x{bad:02X} at offset {exc.start} (save the file as UTF-8)"
-        ) from None
+        raise EncodingError(f"not UTF-8: byte 0x{bad:02X} at offset {exc.start} (save the file as UTF-8)") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -93,14 +90,19 @@ def require_text(text: str) -> None:
 
 # --- language and dates -----------------------------------------------------------------------
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# One Japanese character carries about as much text as three Latin letters.
+_JAPANESE_WEIGHT = 3
 
 
 def detect_language(text: str) -> str:
-    """Return ``ja`` when Japanese script predominates over Latin letters, else ``en``."""
+    """Return ``ja`` when Japanese script (kana present) predominates over Latin letters, else ``en``."""
     sample = text[:20000]
-    return "ja" if len(_JAPANESE.findall(sample)) > len(_LATIN.findall(sample)) else "en"
+    kana = len(_KANA.findall(sample))
+    japanese = kana + len(_KANJI.findall(sample))
+    return "ja" if kana and japanese * _JAPANESE_WEIGHT > len(_LATIN.findall(sample)) else "en"
 
 
 def default_date(today: datetime.date | None = None) -> datetime.date:
@@ -178,17 +180,21 @@ def _people(key: str, value: Any) -> str:
 def parse_date(key: str, value: Any) -> datetime.date:
     """Accept a YAML date, a datetime (taken in UTC) or an ISO ``YYYY-MM-DD`` string."""
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC)
-        return value.date()
+        moment: datetime.datetime = value
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(datetime.UTC)
+        return moment.date()
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
         text = value.strip()
-        try:
-            return datetime.date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}([T ].*)?$", text) else datetime.date.fromisoformat(text)
-        except ValueError:
-            pass
+        if _ISO_DATE.match(text):
+            try:
+                if len(text) == 10:
+                    return datetime.date.fromisoformat(text)
+                return parse_date(key, datetime.datetime.fromisoformat(text.replace("Z", "+00:00")))
+            except ValueError:
+                pass
         raise MetadataError(f"metadata field `{key}` must be a date like 2025-02-08, not {value!r}")
     raise MetadataError(f"metadata field `{key}` must be a date like 2025-02-08, got {_kind(value)}")
 

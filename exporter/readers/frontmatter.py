@@ -14,9 +14,9 @@ _MAX_FRONT_MATTER = 64 * 1024
 class _NoAliasLoader(yaml.SafeLoader):
     """A safe loader that refuses aliases, so an alias bomb cannot expand into a huge structure."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise MetadataError(
                 f"front matter line {event.start_mark.line + 2}: YAML aliases (*name) are not supported"
             )
@@ -41,7 +41,7 @@ def load_yaml(block: str) -> dict[str, Any]:
     if len(block) > _MAX_FRONT_MATTER:
         raise MetadataError("front matter is larger than 64 KiB")
     try:
-        data = yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(block, Loader=_NoAliasLoader)
     except MetadataError:
         raise
     except yaml.MarkedYAMLError as exc:

@@ -243,4 +243,3 @@ def _simple_list(blocks: tuple[Block, ...]) -> bool:
     if len(blocks) != 1 or not isinstance(blocks[0], BulletList):
         return False
     return all(len(item) == 1 and isinstance(item[0], Paragraph) for item in blocks[0].items)
-

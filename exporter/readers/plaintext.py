@@ -18,9 +18,7 @@ from .base import (
 )
 from .frontmatter import split_front_matter
 
-COMMENTARY_MARKERS = frozenset(
-    {"commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感"}
-)
+COMMENTARY_MARKERS = frozenset({"commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感"})
 """Heading texts (any case, optional trailing colon) that start the commentary part."""
 
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"’”」』)）\]]*$")
@@ -60,9 +58,7 @@ def split_kicker(line: str) -> tuple[str, str]:
     match = _KICKER_SEP.search(text)
     if match:
         kicker, headline = text[: match.start()].strip(), text[match.end() :].strip()
-        short = (
-            len(kicker) <= _MAX_KICKER_WIDE if _WIDE.search(kicker) else _words(kicker) <= _MAX_KICKER_WORDS
-        )
+        short = len(kicker) <= _MAX_KICKER_WIDE if _WIDE.search(kicker) else _words(kicker) <= _MAX_KICKER_WORDS
         if kicker and headline and short:
             return kicker, headline
     return "", text

@@ -1,0 +1,206 @@
+"""The command line, driven through click's CliRunner: commands, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from helpers import JAPANESE_TXT, ROOT, SAMPLE_MD, SAMPLE_TXT
+
+from exporter import __version__
+from exporter.cli import cli
+from exporter.fsio import TEMP_MARK
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> Result:
+    """Invoke the CLI in-process; stderr is kept apart from stdout."""
+    runner = CliRunner()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def one_error_line(result: Result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    return lines[0]
+
+
+def test_inspect_prints_the_model() -> None:
+    result = run("inspect", SAMPLE_TXT)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["meta"]["kicker"] == "Investment" and data["meta"]["language"] == "en"
+    assert len(data["key_points"]) == 5 and len(data["sections"]) == 5
+    assert len(data["commentary"]["sections"]) == 3
+
+
+def test_inspect_of_inspect_output_is_identical(tmp_path: Path) -> None:
+    first = run("inspect", SAMPLE_MD)
+    (tmp_path / "doc.json").write_text(first.stdout, encoding="utf-8")
+    second = run("inspect", tmp_path / "doc.json")
+    assert second.exit_code == 0 and second.stdout == first.stdout
+
+
+def test_inspect_japanese() -> None:
+    data = json.loads(run("inspect", JAPANESE_TXT).stdout)
+    assert data["meta"]["language"] == "ja" and data["commentary"]["title"] == "論評"
+
+
+def test_export_directory_mirrors_paths_and_writes_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("export", ROOT / "sources", "-t", "json", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "japan-us-summit.json").is_file()
+    assert (out / "markdown" / "japan-us-summit.json").is_file()
+    assert not [p for p in out.rglob("*") if TEMP_MARK in p.name]
+
+
+def test_export_set_and_lang_override_metadata(tmp_path: Path) -> None:
+    result = run(
+        "export",
+        SAMPLE_TXT,
+        "-t",
+        "json",
+        "-o",
+        tmp_path,
+        "--set",
+        "to=Minister",
+        "--set",
+        "date=2025-01-02",
+        "--lang",
+        "en-GB",
+    )
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "japan-us-summit.json").read_text())
+    assert data["meta"]["memo"]["to"] == "Minister" and data["meta"]["date"] == "2025-01-02"
+    assert data["meta"]["language"] == "en-GB"
+
+
+def test_export_replaces_existing_files(tmp_path: Path) -> None:
+    (tmp_path / "japan-us-summit.json").write_text("old")
+    assert run("export", SAMPLE_TXT, "-t", "json", "-o", tmp_path).exit_code == 0
+    assert json.loads((tmp_path / "japan-us-summit.json").read_text())["schema"] == 1
+
+
+def test_collisions_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("Title\nBody text here.\n")
+    (tmp_path / "b" / "x.md").write_text("# Title\n")
+    out = tmp_path / "out"
+    result = run("export", tmp_path / "a" / "x.txt", tmp_path / "b" / "x.md", "-t", "json", "-o", out)
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "a/x.txt" in line and "b/x.md" in line
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n \t\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
+        ("Caf\u00e9 au lait\n".encode("latin-1"), "offset 3"),
+    ],
+)
+def test_bad_sources_give_one_line_and_exit_1(tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / "bad.txt"
+    source.write_bytes(content)
+    out = tmp_path / "out"
+    result = run("export", source, "-t", "json", "-o", out)
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert str(source) in line and message in line
+    assert not (out / "bad.json").exists()
+
+
+def test_directory_without_sources(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("export", tmp_path / "empty", "-t", "json", "-o", tmp_path / "out")
+    assert result.exit_code == 1 and "no source files" in one_error_line(result)
+
+
+def test_one_bad_source_fails_alone(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.txt").write_text("Title\nBody text here.\n")
+    (src / "bad.txt").write_bytes(b"")
+    result = run("export", src, "-t", "json", "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "good.json").is_file() and not (tmp_path / "out" / "bad.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "x.txt", "-t", "nope"], "unknown format 'nope'"),
+        (["export"], "Missing argument"),
+        (["export", "x.txt", "--overflow", "maybe"], "--overflow"),
+        (["export", "x.txt", "-t", "json", "--set", "novalue"], "KEY=VALUE"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in one_error_line(result)
+
+
+def test_unknown_style_key_is_one_line(tmp_path: Path) -> None:
+    style = tmp_path / "mine.toml"
+    style.write_text(f'inherit = "{ROOT / "styles" / "default.toml"}"\n[roles.body]\nweight = 3\n')
+    result = run("export", SAMPLE_TXT, "-t", "json", "-o", tmp_path / "out", "-s", style)
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "roles.body.weight" in line and "mine.toml" in line
+
+
+def test_output_dir_that_is_a_file_or_symlink(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("export", SAMPLE_TXT, "-t", "json", "-o", blocker)
+    assert result.exit_code == 1 and "not a directory" in one_error_line(result)
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    result = run("export", SAMPLE_TXT, "-t", "json", "-o", link)
+    assert result.exit_code == 1 and "symbolic link" in one_error_line(result)
+    assert not any((tmp_path / "elsewhere").iterdir())
+
+
+def test_listing_commands() -> None:
+    formats = run("formats")
+    assert formats.exit_code == 0 and "json" in formats.stdout.split()
+    styles = run("styles")
+    names = {line.split()[0] for line in styles.stdout.splitlines()}
+    assert {"default", "a4-ministry"} <= names
+    schema = json.loads(run("schema").stdout)
+    assert "Document" in schema["$defs"]
+    version = run("--version")
+    assert __version__ in version.stdout
+
+
+def test_styles_found_from_any_directory(tmp_path: Path) -> None:
+    result = run("export", SAMPLE_TXT, "-t", "json", "-o", tmp_path / "o", "-s", "a4-ministry", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_warnings_go_to_stderr_and_quiet_silences_them(tmp_path: Path) -> None:
+    source = tmp_path / "w.md"
+    source.write_text("---\nflavour: x\n---\n# T\n\ntext\n")
+    loud = run("export", source, "-t", "json", "-o", tmp_path / "o")
+    assert loud.exit_code == 0 and "flavour" in loud.stderr
+    quiet = run("export", source, "-t", "json", "-o", tmp_path / "o", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    strict = run("export", source, "-t", "json", "-o", tmp_path / "o2", "--strict")
+    assert strict.exit_code == 1 and "flavour" in one_error_line(strict)

@@ -1,0 +1,87 @@
+"""The canonical model: JSON round-trip, schema, sanitising, labels."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import msgspec
+from hypothesis import given, settings
+from strategies import any_text, documents
+
+from exporter.labels import LABELS, labels_for
+from exporter.model import Document, from_builtins, json_schema, to_builtins, to_json
+from exporter.readers.base import sanitised
+from exporter.sanitize import clean_text, clean_tree
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents())
+def test_json_round_trip_is_lossless(doc: Document) -> None:
+    encoded = to_json(doc)
+    assert msgspec.json.decode(encoded, type=Document) == doc
+    assert from_builtins(json.loads(encoded)) == doc
+    assert to_json(from_builtins(json.loads(encoded))) == encoded
+
+
+@settings(max_examples=50, deadline=None)
+@given(documents())
+def test_json_validates_against_the_generated_schema(doc: Document) -> None:
+    jsonschema.validate(json.loads(to_json(doc)), json_schema())
+
+
+def test_json_contract_has_the_documented_keys(sample_txt_doc: Document) -> None:
+    data = to_builtins(sample_txt_doc)
+    assert list(data) == ["schema", "meta", "key_points", "sections", "commentary"]
+    assert data["schema"] == 1
+    for key in ("title", "kicker", "date", "language", "authors", "source", "tags", "marking", "memo"):
+        assert key in data["meta"]
+    assert set(data["meta"]["memo"]) == {"to", "from", "cc"}
+    assert all(set(s) == {"heading", "blocks"} for s in data["sections"])
+    assert set(data["commentary"]) == {"title", "sections"}
+
+
+def test_schema_is_generated_from_the_types() -> None:
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    defs = schema["$defs"]
+    for node in ("Paragraph", "BulletList", "OrderedList", "Quote", "Table", "CodeBlock", "SubHeading",
+                 "Text", "Emph", "Strong", "Code", "Link", "LineBreak", "Meta", "Section", "Part"):  # fmt: skip
+        assert node in defs
+
+
+@given(any_text)
+def test_clean_text_removes_exactly_the_illegal_characters(text: str) -> None:
+    cleaned, count = clean_text(text)
+    assert len(cleaned) + count == len(text)
+    for ch in cleaned:
+        code = ord(ch)
+        assert code in (9, 10, 13) or code >= 0x20
+        assert not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)
+
+
+def test_clean_tree_counts_every_string() -> None:
+    tree = {"a": ["x\x00y", {"b": "\ud800\x0b"}], "c\x08": 3}
+    cleaned, count = clean_tree(tree)
+    assert cleaned == {"a": ["xy", {"b": ""}], "c": 3}
+    assert count == 4
+
+
+@settings(max_examples=100, deadline=None)
+@given(documents(any_text))
+def test_sanitising_leaves_only_legal_text_and_reports_the_count(doc: Document) -> None:
+    result = sanitised(doc, [])
+    text = to_json(result.document).decode("utf-8")  # lone surrogates would fail here
+    _, removed = clean_tree(to_builtins(doc))
+    if removed:
+        assert any(f"removed {removed} character" in w for w in result.warnings)
+    else:
+        assert result.warnings == () and result.document == doc
+    assert clean_text(text)[1] == 0
+
+
+def test_labels_cover_english_and_japanese_alike() -> None:
+    assert set(LABELS["en"]) == set(LABELS["ja"])
+    assert labels_for("ja-JP")["memorandum"] != labels_for("en")["memorandum"]
+    assert labels_for("fr") is LABELS["en"]
+    assert "{page}" in labels_for("ja")["page_x_of_y"] and "{pages}" in labels_for("ja")["page_x_of_y"]
