@@ -31,12 +31,28 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def remove_stale_temps(directory: Path) -> int:
     """Delete temp files left by killed runs below ``directory``; return how many went."""
     removed = 0
     if not directory.is_dir():
         return 0
     for path in directory.rglob(f".*{TEMP_MARK}*"):
+        pid_text = path.name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
+        # A temp file of another run that is still going belongs to that run.
+        if pid_text.isdigit() and _alive(int(pid_text)):
+            continue
         if path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
             removed += 1

@@ -82,5 +82,6 @@ def check_output_dir(output_dir: Path) -> None:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output directory {output_dir}: {exc.strerror}") from None
-    if not os.access(output_dir, os.W_OK | os.X_OK):
+    # Root passes os.access() on a read-only directory, so the mode bits are checked as well.
+    if not os.access(output_dir, os.W_OK | os.X_OK) or not output_dir.stat().st_mode & 0o222:
         raise OutputError(f"output directory {output_dir} is not writable")

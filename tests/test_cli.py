@@ -204,3 +204,38 @@ def test_warnings_go_to_stderr_and_quiet_silences_them(tmp_path: Path) -> None:
     assert quiet.exit_code == 0 and quiet.stderr == ""
     strict = run("export", source, "-t", "json", "-o", tmp_path / "o2", "--strict")
     assert strict.exit_code == 1 and "flavour" in one_error_line(strict)
+
+
+def test_read_only_output_dir_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result = run("export", SAMPLE_TXT, "-t", "json", "-o", out)
+        assert result.exit_code == 1 and "not writable" in one_error_line(result)
+        assert not any(out.iterdir())
+    finally:
+        out.chmod(0o755)
+
+
+def test_stale_temp_files_of_dead_runs_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / f".japan-us-summit.json{TEMP_MARK}999999999-abcd"
+    stale.write_bytes(b"partial")
+    assert run("export", SAMPLE_TXT, "-t", "json", "-o", tmp_path).exit_code == 0
+    assert not stale.exists()
+    assert (tmp_path / "japan-us-summit.json").is_file()
+
+
+def test_hostile_source_names_stay_inside_the_output_dir(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    names = ["..txt", "CON.txt", "a:b.txt", "back\\slash.txt", "trailing..txt", ("x" * 250) + ".txt"]
+    for name in names:
+        (src / name).write_text("Title\nBody text here.\n")
+    out = tmp_path / "out"
+    result = run("export", *(src / name for name in names), "-t", "json", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    written = list(tmp_path.rglob("*.json"))
+    assert len(written) == len(names)
+    assert all(out.resolve() in p.resolve().parents for p in written)
+    assert all(len(p.name.encode()) <= 255 for p in written)
