@@ -14,6 +14,7 @@ import msgspec
 from ..errors import EncodingError, InputError, MetadataError, ParseError
 from ..model import Document, Memo, Meta, Paragraph, Part, Section, Source, from_builtins, to_builtins
 from ..sanitize import clean_text, clean_tree
+from .frontmatter import split_front_matter
 
 DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
 """Largest source accepted unless ``--max-input-bytes`` says otherwise (16 MiB)."""
@@ -199,6 +200,12 @@ def parse_date(key: str, value: Any) -> datetime.date:
     raise MetadataError(f"metadata field `{key}` must be a date like 2025-02-08, got {_kind(value)}")
 
 
+def _unknown(message: str, strict: bool, warnings: list[str]) -> None:
+    if strict:
+        raise MetadataError(message)
+    warnings.append(message + " (ignored)")
+
+
 def normalise_meta(raw: Mapping[str, Any], *, strict: bool, where: str) -> tuple[dict[str, Any], list[str]]:
     """Validate loose metadata (front matter or ``--set``) into Meta fields; return it and warnings."""
     meta: dict[str, Any] = {}
@@ -210,10 +217,7 @@ def normalise_meta(raw: Mapping[str, Any], *, strict: bool, where: str) -> tuple
             raise MetadataError(f"{where}: keys must be text, got {_kind(raw_key)}")
         key = _ALIASES.get(raw_key.strip().lower(), raw_key.strip().lower())
         if key not in _KNOWN:
-            message = f"{where}: unknown field `{raw_key}`"
-            if strict:
-                raise MetadataError(message)
-            warnings.append(message + " (ignored)")
+            _unknown(f"{where}: unknown field `{raw_key}`", strict, warnings)
             continue
         if key in ("title", "kicker", "summary", "marking", "identifier"):
             meta[key] = _text(raw_key, value)
@@ -233,20 +237,14 @@ def normalise_meta(raw: Mapping[str, Any], *, strict: bool, where: str) -> tuple
                 raise MetadataError(f"metadata field `memo` must be a mapping with to/from/cc, got {_kind(value)}")
             for sub, subvalue in value.items():
                 if sub not in ("to", "from", "cc"):
-                    message = f"{where}: unknown field `memo.{sub}`"
-                    if strict:
-                        raise MetadataError(message)
-                    warnings.append(message + " (ignored)")
+                    _unknown(f"{where}: unknown field `memo.{sub}`", strict, warnings)
                     continue
                 memo[sub] = _people(f"memo.{sub}", subvalue)
         elif key == "source":
             if isinstance(value, dict):
                 for sub, subvalue in value.items():
                     if sub not in ("name", "url"):
-                        message = f"{where}: unknown field `source.{sub}`"
-                        if strict:
-                            raise MetadataError(message)
-                        warnings.append(message + " (ignored)")
+                        _unknown(f"{where}: unknown field `source.{sub}`", strict, warnings)
                         continue
                     source[sub] = _text(f"source.{sub}", subvalue)
             else:
@@ -327,6 +325,13 @@ def sanitised(document: Document, warnings: list[str], *, already_removed: int =
     return ReadResult(document=document, warnings=tuple(warnings))
 
 
-def clean_source_text(text: str) -> tuple[str, int]:
-    """Sanitise a whole decoded source before parsing (so parsers never see illegal characters)."""
-    return clean_text(text)
+def begin_text_source(data: bytes, options: ReadOptions) -> tuple[Draft, str]:
+    """Decode and sanitise a text source, split off its front matter; return the draft and the body."""
+    # Sanitising the whole text first means parsers never see characters a document cannot hold.
+    text, removed = clean_text(decode(data))
+    require_text(text)
+    front, body, _ = split_front_matter(text)
+    draft = Draft(removed=removed)
+    draft.meta, draft.warnings = normalise_meta(front, strict=options.strict, where="front matter")
+    require_text(body)
+    return draft, body

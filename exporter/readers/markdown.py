@@ -29,8 +29,7 @@ from ..model import (
     Table,
     Text,
 )
-from .base import Draft, ReadOptions, ReadResult, clean_source_text, decode, finish, normalise_meta, require_text
-from .frontmatter import split_front_matter
+from .base import Draft, ReadOptions, ReadResult, begin_text_source, finish
 from .plaintext import commentary_title
 
 KEY_POINT_HEADINGS = frozenset({"key points", "key takeaways", "highlights", "要点", "ポイント"})
@@ -163,11 +162,7 @@ class MarkdownReader:
 
     def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
         """Parse a Markdown article."""
-        text, removed = clean_source_text(decode(data))
-        require_text(text)
-        front, body, _ = split_front_matter(text)
-        draft = Draft(removed=removed)
-        draft.meta, draft.warnings = normalise_meta(front, strict=options.strict, where="front matter")
+        draft, body = begin_text_source(data, options)
         try:
             tokens = _parser().parse(body)
         except RecursionError:

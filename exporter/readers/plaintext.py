@@ -6,17 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Block, BulletList, Paragraph, Part, Section, Text
-from .base import (
-    Draft,
-    ReadOptions,
-    ReadResult,
-    clean_source_text,
-    decode,
-    finish,
-    normalise_meta,
-    require_text,
-)
-from .frontmatter import split_front_matter
+from .base import Draft, ReadOptions, ReadResult, begin_text_source, finish
 
 COMMENTARY_MARKERS = frozenset({"commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感"})
 """Heading texts (any case, optional trailing colon) that start the commentary part."""
@@ -99,13 +89,8 @@ class PlainTextReader:
 
     def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
         """Parse a plain-text article."""
-        text, removed = clean_source_text(decode(data))
-        require_text(text)
-        front, body, _ = split_front_matter(text)
-        draft = Draft(removed=removed)
-        draft.meta, draft.warnings = normalise_meta(front, strict=options.strict, where="front matter")
+        draft, body = begin_text_source(data, options)
         lines = body.split("\n")
-        require_text(body)
         index = 0
         while index < len(lines) and not lines[index].strip():
             index += 1
