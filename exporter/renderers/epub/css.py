@@ -1,0 +1,157 @@
+"""The briefing stylesheet, compiled from a style's roles and colours (sizes relative to the body)."""
+
+from __future__ import annotations
+
+from ...style import Role, Style
+from ...typefaces import TYPEFACES
+
+
+def _families(style: Style, role: Role, cjk: bool) -> str:
+    family = style.family(role.font)
+    generic = TYPEFACES[family].generic if family in TYPEFACES else "serif"
+    names = [family]
+    if cjk:
+        # Latin faces lack kana and kanji; name the matching Japanese face before the generic.
+        names.append(style.fonts.cjk_serif if generic == "serif" else style.fonts.cjk)
+    quoted = ", ".join(f'"{name}"' for name in dict.fromkeys(names))
+    return f"{quoted}, {generic}"
+
+
+def _num(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _role(style: Style, role: Role, cjk: bool, *, scale: float = 1.0, unit: str = "rem") -> list[str]:
+    size = role.size / style.roles.body.size * scale
+    # Synthetic oblique kana read badly, so Japanese text is never slanted.
+    italic = role.italic and not cjk
+    return [
+        f"font-family: {_families(style, role, cjk)};",
+        f"font-size: {_num(size)}{unit};",
+        f"font-weight: {'bold' if role.bold else 'normal'};",
+        f"font-style: {'italic' if italic else 'normal'};",
+        f"color: {role.color};",
+    ]
+
+
+def _rule(selector: str, declarations: list[str]) -> str:
+    body = "\n".join(f"  {d}" for d in declarations)
+    return f"{selector} {{\n{body}\n}}\n"
+
+
+def stylesheet(style: Style, language: str) -> str:
+    """CSS for every content document; the style file's ``epub.css`` comes last so it wins."""
+    cjk = language.split("-")[0].lower() in ("ja", "zh", "ko")
+    roles = style.roles
+    colors = style.colors
+    body = _role(style, roles.body, cjk)
+    # The reader's own text size stays the base: the body role sets no size of its own.
+    body = [d for d in body if not d.startswith("font-size")]
+    line_height = "1.75" if cjk else "1.5"
+    rules = [
+        '@charset "utf-8";\n',
+        _rule("html", ["font-size: 100%;"]),
+        _rule("body", [*body, f"line-height: {line_height};", "margin: 0 0.9em;", "padding: 0;"]),
+        _rule("p", ["margin: 0 0 0.75em 0;", "orphans: 2;", "widows: 2;"]),
+        _rule(
+            "h1, h2, h3, h4, h5, h6",
+            ["line-height: 1.25;", "page-break-after: avoid;", "break-after: avoid;", "margin: 1.4em 0 0.5em 0;"],
+        ),
+        _rule("h1", _role(style, roles.heading, cjk, scale=1.3)),
+        _rule("h2", _role(style, roles.heading, cjk)),
+        _rule("h3, h4, h5, h6", _role(style, roles.subheading, cjk)),
+        _rule("h4, h5, h6", ["font-size: 1em;"]),
+        _rule("a", [f"color: {colors.accent};", "text-decoration: underline;"]),
+        _rule("code", [*_role(style, roles.code, cjk, unit="em"), "overflow-wrap: anywhere;"]),
+        _rule(
+            "pre",
+            [
+                "white-space: pre-wrap;",
+                "overflow-wrap: anywhere;",
+                f"background-color: {colors.commentary_background};",
+                f"border-left: 0.2em solid {colors.rule};",
+                "padding: 0.6em 0.8em;",
+                "margin: 0 0 0.9em 0;",
+                "line-height: 1.35;",
+            ],
+        ),
+        _rule("pre code", ["font-size: 0.85em;"]),
+        _rule(
+            "blockquote",
+            [f"border-left: 0.2em solid {colors.rule};", "margin: 0 0 0.9em 0;", "padding: 0 0 0 0.9em;"],
+        ),
+        _rule("ul, ol", ["margin: 0 0 0.9em 0;", "padding-left: 1.4em;"]),
+        _rule("li", ["margin: 0 0 0.3em 0;"]),
+        _rule("li > ul, li > ol", ["margin: 0.3em 0 0 0;"]),
+        _rule(".table-wrap", ["overflow-x: auto;", "margin: 0 0 0.9em 0;"]),
+        _rule("table", ["border-collapse: collapse;", "font-size: 0.9em;", "line-height: 1.35;"]),
+        _rule(
+            "th, td",
+            [
+                f"border: 1px solid {colors.commentary_border};",
+                "padding: 0.3em 0.5em;",
+                "text-align: start;",
+                "vertical-align: top;",
+            ],
+        ),
+        _rule("th", [f"background-color: {colors.key_points_background};", "font-weight: bold;"]),
+        # Title page.
+        _rule(".titlepage", ["margin: 2.5em 0 0 0;"]),
+        _rule(
+            ".marking",
+            [
+                *_role(style, roles.marking, cjk),
+                f"color: {colors.marking};",
+                f"border: 0.12em solid {colors.marking};",
+                "display: inline-block;",
+                "padding: 0.15em 0.6em;",
+                "margin: 0 0 1.5em 0;",
+                "letter-spacing: 0.08em;",
+            ],
+        ),
+        _rule(".kicker", [*_role(style, roles.kicker, cjk), "letter-spacing: 0.06em;", "margin: 0 0 0.4em 0;"]),
+        _rule(
+            "h1.title",
+            [
+                *_role(style, roles.title, cjk),
+                "line-height: 1.2;",
+                "margin: 0 0 0.6em 0;",
+                f"border-bottom: 0.1em solid {colors.rule};",
+                "padding-bottom: 0.4em;",
+            ],
+        ),
+        _rule(".summary", ["font-size: 1.1em;", "margin: 0 0 1.2em 0;"]),
+        _rule(".titlepage .meta", [*_role(style, roles.footer, cjk), "margin: 0 0 0.3em 0;"]),
+        _rule(".titlepage .organisation", ["font-weight: bold;", "margin-top: 1.2em;"]),
+        # Key points: the abstract panel.
+        _rule(
+            ".key-points",
+            [
+                f"background-color: {colors.key_points_background};",
+                f"border-left: 0.3em solid {colors.accent};",
+                "padding: 0.2em 0.9em 0.5em 0.9em;",
+                "margin: 1em 0;",
+            ],
+        ),
+        _rule(".key-points h1", ["margin-top: 0.6em;"]),
+        _rule(".key-points li", [*_role(style, roles.key_point, cjk), "margin: 0 0 0.6em 0;"]),
+        # Commentary: a distinct part in its own panel and voice.
+        _rule(
+            ".commentary",
+            [
+                *_role(style, roles.commentary, cjk),
+                f"background-color: {colors.commentary_background};",
+                f"border-left: 0.3em solid {colors.commentary_border};",
+                "padding: 0.2em 0.9em 0.5em 0.9em;",
+                "margin: 1em 0;",
+            ],
+        ),
+        _rule(".commentary .part-label", [*_role(style, roles.kicker, cjk), "margin: 0.8em 0 0 0;"]),
+        # Navigation document.
+        _rule("nav ol", ["list-style: none;", "padding-left: 1em;"]),
+        _rule("nav > ol", ["padding-left: 0;"]),
+    ]
+    extra = style.epub.css.strip()
+    if extra:
+        rules.append(f"/* style file: epub.css */\n{extra}\n")
+    return "\n".join(rules)

@@ -1,0 +1,139 @@
+"""Package assembly with EbookLib (OPF, nav, NCX), then a deterministic re-pack of the zip."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import uuid
+import warnings
+import zipfile
+from collections.abc import Mapping, Sequence
+
+from ebooklib import epub
+
+from ...errors import RenderError
+from ...model import Document, to_json
+from .chapters import STYLESHEET, Chapter
+from .xhtml import safe_href
+
+_FOLDER = "EPUB"
+_NAV = "nav.xhtml"
+
+_A11Y_FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA")
+
+
+def identifier(doc: Document) -> str:
+    """The document's own identifier, else a urn:uuid derived from the content (never random)."""
+    if doc.meta.identifier:
+        return doc.meta.identifier
+    digest = hashlib.sha256(to_json(doc, indent=0)).hexdigest()
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'exporter:document:{digest}')}"
+
+
+def _metadata(book: epub.EpubBook, doc: Document, organisation: str, labels: Mapping[str, str]) -> None:
+    meta = doc.meta
+    book.set_identifier(identifier(doc))
+    book.set_title(meta.title)
+    book.set_language(meta.language)
+    for index, author in enumerate(meta.authors, start=1):
+        book.add_author(author, role="aut", uid=f"creator{index}")
+    if organisation:
+        book.add_metadata("DC", "publisher", organisation)
+    for tag in meta.tags:
+        book.add_metadata("DC", "subject", tag)
+    if meta.summary:
+        book.add_metadata("DC", "description", meta.summary)
+    source = (safe_href(meta.source.url) if meta.source.url else None) or meta.source.name
+    if source:
+        book.add_metadata("DC", "source", source)
+    book.add_metadata("DC", "date", meta.date.isoformat())
+    # EPUB Accessibility 1.1 discovery metadata; no conformance claim, since nobody has audited the output.
+    a11y = [
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessibilityFeature", f) for f in _A11Y_FEATURES),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", labels["a11y_summary"]),
+    ]
+    for prop, value in a11y:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _toc(chapters: Sequence[Chapter]) -> list[object]:
+    toc: list[object] = []
+    for chapter in chapters:
+        if chapter.entries:
+            children = [epub.Link(f"{chapter.file_name}#{e.fragment}", e.label, e.fragment) for e in chapter.entries]
+            toc.append((epub.Section(chapter.title, chapter.file_name), children))
+        else:
+            toc.append(epub.Link(chapter.file_name, chapter.title, chapter.uid))
+    return toc
+
+
+def assemble(
+    doc: Document, chapters: Sequence[Chapter], css: str, organisation: str, labels: Mapping[str, str]
+) -> bytes:
+    """The EPUB bytes: EbookLib writes the package, then the zip is rebuilt reproducibly."""
+    book = epub.EpubBook()
+    _metadata(book, doc, organisation, labels)
+    style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8"))
+    book.add_item(style)
+    # Plain items, not EpubHtml: EbookLib would re-parse the XHTML with an HTML parser and rebuild it.
+    items = []
+    for chapter in chapters:
+        item = epub.EpubItem(
+            uid=chapter.uid, file_name=chapter.file_name, media_type="application/xhtml+xml", content=chapter.content
+        )
+        book.add_item(item)
+        items.append(item)
+    nav = epub.EpubNav(uid="nav", file_name=_NAV)
+    nav.title = labels["contents"]
+    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = _toc(chapters)
+    book.spine = items
+    by_uid = {c.uid: c for c in chapters}
+    # No "toc" landmark: EPUBCheck rejects a link to the nav document when it is not in the spine.
+    book.guide = [
+        {"href": by_uid["title-page"].file_name, "title": by_uid["title-page"].title, "type": "titlepage"},
+    ]
+    start = next((c for c in chapters if c.uid != "title-page"), None)
+    if start is not None:
+        book.guide.append({"href": start.file_name, "title": start.title, "type": "bodymatter"})
+    mtime = datetime.datetime.combine(doc.meta.date, datetime.time(0, 0))
+    options = {
+        "mtime": mtime,  # written with a "Z": midnight UTC of the document date
+        "epub2_guide": False,  # EPUB 2 guide types differ from EPUB 3 landmarks; the nav has them
+        "epub3_pages": False,
+        "landmark_title": labels["landmarks"],
+        "raise_exceptions": True,
+    }
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            epub.write_epub(buffer, book, options)
+        except (OSError, ValueError, epub.EpubException) as exc:
+            raise RenderError(f"epub: could not assemble the book: {exc}") from None
+    return repack(buffer.getvalue(), doc.meta.date, [c.file_name for c in chapters])
+
+
+def repack(data: bytes, date: datetime.date, order: Sequence[str]) -> bytes:
+    """Rewrite a zip reproducibly: mimetype first and stored, fixed times and attributes, stable order."""
+    stamp = (min(max(date.year, 1980), 2107), date.month, date.day, 0, 0, 0)
+    rank = {"mimetype": 0, "META-INF/container.xml": 1, f"{_FOLDER}/content.opf": 2, f"{_FOLDER}/{_NAV}": 3}
+    for index, name in enumerate(order):
+        rank[f"{_FOLDER}/{name}"] = 10 + index
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = sorted(source.namelist(), key=lambda n: (rank.get(n, 5), n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            stored = name == "mimetype"
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=None if stored else 9)
+    return out.getvalue()
