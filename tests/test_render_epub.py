@@ -132,6 +132,16 @@ def epub_files(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             path = out / f"{doc_name}-{style_name}.epub"
             path.write_bytes(render(doc, style))
             files[f"{doc_name}-{style_name}"] = path
+    # A control: the same run must flag a book with an invalid element, or the checker proves nothing.
+    broken = io.BytesIO()
+    with zipfile.ZipFile(files["sample_txt_doc-default_style"]) as good, zipfile.ZipFile(broken, "w") as bad:
+        for info in good.infolist():
+            data = good.read(info)
+            if info.filename.endswith("article.xhtml"):
+                data = data.replace(b"<h1 ", b"<h7 ").replace(b"</h1>", b"</h7>")
+            bad.writestr(info, data)
+    files["broken"] = out / "broken.epub"
+    files["broken"].write_bytes(broken.getvalue())
     return files
 
 
@@ -176,6 +186,13 @@ def test_epubcheck_clean(epubcheck_reports: dict[str, dict[str, Any]], doc_name:
     checker = report["checker"]
     assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
     assert report["publication"]["ePubVersion"].startswith("3")
+
+
+def test_epubcheck_flags_a_broken_book(epubcheck_reports: dict[str, dict[str, Any]]) -> None:
+    """The control book (an <h7> in the article) is reported, so a clean report means something."""
+    report = epubcheck_reports["broken"]
+    assert report["checker"]["nError"] > 0
+    assert any("h7" in m["message"] for m in report["messages"])
 
 
 @pytest.mark.parametrize("doc_name", DOCS)

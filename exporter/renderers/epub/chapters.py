@@ -94,7 +94,8 @@ def _article(doc: Document, labels: Mapping[str, str]) -> Chapter:
     )
     sub(box, "h1", {"id": "article"}, meta.title)
     entries = sections(box, doc.sections, "s", 2)
-    return Chapter("article", "article.xhtml", meta.title, serialise(html), tuple(entries))
+    # The headline is already on the title page; a short label keeps the reader's contents list scannable.
+    return Chapter("article", "article.xhtml", labels["article"], serialise(html), tuple(entries))
 
 
 def _commentary(doc: Document, style: Style, labels: Mapping[str, str]) -> Chapter | None:

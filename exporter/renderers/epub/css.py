@@ -21,8 +21,10 @@ def _num(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _role(style: Style, role: Role, cjk: bool, *, scale: float = 1.0, unit: str = "rem") -> list[str]:
-    size = role.size / style.roles.body.size * scale
+def _role(
+    style: Style, role: Role, cjk: bool, *, scale: float = 1.0, unit: str = "rem", floor: float = 0.0
+) -> list[str]:
+    size = max(floor, role.size / style.roles.body.size * scale)
     # Synthetic oblique kana read badly, so Japanese text is never slanted.
     italic = role.italic and not cjk
     return [
@@ -57,7 +59,7 @@ def stylesheet(style: Style, language: str) -> str:
             "h1, h2, h3, h4, h5, h6",
             ["line-height: 1.25;", "page-break-after: avoid;", "break-after: avoid;", "margin: 1.4em 0 0.5em 0;"],
         ),
-        _rule("h1", _role(style, roles.heading, cjk, scale=1.3)),
+        _rule("h1", _role(style, roles.heading, cjk, scale=1.2)),
         _rule("h2", _role(style, roles.heading, cjk)),
         _rule("h3, h4, h5, h6", _role(style, roles.subheading, cjk)),
         _rule("h4, h5, h6", ["font-size: 1em;"]),
@@ -88,13 +90,13 @@ def stylesheet(style: Style, language: str) -> str:
         _rule(
             "th, td",
             [
-                f"border: 1px solid {colors.commentary_border};",
-                "padding: 0.3em 0.5em;",
+                "border-bottom: 1px solid #C8C8C8;",
+                "padding: 0.3em 0.6em 0.3em 0;",
                 "text-align: start;",
                 "vertical-align: top;",
             ],
         ),
-        _rule("th", [f"background-color: {colors.key_points_background};", "font-weight: bold;"]),
+        _rule("th", [f"border-bottom: 0.15em solid {colors.rule};", "font-weight: bold;"]),
         # Title page.
         _rule(".titlepage", ["margin: 2.5em 0 0 0;"]),
         _rule(
@@ -121,8 +123,17 @@ def stylesheet(style: Style, language: str) -> str:
             ],
         ),
         _rule(".summary", ["font-size: 1.1em;", "margin: 0 0 1.2em 0;"]),
-        _rule(".titlepage .meta", [*_role(style, roles.footer, cjk), "margin: 0 0 0.3em 0;"]),
-        _rule(".titlepage .organisation", ["font-weight: bold;", "margin-top: 1.2em;"]),
+        # Footer-sized type is too small on a phone; the meta lines never go below 0.875rem.
+        _rule(".titlepage .meta", [*_role(style, roles.footer, cjk, floor=0.875), "margin: 0 0 0.3em 0;"]),
+        _rule(
+            ".titlepage .organisation",
+            [
+                "font-weight: bold;",
+                "margin-top: 1.5em;",
+                "padding-top: 0.6em;",
+                f"border-top: 1px solid {colors.rule};",
+            ],
+        ),
         # Key points: the abstract panel.
         _rule(
             ".key-points",
@@ -146,6 +157,7 @@ def stylesheet(style: Style, language: str) -> str:
                 "margin: 1em 0;",
             ],
         ),
+        _rule(".commentary h1", ["margin-top: 0.6em;"]),
         _rule(".commentary .part-label", [*_role(style, roles.kicker, cjk), "margin: 0.8em 0 0 0;"]),
         # Navigation document.
         _rule("nav ol", ["list-style: none;", "padding-left: 1em;"]),
