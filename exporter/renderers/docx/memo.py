@@ -1,0 +1,187 @@
+"""The memo layout: head block, key points panel, article, commentary, source line, page furniture."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+
+from ...model import Document, Link, Part, Section, Text
+from ...style import Style
+from . import styles as S
+from .blocks import BlockWriter, Context
+from .ooxml import Element, border_el, field, ppr, run, sub
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_PLACEHOLDER = re.compile(r"\{(page|pages)\}")
+
+
+def format_date(date: datetime.date, language: str) -> str:
+    """The memo date in the document language: ``8 February 2025`` or ``2025年2月8日``."""
+    if S.is_east_asian(language):
+        return f"{date.year}年{date.month}月{date.day}日"
+    if language.lower().startswith("en"):
+        return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+    return date.isoformat()
+
+
+def _colon(language: str) -> str:
+    return "：" if S.is_east_asian(language) else ": "
+
+
+def marking_of(document: Document, style: Style) -> str:
+    """The marking printed on the memo: the document's own, else the style's default."""
+    return document.meta.marking or style.marking
+
+
+class MemoWriter:
+    """Lays out one memo into a document body with a :class:`BlockWriter`."""
+
+    def __init__(self, document: Document, style: Style, labels: Mapping[str, str], writer: BlockWriter) -> None:
+        self.document = document
+        self.meta = document.meta
+        self.style = style
+        self.labels = labels
+        self.writer = writer
+        self.colon = _colon(self.meta.language)
+
+    def body(self, body: Element) -> None:
+        """Write the whole memo into ``body`` (the caller keeps ``w:sectPr`` last)."""
+        self.head(body)
+        self.key_points(body)
+        for section in self.document.sections:
+            self.section(body, section, Context(), S.HEADINGS[0])
+        if self.document.commentary is not None:
+            self.commentary(body, self.document.commentary)
+        self.source(body)
+
+    # --- head -----------------------------------------------------------------------------------
+
+    def head(self, body: Element) -> None:
+        """Organisation, MEMORANDUM, the TO / FROM / CC / DATE / SUBJECT block, rule, summary."""
+        meta, style, labels, w = self.meta, self.style, self.labels, self.writer
+        if style.brand.organisation:
+            run(w.paragraph(body, S.ORGANISATION), style.brand.organisation)
+        run(w.paragraph(body, S.TITLE), labels["memorandum"])
+        fields = (
+            ("to", meta.memo.to or style.memo.to),
+            ("from", meta.memo.from_ or style.memo.from_),
+            ("cc", meta.memo.cc or style.memo.cc),
+            ("date", format_date(meta.date, meta.language)),
+        )
+        for key, value in fields:
+            if value:
+                run(self._field(body, key), value)
+        subject = self._field(body, "subject")
+        if meta.kicker:
+            run(subject, meta.kicker, style=S.KICKER)
+            run(subject, "｜" if S.is_east_asian(meta.language) else "  \u2014  ")
+        run(subject, meta.title, bold=True)
+        w.paragraph(body, S.MEMO_RULE)
+        if meta.summary:
+            run(w.paragraph(body, S.SUBTITLE), meta.summary)
+
+    def _field(self, body: Element, key: str) -> Element:
+        p = self.writer.paragraph(body, S.MEMO_FIELD)
+        run(p, self.labels[key] + self.colon.rstrip(), style=S.MEMO_LABEL)
+        run(p, "\t")
+        return p
+
+    # --- key points -----------------------------------------------------------------------------
+
+    def key_points(self, body: Element) -> None:
+        """The key points as a bulleted list in a shaded one-cell panel."""
+        points = self.document.key_points
+        if not points:
+            return
+        colors = self.style.colors
+        tbl = sub(body, "tbl")
+        props = sub(tbl, "tblPr")
+        sub(props, "tblW", w="5000", type="pct")
+        border_el(props, "tblBorders", [(s, 0, 0, "#000000") for s in ("top", "left", "bottom", "right")])
+        sub(props, "tblLayout", type="fixed")
+        margins = sub(props, "tblCellMar")
+        for side, width in (("top", 100), ("left", 200), ("bottom", 60), ("right", 200)):
+            sub(margins, side, w=str(width), type="dxa")
+        sub(sub(tbl, "tblGrid"), "gridCol", w=str(self.writer.text_width))
+        tc = sub(sub(tbl, "tr"), "tc")
+        tc_props = sub(tc, "tcPr")
+        sub(tc_props, "tcW", w=str(self.writer.text_width), type="dxa")
+        border_el(tc_props, "tcBorders", [("left", 24, 0, colors.accent)])
+        sub(tc_props, "shd", val="clear", color="auto", fill=colors.key_points_background.lstrip("#").upper())
+        run(self.writer.paragraph(tc, S.KEY_POINTS_HEADING), self.labels["key_points"])
+        for point in points:
+            self.writer.inlines(self.writer.paragraph(tc, S.KEY_POINT, num=(S.BULLET_NUM_ID, 0)), point.inlines)
+        self.writer.spacer(body, 8)
+
+    # --- article and commentary -----------------------------------------------------------------
+
+    def section(self, body: Element, section: Section, ctx: Context, heading_style: str) -> None:
+        """A section: its heading (none for an untitled lead section) and its blocks."""
+        if section.heading:
+            run(self.writer.paragraph(body, heading_style), section.heading)
+        self.writer.blocks(body, section.blocks, ctx)
+
+    def commentary(self, body: Element, part: Part) -> None:
+        """The commentary under its own heading, its text in the shaded, ruled Commentary style."""
+        run(self.writer.paragraph(body, S.HEADINGS[0]), part.title or self.labels["commentary"])
+        ctx = Context(body_style=S.COMMENTARY, heading_offset=2)
+        for section in part.sections:
+            self.section(body, section, ctx, S.COMMENTARY_HEADING)
+
+    # --- closing lines --------------------------------------------------------------------------
+
+    def source(self, body: Element) -> None:
+        """Source (publication and clickable link), authors and keywords, in small type under a rule."""
+        meta, labels, w = self.meta, self.labels, self.writer
+        src = meta.source
+        if src.name or src.url or meta.authors or meta.tags:
+            w.spacer(body, 10)
+        if src.name or src.url:
+            p = w.paragraph(body, S.SOURCE)
+            run(p, labels["source"] + self.colon, bold=True)
+            if src.name:
+                run(p, src.name)
+            if src.url:
+                if src.name:
+                    run(p, ", ")
+                # Through the inline writer, so only a web address becomes a (percent-encoded) link.
+                w.inlines(p, (Link(url=src.url, children=(Text(text=src.url),)),))
+        if meta.authors:
+            p = w.paragraph(body, S.SOURCE)
+            run(p, labels["by"] + self.colon, bold=True)
+            run(p, ", ".join(meta.authors))
+        if meta.tags:
+            p = w.paragraph(body, S.SOURCE)
+            run(p, labels["keywords"] + self.colon, bold=True)
+            run(p, ", ".join(meta.tags))
+
+    # --- header and footer ----------------------------------------------------------------------
+
+    def header(self, hdr: Element) -> None:
+        """The marking as a ruled banner at the top of every page (the memo's first line on page 1)."""
+        run(self.writer.paragraph(hdr, S.MARKING_BANNER), marking_of(self.document, self.style))
+
+    def footer(self, ftr: Element) -> None:
+        """Organisation, marking and "Page X of Y" (real PAGE / NUMPAGES fields) on one line."""
+        p = self.writer.paragraph(ftr, S.FOOTER)
+        if self.style.brand.organisation:
+            run(p, self.style.brand.organisation)
+        run(p, "\t")
+        marking = marking_of(self.document, self.style)
+        if marking:
+            run(p, marking, style=S.MARKING_CHAR)
+        run(p, "\t")
+        template = self.labels["page_x_of_y"]
+        pos = 0
+        for m in _PLACEHOLDER.finditer(template):
+            if m.start() > pos:
+                run(p, template[pos : m.start()])
+            field(p, "PAGE" if m.group(1) == "page" else "NUMPAGES", "1")
+            pos = m.end()
+        if pos < len(template):
+            run(p, template[pos:])
+

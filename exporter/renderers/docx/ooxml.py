@@ -1,0 +1,243 @@
+"""WordprocessingML building blocks: elements in schema order, text runs, fields and hyperlinks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote, urlsplit
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+Element = etree._Element
+Border = tuple[str, int, int, str]
+"""One paragraph or cell border: (side, width in eighths of a point, space in pt, colour hex)."""
+
+_CLICKABLE = {"http", "https", "mailto", "ftp"}
+# Characters that are legal in an IRI target; everything else is percent-encoded so Word accepts it.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def w(tag: str) -> str:
+    """The Clark name of a ``w:`` element or attribute."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def sub(parent: Element, tag: str, **attrs: str) -> Element:
+    """Append ``<w:tag w:key="value" ...>`` to ``parent``; a trailing underscore in a key is dropped."""
+    el = etree.SubElement(parent, w(tag))
+    for key, value in attrs.items():
+        el.set(w(key.rstrip("_")), value)
+    return el
+
+
+def twips(points: float) -> str:
+    """Points as twentieths of a point (the unit of most WordprocessingML lengths)."""
+    return str(round(points * 20))
+
+
+def hex_color(color: str) -> str:
+    """``#1f3864`` as WordprocessingML wants it: ``1F3864``."""
+    return color.lstrip("#").upper()
+
+
+def half_points(points: float) -> str:
+    """A font size in half-points."""
+    return str(round(points * 2))
+
+
+# --- properties, always emitted in schema order (Word rejects out-of-order children) -------------
+
+
+def ppr(
+    parent: Element,
+    *,
+    style: str = "",
+    keep_next: bool = False,
+    keep_lines: bool = False,
+    num: tuple[int, int] | None = None,
+    borders: Sequence[Border] = (),
+    shading: str = "",
+    tabs: Sequence[tuple[str, int]] = (),
+    spacing: dict[str, str] | None = None,
+    ind: dict[str, str] | None = None,
+    contextual: bool = False,
+    jc: str = "",
+    outline: int | None = None,
+) -> Element:
+    """Append a ``w:pPr``; ``num`` is (numId, ilvl), ``tabs`` are (alignment, position in twips)."""
+    p = sub(parent, "pPr")
+    if style:
+        sub(p, "pStyle", val=style)
+    if keep_next:
+        sub(p, "keepNext")
+    if keep_lines:
+        sub(p, "keepLines")
+    if num is not None:
+        numpr = sub(p, "numPr")
+        sub(numpr, "ilvl", val=str(num[1]))
+        sub(numpr, "numId", val=str(num[0]))
+    if borders:
+        border_el(p, "pBdr", borders)
+    if shading:
+        sub(p, "shd", val="clear", color="auto", fill=hex_color(shading))
+    if tabs:
+        tabs_el = sub(p, "tabs")
+        for align, pos in tabs:
+            sub(tabs_el, "tab", val=align, pos=str(pos))
+    if spacing:
+        sub(p, "spacing", **spacing)
+    if ind:
+        sub(p, "ind", **ind)
+    if contextual:
+        sub(p, "contextualSpacing")
+    if jc:
+        sub(p, "jc", val=jc)
+    if outline is not None:
+        sub(p, "outlineLvl", val=str(outline))
+    return p
+
+
+_BORDER_ORDER = {"top": 0, "left": 1, "start": 1, "bottom": 2, "right": 3, "end": 3, "between": 4, "insideH": 4, "insideV": 5}
+
+
+def border_el(parent: Element, tag: str, borders: Iterable[Border]) -> Element:
+    """Append a border container (``pBdr``, ``tcBorders``, ``tblBorders``) with sides in schema order."""
+    box = sub(parent, tag)
+    for side, size, space, color in sorted(borders, key=lambda b: _BORDER_ORDER[b[0]]):
+        if size <= 0:
+            sub(box, side, val="nil")
+        else:
+            sub(box, side, val="single", sz=str(size), space=str(space), color=hex_color(color))
+    return box
+
+
+def rpr(
+    parent: Element,
+    *,
+    style: str = "",
+    fonts: tuple[str, str] | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    no_proof: bool = False,
+    color: str = "",
+    char_spacing: int = 0,
+    size: float = 0.0,
+    underline: bool = False,
+    lang: tuple[str, str] | None = None,
+) -> Element:
+    """Append a ``w:rPr``; ``fonts`` is (western family, East Asian family), ``lang`` is (val, eastAsia)."""
+    r = sub(parent, "rPr")
+    if style:
+        sub(r, "rStyle", val=style)
+    if fonts is not None:
+        sub(r, "rFonts", ascii=fonts[0], hAnsi=fonts[0], eastAsia=fonts[1], cs=fonts[0])
+    if bold:
+        sub(r, "b")
+        sub(r, "bCs")
+    if italic:
+        sub(r, "i")
+        sub(r, "iCs")
+    if caps:
+        sub(r, "caps")
+    if no_proof:
+        sub(r, "noProof")
+    if color:
+        sub(r, "color", val=hex_color(color))
+    if char_spacing:
+        sub(r, "spacing", val=str(char_spacing))
+    if size:
+        sub(r, "sz", val=half_points(size))
+        sub(r, "szCs", val=half_points(size))
+    if underline:
+        sub(r, "u", val="single")
+    if lang is not None:
+        sub(r, "lang", val=lang[0], eastAsia=lang[1], bidi="ar-SA")
+    return r
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+
+def run(parent: Element, text: str, *, style: str = "", bold: bool = False, italic: bool = False) -> Element:
+    """Append a run holding ``text`` literally: tabs and newlines become ``w:tab`` / ``w:br``."""
+    r = etree.SubElement(parent, w("r"))
+    if style or bold or italic:
+        rpr(r, style=style, bold=bold, italic=italic)
+    add_text(r, text)
+    return r
+
+
+def add_text(r: Element, text: str) -> None:
+    """Put ``text`` into run ``r`` as ``w:t`` text nodes (never markup, never field code)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for n, line in enumerate(lines):
+        if n:
+            etree.SubElement(r, w("br"))
+        for m, chunk in enumerate(line.split("\t")):
+            if m:
+                etree.SubElement(r, w("tab"))
+            if chunk:
+                t = etree.SubElement(r, w("t"))
+                t.text = chunk
+                if chunk[0].isspace() or chunk[-1].isspace():
+                    t.set(XML_SPACE, "preserve")
+
+
+def line_break(parent: Element) -> Element:
+    """Append a run holding one hard line break."""
+    r = etree.SubElement(parent, w("r"))
+    etree.SubElement(r, w("br"))
+    return r
+
+
+def field(parent: Element, instruction: str, placeholder: str, *, style: str = "") -> None:
+    """Append a complex field (begin / instrText / separate / cached result / end).
+
+    ``instruction`` is always one of our own fixed codes such as ``PAGE``; source text never gets here.
+    """
+
+    def piece(kind: str) -> Element:
+        r = etree.SubElement(parent, w("r"))
+        if style:
+            rpr(r, style=style)
+        if kind in ("begin", "separate", "end"):
+            sub(r, "fldChar", fldCharType=kind)
+        return r
+
+    piece("begin")
+    instr = etree.SubElement(piece("instr"), w("instrText"))
+    instr.text = f" {instruction} "
+    instr.set(XML_SPACE, "preserve")
+    piece("separate")
+    t = etree.SubElement(piece("result"), w("t"))
+    t.text = placeholder
+    piece("end")
+
+
+def hyperlink(parent: Element, rel_id: str) -> Element:
+    """Append an empty ``w:hyperlink`` pointing at relationship ``rel_id``; runs go inside."""
+    link = etree.SubElement(parent, w("hyperlink"))
+    link.set(f"{{{R_NS}}}id", rel_id)
+    link.set(w("history"), "1")
+    return link
+
+
+def clickable_url(url: str) -> str:
+    """The URL as a relationship target when it is safe to make clickable, else ``""``.
+
+    Only web and mail schemes become links (``javascript:`` and relative paths stay text), and
+    characters outside the URI syntax are percent-encoded because Word refuses such targets.
+    """
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    if scheme not in _CLICKABLE or len(url) > 2000:
+        return ""
+    return quote(url, safe=_URL_SAFE)

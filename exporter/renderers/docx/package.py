@@ -1,0 +1,152 @@
+"""The memo's package: a lean base document per style (built once, cached) and a reproducible zip."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from ...style import Style
+from ...typefaces import TYPEFACES
+from .ooxml import R_NS, W_NS, sub, twips, w
+from .styles import compile_numbering, compile_styles, is_east_asian, word_language
+
+_CT = "application/vnd.openxmlformats-officedocument"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_RT = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+_CONTENT_TYPES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+<Default Extension="xml" ContentType="application/xml"/>\
+<Override PartName="/word/document.xml" ContentType="{_CT}.wordprocessingml.document.main+xml"/>\
+<Override PartName="/word/styles.xml" ContentType="{_CT}.wordprocessingml.styles+xml"/>\
+<Override PartName="/word/numbering.xml" ContentType="{_CT}.wordprocessingml.numbering+xml"/>\
+<Override PartName="/word/settings.xml" ContentType="{_CT}.wordprocessingml.settings+xml"/>\
+<Override PartName="/word/fontTable.xml" ContentType="{_CT}.wordprocessingml.fontTable+xml"/>\
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
+<Override PartName="/docProps/app.xml" ContentType="{_CT}.extended-properties+xml"/>\
+</Types>"""
+
+_PACKAGE_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="{_PKG_RT}">\
+<Relationship Id="rId1" Type="{_RT}/officeDocument" Target="word/document.xml"/>\
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" \
+Target="docProps/core.xml"/>\
+<Relationship Id="rId3" Type="{_RT}/extended-properties" Target="docProps/app.xml"/>\
+</Relationships>"""
+
+_DOCUMENT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="{_PKG_RT}">\
+<Relationship Id="rId1" Type="{_RT}/styles" Target="styles.xml"/>\
+<Relationship Id="rId2" Type="{_RT}/numbering" Target="numbering.xml"/>\
+<Relationship Id="rId3" Type="{_RT}/settings" Target="settings.xml"/>\
+<Relationship Id="rId4" Type="{_RT}/fontTable" Target="fontTable.xml"/>\
+</Relationships>"""
+
+# Filled per memo through python-docx's core-properties API; empty here so no template value survives.
+_CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
+xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>"""
+
+
+def _app(style: Style) -> str:
+    company = escape(style.brand.organisation)
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="{_CT}.extended-properties" \
+xmlns:vt="{_CT}.docPropsVTypes"><Application>exporter</Application><DocSecurity>0</DocSecurity>\
+<Company>{company}</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc></Properties>"""
+
+
+def _document(style: Style) -> bytes:
+    root = etree.Element(w("document"), nsmap={"w": W_NS, "r": R_NS})
+    sect = sub(sub(root, "body"), "sectPr")
+    page, margins = style.page, style.page.margins
+    sub(sect, "pgSz", w=twips(page.width), h=twips(page.height))
+    # Header and footer sit in the top / bottom margin, a little under half of it from the edge.
+    sub(sect, "pgMar", top=twips(margins.top), right=twips(margins.right), bottom=twips(margins.bottom),
+        left=twips(margins.left), header=twips(margins.top * 0.45), footer=twips(margins.bottom * 0.45),
+        gutter="0")  # fmt: skip
+    sub(sect, "cols", space="720")
+    sub(sect, "docGrid", linePitch="360")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _settings(language: str) -> bytes:
+    root = etree.Element(w("settings"), nsmap={"w": W_NS})
+    sub(root, "zoom", percent="100")
+    sub(root, "defaultTabStop", val="720")
+    # Japanese text compresses its punctuation the way Japanese Word does by default.
+    sub(root, "characterSpacingControl", val="compressPunctuation" if is_east_asian(language) else "doNotCompress")
+    compat = sub(root, "compat")
+    for name, value in (("compatibilityMode", "15"), ("overrideTableStyleFontSizeAndJustification", "1")):
+        sub(compat, "compatSetting", name=name, uri="http://schemas.microsoft.com/office/word", val=value)
+    val, east_asian = word_language(language)
+    sub(root, "themeFontLang", val=val, eastAsia=east_asian)
+    sub(root, "decimalSymbol", val=".")
+    sub(root, "listSeparator", val=",")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _font_table(style: Style) -> bytes:
+    root = etree.Element(w("fonts"), nsmap={"w": W_NS})
+    families = sorted({style.family(getattr(style.fonts, f)) for f in ("serif", "sans", "mono", "cjk", "cjk_serif")})
+    for family in families:
+        face = TYPEFACES[family]
+        font = sub(root, "font", name=family)
+        sub(font, "family", val={"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}[face.generic])
+        sub(font, "pitch", val="fixed" if face.generic == "monospace" else "variable")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@lru_cache(maxsize=16)
+def base_package(style: Style, language: str) -> bytes:
+    """The empty memo package for a style and document language, styles and page set up.
+
+    Parsing python-docx's own 438 KB template costs milliseconds per memo; this base holds only
+    what the memo uses, so opening it per render is cheap.
+    """
+    parts = {
+        "[Content_Types].xml": _CONTENT_TYPES.encode(),
+        "_rels/.rels": _PACKAGE_RELS.encode(),
+        "docProps/core.xml": _CORE.encode(),
+        "docProps/app.xml": _app(style).encode(),
+        "word/document.xml": _document(style),
+        "word/_rels/document.xml.rels": _DOCUMENT_RELS.encode(),
+        "word/styles.xml": compile_styles(style, language),
+        "word/numbering.xml": compile_numbering(style),
+        "word/settings.xml": _settings(language),
+        "word/fontTable.xml": _font_table(style),
+    }
+    return write_zip(parts, datetime.date(1980, 1, 1))
+
+
+def _entry_order(name: str) -> tuple[int, str]:
+    # [Content_Types].xml first and the package rels next, as Office writes them; the rest by name.
+    return ({"[Content_Types].xml": 0, "_rels/.rels": 1}.get(name, 2), name)
+
+
+def write_zip(parts: dict[str, bytes], date: datetime.date) -> bytes:
+    """A zip of ``parts`` with a stable entry order and every timestamp set to ``date``."""
+    stamp = (max(1980, min(date.year, 2107)), date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(parts, key=_entry_order):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, parts[name])
+    return out.getvalue()
+
+
+def reproducible(data: bytes, date: datetime.date) -> bytes:
+    """Rewrite a saved package so that only its content decides its bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    return write_zip(parts, date)

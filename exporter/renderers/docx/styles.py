@@ -1,0 +1,331 @@
+"""Compile a house style into the memo's ``styles.xml`` and ``numbering.xml`` (Word style names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from msgspec.structs import replace
+
+from ...style import Role, Style
+from ...typefaces import TYPEFACES
+from .ooxml import W_NS, Border, Element, border_el, half_points, hex_color, ppr, rpr, sub, twips, w
+
+# styleIds the renderer refers to; the visible names are Word's built-in names where Word has one.
+NORMAL = "Normal"
+TITLE = "Title"
+SUBTITLE = "Subtitle"
+HEADINGS = ("Heading1", "Heading2", "Heading3", "Heading4")
+LIST_BULLET = ("ListBullet", "ListBullet2", "ListBullet3")
+LIST_NUMBER = ("ListNumber", "ListNumber2", "ListNumber3")
+LIST_CONTINUE = ("ListContinue", "ListContinue2", "ListContinue3")
+QUOTE = "Quote"
+KEY_POINTS_HEADING = "KeyPointsHeading"
+KEY_POINT = "KeyPoint"
+ORGANISATION = "Organisation"
+MEMO_FIELD = "MemoField"
+MEMO_RULE = "MemoRule"
+MARKING = "Marking"
+MARKING_BANNER = "MarkingBanner"
+COMMENTARY = "Commentary"
+COMMENTARY_HEADING = "CommentaryHeading"
+SOURCE = "Source"
+CODE = "Code"
+TABLE_TEXT = "TableText"
+TABLE_HEADING = "TableHeading"
+HEADER = "Header"
+FOOTER = "Footer"
+HYPERLINK = "Hyperlink"
+KICKER = "Kicker"
+MEMO_LABEL = "MemoLabel"
+INLINE_CODE = "InlineCode"
+MARKING_CHAR = "MarkingChar"
+TABLE_GRID = "TableGrid"
+
+BULLET_NUM_ID = 1
+"""The ``w:num`` every bulleted paragraph uses (bullets never need restarting)."""
+ORDERED_NUM_ID = 2
+"""The ``w:num`` behind the List Number styles; each ordered list gets its own restarted copy."""
+ORDERED_ABSTRACT_ID = 2
+LIST_INDENT = 360
+"""Twips of indent per list level."""
+MEMO_TAB = 1580
+"""Twips from the margin to the values of the TO / FROM / ... block."""
+
+_REGIONS = {
+    "en": "en-US", "ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR",
+    "es": "es-ES", "it": "it-IT", "pt": "pt-PT", "nl": "nl-NL", "sv": "sv-SE", "pl": "pl-PL",
+}  # fmt: skip
+_EAST_ASIAN = {"ja", "zh", "ko"}
+_BULLETS = ("\u2022", "\u2013", "\u25aa")  # •, –, ▪ are in every shipped family
+_ORDERED = (("decimal", "%{n}."), ("lowerLetter", "%{n}."), ("lowerRoman", "%{n}."))
+
+
+def word_language(tag: str) -> tuple[str, str]:
+    """The (``w:val``, ``w:eastAsia``) pair for a BCP 47 tag: ``ja`` → (en-US, ja-JP), ``de`` → (de-DE, de-DE)."""
+    parts = [p for p in tag.replace("_", "-").split("-") if p] or ["en"]
+    primary = parts[0].lower()
+    rest = [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p for p in parts[1:]]
+    full = "-".join([primary, *rest]) if rest else _REGIONS.get(primary, primary)
+    if primary in _EAST_ASIAN:
+        # Latin words in an East Asian document are spell-checked as English, as Word does by default.
+        return ("en-US", full)
+    return (full, full)
+
+
+def is_east_asian(tag: str) -> bool:
+    """Whether the document language is Japanese, Chinese or Korean."""
+    return tag.replace("_", "-").split("-")[0].lower() in _EAST_ASIAN
+
+
+def east_asian_family(style: Style, font: str) -> str:
+    """The family for the East Asian font slot of a role whose font is ``font``."""
+    if font in ("serif", "cjk_serif"):
+        return style.fonts.cjk_serif
+    if font in ("sans", "mono", "cjk"):
+        return style.fonts.cjk
+    face = TYPEFACES.get(font)
+    if face is not None and "japanese" in face.scripts:
+        return font
+    return style.fonts.cjk_serif if face is not None and face.generic == "serif" else style.fonts.cjk
+
+
+def _fonts(style: Style, role: Role) -> tuple[str, str]:
+    return (style.family(role.font), east_asian_family(style, role.font))
+
+
+def _role_rpr(parent: Element, style: Style, role: Role, **extra: Any) -> Element:
+    return rpr(
+        parent,
+        fonts=_fonts(style, role),
+        bold=role.bold,
+        italic=role.italic,
+        color=role.color,
+        size=role.size,
+        **extra,
+    )
+
+
+def _style(
+    root: Element,
+    kind: str,
+    style_id: str,
+    name: str,
+    *,
+    based: str = "",
+    next_: str = "",
+    default: bool = False,
+    priority: int = 0,
+) -> Element:
+    el = sub(root, "style", type=kind, styleId=style_id)
+    if default:
+        el.set(w("default"), "1")
+    sub(el, "name", val=name)
+    if based:
+        sub(el, "basedOn", val=based)
+    if next_:
+        sub(el, "next", val=next_)
+    if priority:
+        sub(el, "uiPriority", val=str(priority))
+    sub(el, "qFormat")
+    return el
+
+
+def _spacing(before: float = 0, after: float = 0, line: int = 0) -> dict[str, str]:
+    out = {"before": twips(before), "after": twips(after)}
+    if line:
+        out.update(line=str(line), lineRule="auto")
+    return out
+
+
+def _para(
+    root: Element,
+    style_id: str,
+    name: str,
+    style: Style,
+    role: Role | None,
+    *,
+    based: str = NORMAL,
+    next_: str = "",
+    priority: int = 0,
+    rpr_extra: dict[str, Any] | None = None,
+    **ppr_kwargs: Any,
+) -> Element:
+    el = _style(root, "paragraph", style_id, name, based=based, next_=next_, priority=priority)
+    ppr(el, **ppr_kwargs)
+    if role is not None:
+        _role_rpr(el, style, role, **(rpr_extra or {}))
+    elif rpr_extra:
+        rpr(el, **rpr_extra)
+    return el
+
+
+def _text_width(style: Style) -> int:
+    page = style.page
+    return round((page.width - page.margins.left - page.margins.right) * 20)
+
+
+def compile_styles(style: Style, language: str) -> bytes:
+    """``word/styles.xml`` for ``style`` and a document in ``language``."""
+    roles, colors = style.roles, style.colors
+    lang = word_language(language)
+    body = roles.body
+    root = etree.Element(w("styles"), nsmap={"w": W_NS})
+
+    defaults = sub(root, "docDefaults")
+    rpr(sub(defaults, "rPrDefault"), fonts=_fonts(style, body), size=body.size, lang=lang)
+    ppr(sub(defaults, "pPrDefault"))
+
+    normal = _style(root, "paragraph", NORMAL, "Normal", default=True)
+    ppr(normal, spacing=_spacing(after=round(body.size * 0.6), line=264))
+    _role_rpr(normal, style, body, lang=lang)
+    _style(root, "character", "DefaultParagraphFont", "Default Paragraph Font", default=True, priority=1)
+    table_normal = _style(root, "table", "TableNormal", "Normal Table", default=True, priority=99)
+    tbl = sub(table_normal, "tblPr")
+    sub(tbl, "tblInd", w="0", type="dxa")
+    margins = sub(tbl, "tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        sub(margins, side, w="0" if side in ("top", "bottom") else "108", type="dxa")
+    _style(root, "numbering", "NoList", "No List", default=True, priority=99)
+
+    # --- the memo head ---
+    title = roles.title
+    _para(root, TITLE, "Title", style, title, next_=NORMAL, priority=10, keep_next=True,
+          spacing=_spacing(after=title.size * 0.25), contextual=True, rpr_extra={"char_spacing": 30})  # fmt: skip
+    _para(root, SUBTITLE, "Subtitle", style, replace(body, italic=True, size=body.size + 0.5), priority=11,
+          spacing=_spacing(before=2, after=body.size * 0.9, line=264))  # fmt: skip
+    _para(root, ORGANISATION, "Organisation", style,
+          replace(roles.kicker, color=colors.accent, bold=True, italic=False),
+          keep_next=True, spacing=_spacing(before=6, after=2), rpr_extra={"caps": True, "char_spacing": 20})  # fmt: skip
+    _para(root, MEMO_FIELD, "Memo Field", style, body, keep_next=True, tabs=(("left", MEMO_TAB),),
+          spacing=_spacing(after=3, line=252), ind={"left": str(MEMO_TAB), "hanging": str(MEMO_TAB)})  # fmt: skip
+    rule: list[Border] = [("bottom", 12, 1, colors.rule)]
+    _para(root, MEMO_RULE, "Memo Rule", style, replace(body, size=4), borders=rule,
+          spacing=_spacing(before=0, after=body.size * 1.1, line=240))  # fmt: skip
+    marking = roles.marking
+    _para(root, MARKING, "Marking", style, marking, jc="center", spacing=_spacing(line=240),
+          rpr_extra={"char_spacing": 20})  # fmt: skip
+    banner: list[Border] = [("top", 8, 2, colors.marking), ("bottom", 8, 2, colors.marking)]
+    _para(root, MARKING_BANNER, "Marking Banner", style, None, based=MARKING, borders=banner,
+          spacing=_spacing(line=240))  # fmt: skip
+
+    # --- headings (outline levels drive Word's navigation pane) ---
+    heading, subheading = roles.heading, roles.subheading
+    head_rule: list[Border] = [("bottom", 4, 2, colors.rule)]
+    _para(root, HEADINGS[0], "heading 1", style, heading, next_=NORMAL, priority=9, keep_next=True,
+          keep_lines=True, borders=head_rule, spacing=_spacing(before=heading.size * 1.2, after=heading.size * 0.45),
+          outline=0)  # fmt: skip
+    _para(root, HEADINGS[1], "heading 2", style, subheading, next_=NORMAL, priority=9, keep_next=True,
+          keep_lines=True, spacing=_spacing(before=subheading.size * 0.9, after=subheading.size * 0.3), outline=1)  # fmt: skip
+    h3 = replace(subheading, size=max(body.size, subheading.size - 1), italic=True)
+    _para(root, HEADINGS[2], "heading 3", style, h3, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
+          spacing=_spacing(before=h3.size * 0.8, after=h3.size * 0.25), outline=2)  # fmt: skip
+    h4 = replace(body, bold=True, italic=True, color=subheading.color)
+    _para(root, HEADINGS[3], "heading 4", style, h4, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
+          spacing=_spacing(before=h4.size * 0.6, after=h4.size * 0.2), outline=3)  # fmt: skip
+
+    # --- lists ---
+    item_after = round(body.size * 0.25)
+    for level, sid in enumerate(LIST_BULLET):
+        _para(root, sid, "List Bullet" + (f" {level + 1}" if level else ""), style, None,
+              num=(BULLET_NUM_ID, level), spacing=_spacing(after=item_after), contextual=True)  # fmt: skip
+    for level, sid in enumerate(LIST_NUMBER):
+        _para(root, sid, "List Number" + (f" {level + 1}" if level else ""), style, None,
+              num=(ORDERED_NUM_ID, level), spacing=_spacing(after=item_after), contextual=True)  # fmt: skip
+    for level, sid in enumerate(LIST_CONTINUE):
+        _para(root, sid, "List Continue" + (f" {level + 1}" if level else ""), style, None,
+              spacing=_spacing(after=item_after), ind={"left": str(LIST_INDENT * (level + 1))})  # fmt: skip
+
+    # --- key points, quotes, commentary, code, tables, source ---
+    kp_head = replace(heading, size=max(body.size, heading.size - 1.5))
+    _para(root, KEY_POINTS_HEADING, "Key Points Heading", style, kp_head, based=HEADINGS[0], next_=KEY_POINT,
+          borders=[("bottom", 0, 0, colors.rule)], spacing=_spacing(before=0, after=4),
+          rpr_extra={"caps": True, "char_spacing": 10})  # fmt: skip
+    _para(root, KEY_POINT, "Key Point", style, roles.key_point, based=LIST_BULLET[0], num=(BULLET_NUM_ID, 0),
+          spacing=_spacing(after=round(roles.key_point.size * 0.35), line=259))  # fmt: skip
+    quote_border: list[Border] = [("left", 18, 10, colors.accent)]
+    _para(root, QUOTE, "Quote", style, replace(body, italic=True), priority=29, borders=quote_border,
+          ind={"left": "454", "right": "454"}, spacing=_spacing(after=body.size * 0.5, line=264))  # fmt: skip
+    panel: list[Border] = [("left", 24, 9, colors.commentary_border)]
+    panel_ind = {"left": "240", "right": "120"}
+    commentary = roles.commentary
+    _para(root, COMMENTARY, "Commentary", style, commentary, borders=panel, shading=colors.commentary_background,
+          ind=panel_ind, spacing=_spacing(before=0, after=commentary.size * 0.6, line=264))  # fmt: skip
+    _para(root, COMMENTARY_HEADING, "Commentary Heading", style, None, based=HEADINGS[1], next_=COMMENTARY,
+          borders=panel, shading=colors.commentary_background, ind=panel_ind,
+          spacing=_spacing(before=0, after=subheading.size * 0.35))  # fmt: skip
+    code = roles.code
+    code_box: list[Border] = [(side, 4, 4, "#D0D0D0") for side in ("top", "left", "bottom", "right")]
+    _para(root, CODE, "Code", style, code, borders=code_box, shading="#F5F5F5", ind={"left": "113", "right": "113"},
+          spacing=_spacing(before=2, after=body.size * 0.7, line=240), rpr_extra={"no_proof": True})  # fmt: skip
+    table_text = replace(body, size=max(roles.footer.size, body.size - 1))
+    _para(root, TABLE_TEXT, "Table Text", style, table_text, spacing=_spacing(before=1, after=1, line=240))
+    _para(root, TABLE_HEADING, "Table Heading", style, replace(table_text, bold=True, color=colors.accent),
+          based=TABLE_TEXT, keep_next=True)  # fmt: skip
+    source_rule: list[Border] = [("top", 4, 4, colors.rule)]
+    _para(root, SOURCE, "Source", style, roles.footer, borders=source_rule,
+          spacing=_spacing(before=0, after=2, line=252))  # fmt: skip
+    width = _text_width(style)
+    furniture_tabs = (("center", width // 2), ("right", width))
+    _para(root, HEADER, "header", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
+    _para(root, FOOTER, "footer", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
+
+    # --- character styles ---
+    link = _style(root, "character", HYPERLINK, "Hyperlink", based="DefaultParagraphFont", priority=99)
+    rpr(link, color=colors.accent, underline=True)
+    kicker = roles.kicker
+    _role_rpr(_style(root, "character", KICKER, "Kicker", based="DefaultParagraphFont"), style,
+              replace(kicker, size=min(kicker.size, body.size)), caps=True, char_spacing=10)  # fmt: skip
+    label = replace(heading, size=max(roles.footer.size, body.size - 1.5), italic=False, color=colors.accent)
+    _role_rpr(_style(root, "character", MEMO_LABEL, "Memo Label", based="DefaultParagraphFont"), style, label,
+              char_spacing=10)  # fmt: skip
+    _role_rpr(_style(root, "character", INLINE_CODE, "Inline Code", based="DefaultParagraphFont"), style,
+              replace(code, size=max(roles.footer.size, body.size - 1)), no_proof=True)  # fmt: skip
+    _role_rpr(_style(root, "character", MARKING_CHAR, "Marking Char", based="DefaultParagraphFont"), style,
+              replace(marking, size=roles.footer.size + 0.5), char_spacing=20)  # fmt: skip
+
+    # --- table style ---
+    grid = _style(root, "table", TABLE_GRID, "Table Grid", based="TableNormal", priority=59)
+    ppr(grid, spacing=_spacing(line=240))
+    grid_tbl = sub(grid, "tblPr")
+    lines: list[Border] = [(s, 4, 0, "#A6A6A6") for s in ("top", "left", "bottom", "right", "insideH", "insideV")]
+    border_el(grid_tbl, "tblBorders", lines)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def compile_numbering(style: Style) -> bytes:
+    """``word/numbering.xml``: one bullet and one ordered definition, nine levels each."""
+    root = etree.Element(w("numbering"), nsmap={"w": W_NS})
+    body = style.roles.body
+    fonts = _fonts(style, body)
+    for abstract_id, ordered in ((1, False), (ORDERED_ABSTRACT_ID, True)):
+        abstract = sub(root, "abstractNum", abstractNumId=str(abstract_id))
+        sub(abstract, "nsid", val=f"5E0C0{abstract_id:03X}")
+        sub(abstract, "multiLevelType", val="hybridMultilevel")
+        for level in range(9):
+            lvl = sub(abstract, "lvl", ilvl=str(level))
+            sub(lvl, "start", val="1")
+            if ordered:
+                fmt, text = _ORDERED[level % 3]
+                sub(lvl, "numFmt", val=fmt)
+                sub(lvl, "lvlText", val=text.format(n=level + 1))
+            else:
+                sub(lvl, "numFmt", val="bullet")
+                sub(lvl, "lvlText", val=_BULLETS[level % 3])
+            sub(lvl, "lvlJc", val="left")
+            ppr(lvl, ind={"left": str(LIST_INDENT * (level + 1)), "hanging": str(LIST_INDENT - (0 if ordered else 90))})
+            rpr(lvl, fonts=fonts, bold=ordered and level == 0, color=style.colors.accent)
+    for num_id, abstract_id in ((BULLET_NUM_ID, 1), (ORDERED_NUM_ID, ORDERED_ABSTRACT_ID)):
+        sub(sub(root, "num", numId=str(num_id)), "abstractNumId", val=str(abstract_id))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_restarted_list(numbering: Element, num_id: int, level: int, start: int) -> None:
+    """Append a ``w:num`` that restarts the ordered definition at ``start`` on ``level``."""
+    num = sub(numbering, "num", numId=str(num_id))
+    sub(num, "abstractNumId", val=str(ORDERED_ABSTRACT_ID))
+    override = sub(num, "lvlOverride", ilvl=str(level))
+    sub(override, "startOverride", val=str(max(0, start)))
+
+
+__all__ = ["compile_numbering", "compile_styles", "half_points", "hex_color"]
