@@ -26,6 +26,7 @@ _EN: Mapping[str, str] = MappingProxyType(
             "the full text is in the memo and the briefing."
         ),
         "continued": "continued",
+        "keywords": "Keywords",
         "landmarks": "Landmarks",
         "topics": "Topics",
         "date_long": "{day} {month_name} {year}",
@@ -55,6 +56,7 @@ _JA: Mapping[str, str] = MappingProxyType(
         "page_x_of_y": "{page} / {pages} ページ",
         "truncated": ("1ページに収めるため、本文の段落を{count}件省略しました。全文は覚書とブリーフィングにあります。"),
         "continued": "続き",
+        "keywords": "キーワード",
         "landmarks": "ランドマーク",
         "topics": "トピック",
         "date_long": "{year}年{month}月{day}日",
