@@ -22,6 +22,7 @@ from exporter.model import Document, Memo, Meta, Paragraph, Part, Section, Text
 from exporter.registry import get_renderer
 from exporter.renderers.base import RenderOptions
 from exporter.renderers.epub import EpubRenderer
+from exporter.renderers.epub.xhtml import safe_href
 from exporter.style import EpubOptions, Style
 
 NS = {
@@ -423,3 +424,34 @@ def test_registered_and_described() -> None:
     renderer = get_renderer("epub")
     assert isinstance(renderer, EpubRenderer)
     assert (renderer.extension, renderer.media_type) == (".epub", "application/epub+zip")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
+        ("HTTPS://Example.org", "https://example.org/"),
+        ("https://example.org/a b/<c>", "https://example.org/a%20b/%3Cc%3E"),
+        ("https://example.org/100%", "https://example.org/100%25"),
+        ("https://example.org/caf%C3%A9", "https://example.org/caf%C3%A9"),
+        ("mailto:desk@example.org", "mailto:desk@example.org"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<b>", None),
+        ("file:///etc/passwd", None),
+        ("http://", None),
+        ("https://exa mple.org/", None),
+        ("relative/path.html", None),
+    ],
+)
+def test_safe_href(url: str, expected: str | None) -> None:
+    """Only well-formed web and mail targets survive, percent-encoded."""
+    assert safe_href(url) == expected
+
+
+def test_invalid_language_tag_becomes_und(minimal_doc: Document, default_style: Style) -> None:
+    """A model built in code with a malformed tag still gives a valid dc:language."""
+    for tag, expected in (("", "und"), ("en_US", "en-US"), ("not a tag", "und")):
+        doc = msgspec.structs.replace(minimal_doc, meta=msgspec.structs.replace(minimal_doc.meta, language=tag))
+        book = book_of(doc, default_style)
+        assert book.dc("language") == [expected]
+        assert all(root.get("lang") == expected for root in book.docs.values())
