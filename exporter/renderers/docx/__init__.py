@@ -14,7 +14,7 @@ from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .blocks import BlockWriter
 from .memo import MemoWriter, marking_of
-from .ooxml import RT_HYPERLINK, w
+from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, reproducible
 from .styles import word_language
 
@@ -71,7 +71,7 @@ def _render(document: Document, style: Style) -> RenderResult:
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(writer.warnings)), facts=facts)
 
 
-def _emptied(root: docx.oxml.xmlchemy.BaseOxmlElement) -> docx.oxml.xmlchemy.BaseOxmlElement:
+def _emptied(root: Element) -> Element:
     """``root`` (a ``w:hdr`` / ``w:ftr``) without the empty paragraph python-docx starts it with."""
     for child in list(root):
         if child.tag == w("p"):

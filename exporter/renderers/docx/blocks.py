@@ -6,8 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import assert_never
 
-from lxml import etree
-
 from ...model import (
     Block,
     BulletList,
@@ -213,5 +211,3 @@ class BlockWriter:
         p = sub(parent, "p")
         props = ppr(p, spacing={"before": "0", "after": "0", "line": "240", "lineRule": "auto"})
         rpr(props, size=points)
-
-

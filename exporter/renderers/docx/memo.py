@@ -10,7 +10,7 @@ from ...model import Document, Link, Part, Section, Text
 from ...style import Style
 from . import styles as S
 from .blocks import BlockWriter, Context
-from .ooxml import Element, border_el, field, ppr, run, sub
+from .ooxml import Element, border_el, field, run, sub
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -115,7 +115,7 @@ class MemoWriter:
         run(self.writer.paragraph(tc, S.KEY_POINTS_HEADING), self.labels["key_points"])
         for point in points:
             self.writer.inlines(self.writer.paragraph(tc, S.KEY_POINT, num=(S.BULLET_NUM_ID, 0)), point.inlines)
-        self.writer.spacer(body, 8)
+        self.writer.spacer(body, 4)
 
     # --- article and commentary -----------------------------------------------------------------
 
@@ -184,4 +184,3 @@ class MemoWriter:
             pos = m.end()
         if pos < len(template):
             run(p, template[pos:])
-

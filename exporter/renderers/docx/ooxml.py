@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
 from urllib.parse import quote, urlsplit
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
-Element = etree._Element
+Element: TypeAlias = Any
+"""An lxml element (typed loosely: lxml ships no stubs)."""
 Border = tuple[str, int, int, str]
 """One paragraph or cell border: (side, width in eighths of a point, space in pt, colour hex)."""
 
 _CLICKABLE = {"http", "https", "mailto", "ftp"}
 # Characters that are legal in an IRI target; everything else is percent-encoded so Word accepts it.
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def w(tag: str) -> str:
@@ -32,6 +36,11 @@ def sub(parent: Element, tag: str, **attrs: str) -> Element:
     for key, value in attrs.items():
         el.set(w(key.rstrip("_")), value)
     return el
+
+
+def serialize(root: Element) -> bytes:
+    """A part's XML with the declaration Word writes."""
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def twips(points: float) -> str:
@@ -101,7 +110,7 @@ def ppr(
     return p
 
 
-_BORDER_ORDER = {"top": 0, "left": 1, "start": 1, "bottom": 2, "right": 3, "end": 3, "between": 4, "insideH": 4, "insideV": 5}
+_BORDER_ORDER = {"top": 0, "left": 1, "bottom": 2, "right": 3, "between": 4, "insideH": 4, "insideV": 5}
 
 
 def border_el(parent: Element, tag: str, borders: Iterable[Border]) -> Element:
@@ -240,4 +249,5 @@ def clickable_url(url: str) -> str:
         return ""
     if scheme not in _CLICKABLE or len(url) > 2000:
         return ""
-    return quote(url, safe=_URL_SAFE)
+    # A "%" that does not start an escape would make the target an invalid URI.
+    return _STRAY_PERCENT.sub("%25", quote(url, safe=_URL_SAFE))

@@ -8,11 +8,11 @@ import zipfile
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
 from ...style import Style
 from ...typefaces import TYPEFACES
-from .ooxml import R_NS, W_NS, sub, twips, w
+from .ooxml import R_NS, W_NS, serialize, sub, twips, w
 from .styles import compile_numbering, compile_styles, is_east_asian, word_language
 
 _CT = "application/vnd.openxmlformats-officedocument"
@@ -74,7 +74,7 @@ def _document(style: Style) -> bytes:
         gutter="0")  # fmt: skip
     sub(sect, "cols", space="720")
     sub(sect, "docGrid", linePitch="360")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
 
 
 def _settings(language: str) -> bytes:
@@ -90,7 +90,7 @@ def _settings(language: str) -> bytes:
     sub(root, "themeFontLang", val=val, eastAsia=east_asian)
     sub(root, "decimalSymbol", val=".")
     sub(root, "listSeparator", val=",")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
 
 
 def _font_table(style: Style) -> bytes:
@@ -101,7 +101,7 @@ def _font_table(style: Style) -> bytes:
         font = sub(root, "font", name=family)
         sub(font, "family", val={"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}[face.generic])
         sub(font, "pitch", val="fixed" if face.generic == "monospace" else "variable")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
 
 
 @lru_cache(maxsize=16)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 from msgspec.structs import replace
 
 from ...style import Role, Style
 from ...typefaces import TYPEFACES
-from .ooxml import W_NS, Border, Element, border_el, half_points, hex_color, ppr, rpr, sub, twips, w
+from .ooxml import W_NS, Border, Element, border_el, ppr, rpr, serialize, sub, twips, w
 
 # styleIds the renderer refers to; the visible names are Word's built-in names where Word has one.
 NORMAL = "Normal"
@@ -169,6 +169,10 @@ def compile_styles(style: Style, language: str) -> bytes:
     """``word/styles.xml`` for ``style`` and a document in ``language``."""
     roles, colors = style.roles, style.colors
     lang = word_language(language)
+    slant = not is_east_asian(language)
+    if not slant:
+        # Japanese type has no italic: a slanted role would only get synthetic oblique glyphs.
+        roles = replace(roles, **{n: replace(getattr(roles, n), italic=False) for n in roles.__struct_fields__})
     body = roles.body
     root = etree.Element(w("styles"), nsmap={"w": W_NS})
 
@@ -192,11 +196,11 @@ def compile_styles(style: Style, language: str) -> bytes:
     title = roles.title
     _para(root, TITLE, "Title", style, title, next_=NORMAL, priority=10, keep_next=True,
           spacing=_spacing(after=title.size * 0.25), contextual=True, rpr_extra={"char_spacing": 30})  # fmt: skip
-    _para(root, SUBTITLE, "Subtitle", style, replace(body, italic=True, size=body.size + 0.5), priority=11,
+    _para(root, SUBTITLE, "Subtitle", style, replace(body, italic=slant, size=body.size + 0.5), priority=11,
           spacing=_spacing(before=2, after=body.size * 0.9, line=264))  # fmt: skip
-    _para(root, ORGANISATION, "Organisation", style,
-          replace(roles.kicker, color=colors.accent, bold=True, italic=False),
-          keep_next=True, spacing=_spacing(before=6, after=2), rpr_extra={"caps": True, "char_spacing": 20})  # fmt: skip
+    organisation = replace(roles.kicker, color=colors.accent, bold=True, italic=False)
+    _para(root, ORGANISATION, "Organisation", style, organisation, keep_next=True,
+          spacing=_spacing(before=6, after=2), rpr_extra={"caps": True, "char_spacing": 20})  # fmt: skip
     _para(root, MEMO_FIELD, "Memo Field", style, body, keep_next=True, tabs=(("left", MEMO_TAB),),
           spacing=_spacing(after=3, line=252), ind={"left": str(MEMO_TAB), "hanging": str(MEMO_TAB)})  # fmt: skip
     rule: list[Border] = [("bottom", 12, 1, colors.rule)]
@@ -216,11 +220,12 @@ def compile_styles(style: Style, language: str) -> bytes:
           keep_lines=True, borders=head_rule, spacing=_spacing(before=heading.size * 1.2, after=heading.size * 0.45),
           outline=0)  # fmt: skip
     _para(root, HEADINGS[1], "heading 2", style, subheading, next_=NORMAL, priority=9, keep_next=True,
-          keep_lines=True, spacing=_spacing(before=subheading.size * 0.9, after=subheading.size * 0.3), outline=1)  # fmt: skip
-    h3 = replace(subheading, size=max(body.size, subheading.size - 1), italic=True)
+          keep_lines=True, spacing=_spacing(before=subheading.size * 0.9, after=subheading.size * 0.3),
+          outline=1)  # fmt: skip
+    h3 = replace(subheading, size=max(body.size, subheading.size - 1), italic=slant)
     _para(root, HEADINGS[2], "heading 3", style, h3, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
           spacing=_spacing(before=h3.size * 0.8, after=h3.size * 0.25), outline=2)  # fmt: skip
-    h4 = replace(body, bold=True, italic=True, color=subheading.color)
+    h4 = replace(body, bold=True, italic=slant, color=subheading.color)
     _para(root, HEADINGS[3], "heading 4", style, h4, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
           spacing=_spacing(before=h4.size * 0.6, after=h4.size * 0.2), outline=3)  # fmt: skip
 
@@ -244,7 +249,7 @@ def compile_styles(style: Style, language: str) -> bytes:
     _para(root, KEY_POINT, "Key Point", style, roles.key_point, based=LIST_BULLET[0], num=(BULLET_NUM_ID, 0),
           spacing=_spacing(after=round(roles.key_point.size * 0.35), line=259))  # fmt: skip
     quote_border: list[Border] = [("left", 18, 10, colors.accent)]
-    _para(root, QUOTE, "Quote", style, replace(body, italic=True), priority=29, borders=quote_border,
+    _para(root, QUOTE, "Quote", style, replace(body, italic=slant), priority=29, borders=quote_border,
           ind={"left": "454", "right": "454"}, spacing=_spacing(after=body.size * 0.5, line=264))  # fmt: skip
     panel: list[Border] = [("left", 24, 9, colors.commentary_border)]
     panel_ind = {"left": "240", "right": "120"}
@@ -290,7 +295,7 @@ def compile_styles(style: Style, language: str) -> bytes:
     grid_tbl = sub(grid, "tblPr")
     lines: list[Border] = [(s, 4, 0, "#A6A6A6") for s in ("top", "left", "bottom", "right", "insideH", "insideV")]
     border_el(grid_tbl, "tblBorders", lines)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
 
 
 def compile_numbering(style: Style) -> bytes:
@@ -317,7 +322,7 @@ def compile_numbering(style: Style) -> bytes:
             rpr(lvl, fonts=fonts, bold=ordered and level == 0, color=style.colors.accent)
     for num_id, abstract_id in ((BULLET_NUM_ID, 1), (ORDERED_NUM_ID, ORDERED_ABSTRACT_ID)):
         sub(sub(root, "num", numId=str(num_id)), "abstractNumId", val=str(abstract_id))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialize(root)
 
 
 def add_restarted_list(numbering: Element, num_id: int, level: int, start: int) -> None:
@@ -326,6 +331,3 @@ def add_restarted_list(numbering: Element, num_id: int, level: int, start: int) 
     sub(num, "abstractNumId", val=str(ORDERED_ABSTRACT_ID))
     override = sub(num, "lvlOverride", ilvl=str(level))
     sub(override, "startOverride", val=str(max(0, start)))
-
-
-__all__ = ["compile_numbering", "compile_styles", "half_points", "hex_color"]
