@@ -1,0 +1,204 @@
+"""The fit loop: lay the page out at trial sizes (measuring, not drawing to a file) and pick one."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from reportlab.platypus import Flowable, FrameBreak
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+
+from .layout import Builder, Context
+from .page import Decor, Geometry, PageOverflow, SheetDoc, fixed_canvas, stack_height
+
+STEP = 0.25
+"""Body sizes are tried on a grid of this many points."""
+
+
+@dataclass
+class Trial:
+    """One layout of the document at one body size (and, when truncating, a kept-block count)."""
+
+    size: float
+    fits: bool
+    doc: SheetDoc | None
+    buf: BytesIO
+    overflow: float
+    capacity: float
+    dropped: int
+    pages: int
+
+
+class Sheet:
+    """Lays out one document in one style at any body size."""
+
+    def __init__(self, ctx: Context, decor: Decor, geometry: Geometry, info: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.decor = decor
+        self.geometry = geometry
+        self.info = info
+        date = ctx.doc.meta.date
+        self.epoch = calendar.timegm(date.timetuple())
+
+    def story(self, size: float, keep: int | None) -> tuple[list[Flowable], list[Flowable], float, int]:
+        """Header and column flowables at ``size``, the header frame height, the blocks left out."""
+        g = self.geometry
+        b = Builder(self.ctx, size, width=g.content_width, column_width=g.column_width)
+        header = b.header()
+        # The frame is a little taller than its content: the gap between key points and columns.
+        header_height = stack_height(header, g.content_width) + 0.8 * size
+        article, dropped = b.article(keep)
+        return header, [*article, *b.commentary()], header_height, dropped
+
+    def run(
+        self, size: float, *, keep: int | None = None, one_page: bool = True, pages: int = 1, shorten: float = 0.0
+    ) -> Trial:
+        """Lay out at ``size``; a one-page trial stops at the second page and measures what is left."""
+        g = self.geometry
+        header, flow, header_height, dropped = self.story(size, keep)
+        story = [*header, FrameBreak(), *flow]
+        capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
+        buf = BytesIO()
+        if capacity <= 3 * size * g.columns:
+            # The header and key points alone leave no room for the columns.
+            return Trial(size, False, None, buf, 1e9, max(capacity, 1.0), dropped, 0)
+        doc = SheetDoc(buf, g, header_height, self.decor, one_page=one_page, pages=pages, shorten=shorten, **self.info)
+        doc._doSave = 0
+        try:
+            doc.build(story, canvasmaker=fixed_canvas(self.epoch))
+        except PageOverflow:
+            return Trial(size, False, None, buf, self._left(story), capacity, dropped, 2)
+        except LayoutError:
+            return Trial(size, False, None, buf, 1e9, capacity, dropped, 2)
+        return Trial(size, True, doc, buf, 0.0, capacity, dropped, doc.page)
+
+    def _left(self, flowables: list[Flowable]) -> float:
+        # What did not fit, measured at the column width.
+        w = self.geometry.column_width
+        return stack_height([f for f in flowables if not isinstance(f, ActionFlowable)], w)
+
+    def later_capacity(self) -> float:
+        """Column height of a continuation page, all columns together."""
+        g = self.geometry
+        return (g.body_top - g.body_bottom) * g.columns
+
+
+def largest(fits: Callable[[int], bool], lo: int, hi: int, start: int) -> int | None:
+    """The largest x in [lo, hi] with ``fits(x)`` (monotone: true below some bound), searched from a guess."""
+    if hi < lo:
+        return None
+    start = max(lo, min(hi, start))
+    if fits(start):
+        good, bad, step = start, hi + 1, 1
+        while good + step < bad:
+            if fits(good + step):
+                good += step
+                step *= 2
+            else:
+                bad = good + step
+                break
+    else:
+        good, bad, step = lo - 1, start, 1
+        while bad - step > good:
+            if fits(bad - step):
+                good = bad - step
+                break
+            bad -= step
+            step *= 2
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        if fits(mid):
+            good = mid
+        else:
+            bad = mid
+    return good if good >= lo else None
+
+
+class FitLoop:
+    """Finds the largest body size at which the document fits one page, measuring each trial."""
+
+    def __init__(self, sheet: Sheet, smin: float, smax: float) -> None:
+        self.sheet = sheet
+        self.smin = smin
+        self.smax = smax
+        self.n = max(0, math.floor((smax - smin) / STEP + 1e-9))
+        self.trials: dict[tuple[int, int | None], Trial] = {}
+
+    def size(self, i: int) -> float:
+        """The body size at grid index ``i``."""
+        return self.smax if i >= self.n else self.smin + i * STEP
+
+    def trial(self, i: int, keep: int | None = None) -> Trial:
+        """The (cached) one-page trial at grid index ``i``."""
+        key = (i, keep)
+        if key not in self.trials:
+            self.trials[key] = self.sheet.run(self.size(i), keep=keep)
+        return self.trials[key]
+
+    def fit(self) -> Trial | None:
+        """The fitting trial at the largest size, or None when even the minimum overflows."""
+        top = self.trial(self.n)
+        if top.fits:
+            return self.balance(top)
+        guess = self._predict(top)
+        best = largest(lambda i: self.trial(i).fits, 0, self.n - 1, guess)
+        return None if best is None else self.trial(best)
+
+    def balance(self, t: Trial) -> Trial:
+        """Shorten the columns of a page that fits at the largest size, so they end level."""
+        if self.sheet.geometry.columns < 2:
+            return t
+        step = t.size * 1.2
+        room = t.capacity / self.sheet.geometry.columns
+        _, flow, _, _ = self.sheet.story(t.size, None)
+        need = self.sheet._left(flow)
+        guess = math.floor((room - need / self.sheet.geometry.columns) / step)
+        if guess <= 0:
+            return t
+        found: dict[int, Trial] = {0: t}
+
+        def fits(j: int) -> bool:
+            if j not in found:
+                found[j] = self.sheet.run(t.size, shorten=j * step)
+                self.trials[(-j - 1, None)] = found[j]
+            return found[j].fits
+
+        best = largest(fits, 0, guess + 4, guess)
+        return found[best or 0]
+
+    def _predict(self, t: Trial) -> int:
+        # Text area grows with the square of the size: scale by sqrt(room / need).
+        ratio = t.capacity / (t.capacity + t.overflow)
+        target = t.size * math.sqrt(ratio)
+        return math.floor((target - self.smin) / STEP + 1e-9)
+
+    def pages_needed(self) -> float:
+        """Pages the document needs at the minimum size (measured from the minimum-size trial)."""
+        t = self.trial(0)
+        return 1.0 + t.overflow / self.sheet.later_capacity()
+
+    def truncate(self, total: int) -> Trial | None:
+        """The trial at the minimum size keeping the most top-level article blocks that fit."""
+        full = self.trial(0)
+        guess = self._keep_guess(total, full.overflow)
+        best = largest(lambda k: self.trial(0, k).fits, 0, total - 1, guess)
+        return None if best is None else self.trial(0, best)
+
+    def _keep_guess(self, total: int, overflow: float) -> int:
+        # Drop blocks from the end until their measured height covers the overflow.
+        sheet = self.sheet
+        b = Builder(sheet.ctx, self.smin, width=sheet.geometry.content_width, column_width=sheet.geometry.column_width)
+        w = sheet.geometry.column_width
+        heights: list[float] = []
+        for section in sheet.ctx.doc.sections:
+            for block in section.blocks:
+                heights.append(stack_height(b.block(block, "body", b.body, width=w), w) + b.body.spaceAfter)
+        freed, k = 0.0, total
+        while k > 0 and freed < overflow + 3 * b.body.leading:
+            k -= 1
+            freed += heights[k]
+        return k

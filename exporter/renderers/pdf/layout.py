@@ -1,0 +1,503 @@
+"""The one-pager's content as reportlab flowables, built for one body size."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import assert_never
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+    XPreformatted,
+)
+
+from ...labels import labels_for
+from ...model import (
+    Block,
+    BulletList,
+    CodeBlock,
+    Document,
+    Inline,
+    OrderedList,
+    Quote,
+    Section,
+    SubHeading,
+)
+from ...model import Paragraph as ParagraphNode
+from ...model import Table as TableNode
+from ...style import Role, Style
+from .fonts import Coverage, FontPair, is_japanese, pair_for
+from .markup import Inliner, attr, plain, safe_url
+from .panel import Anchor, Panel
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+BULLETS = ("\u2022", "\u2013", "\u25e6")
+"""Bullet characters by nesting depth (checked against the fonts like any text)."""
+
+
+def format_date(date: datetime.date, language: str) -> str:
+    """A long date in the document language (the ``date_long`` label)."""
+    return labels_for(language)["date_long"].format(
+        day=date.day, month=date.month, month_name=_MONTHS[date.month - 1], year=date.year
+    )
+
+
+def color(value: str) -> Color:
+    """A reportlab colour from ``#RRGGBB``."""
+    return HexColor(value)
+
+
+@dataclass
+class Context:
+    """What stays the same at every body size: the document, fonts, markup and labels."""
+
+    doc: Document
+    style: Style
+    coverage: Coverage = field(default_factory=Coverage)
+
+    def __post_init__(self) -> None:
+        lang = self.doc.meta.language
+        self.ja = is_japanese(lang)
+        self.labels: Mapping[str, str] = labels_for(lang)
+        roles = self.style.roles
+        self.pairs: dict[str, FontPair] = {
+            name: pair_for(self.style, getattr(roles, name).font, lang) for name in roles.__struct_fields__
+        }
+        self.inliners: dict[str, Inliner] = {
+            name: Inliner(self.coverage, pair, self.pairs["code"], self.style.colors.accent)
+            for name, pair in self.pairs.items()
+        }
+        self._cache: dict[tuple[int, str], str] = {}
+        self.marking = self.doc.meta.marking or self.style.marking
+
+    def markup(self, inlines: tuple[Inline, ...], role: str) -> str:
+        """Markup for inlines in a role's face, converted once per render."""
+        key = (id(inlines), role)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.inliners[role].inlines(inlines)
+        return found
+
+    def text(self, text: str, role: str) -> str:
+        """Escaped markup for a plain string in a role's face."""
+        key = (id(text), role)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.inliners[role].text(text)
+        return found
+
+    def check_bullets(self) -> None:
+        """The bullet glyphs must exist in the faces that draw them."""
+        for role in ("body", "commentary", "key_point"):
+            pair = self.pairs[role]
+            self.coverage.check("".join(BULLETS) + "0123456789.", (pair.primary,))
+
+
+def source_markup(ctx: Context) -> str:
+    """The source name (or URL), linked when the URL is safe, in the footer face."""
+    src = ctx.doc.meta.source
+    name = ctx.text(src.name or src.url, "footer")
+    href = safe_url(src.url)
+    if href is None:
+        return name
+    return f'<a href="{attr(href)}" color="{attr(ctx.style.colors.accent)}">{name}</a>'
+
+
+class Builder:
+    """Flowables for the header, the article and the commentary at one body size."""
+
+    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float) -> None:
+        self.ctx = ctx
+        self.size = size
+        self.scale = size / ctx.style.roles.body.size
+        self.width = width
+        self.column_width = column_width
+        self.leading = 1.6 if ctx.ja else 1.17
+        self._n = 0
+        roles = ctx.style.roles
+        colors = ctx.style.colors
+        s = self.size
+        self.body = self._ps("body", roles.body, alignment=TA_JUSTIFY, spaceAfter=0.25 * s)
+        self.comment = self._ps("commentary", roles.commentary, alignment=TA_JUSTIFY, spaceAfter=0.25 * s)
+        self.key_point = self._ps("key_point", roles.key_point, spaceAfter=0.12 * s, leftIndent=1.1 * s)
+        self.heading = self._ps("heading", roles.heading, spaceBefore=0.55 * s, spaceAfter=0.2 * s, lead=1.12)
+        self.subheading = self._ps("subheading", roles.subheading, spaceBefore=0.55 * s, spaceAfter=0.2 * s, lead=1.2)
+        self.title = self._ps("title", roles.title, spaceAfter=0.35 * s, lead=1.12)
+        self.kicker = self._ps("kicker", roles.kicker, spaceAfter=0.2 * s, lead=1.2)
+        self.deck = self._ps(
+            "body", roles.body, italic=True, size=roles.body.size * self.scale * 1.04, spaceAfter=0.3 * s
+        )
+        self.meta = self._ps("footer", roles.footer, size=max(roles.footer.size, 0.8 * s), lead=1.3)
+        self.box_heading = self._ps(
+            "kicker", roles.kicker, size=roles.kicker.size * self.scale * 0.95, color=colors.accent
+        )
+        self.code = self._ps("code", roles.code, lead=1.18, alignment=TA_LEFT)
+        self.code.backColor = color("#F2F2F2")
+        self.code.borderPadding = (0.25 * s, 0.3 * s, 0.25 * s, 0.3 * s)
+        self.code.spaceBefore = self.code.spaceAfter = 0.55 * s
+        self.note = self._ps(
+            "body", roles.body, italic=True, color=colors.marking, spaceBefore=0.3 * s, spaceAfter=0.5 * s
+        )
+        self.note.borderColor = color(colors.marking)
+        self.note.borderWidth = 0.6
+        self.note.borderPadding = 0.35 * s
+
+    # --- styles -------------------------------------------------------------------------------
+
+    def _ps(
+        self,
+        pair: str,
+        role: Role,
+        *,
+        size: float | None = None,
+        lead: float | None = None,
+        italic: bool | None = None,
+        color: str | None = None,
+        **kw: object,
+    ) -> ParagraphStyle:
+        z = size if size is not None else role.size * self.scale
+        face = self.ctx.pairs[pair].primary.face(bold=role.bold, italic=role.italic if italic is None else italic)
+        self._n += 1
+        ps = ParagraphStyle(
+            f"xp{self._n}",
+            fontName=face,
+            fontSize=z,
+            leading=z * (lead or self.leading),
+            textColor=HexColor(color or role.color),
+            alignment=kw.pop("alignment", TA_LEFT),
+            allowOrphans=0,
+            splitLongWords=1,
+            uriWasteReduce=0.3,
+            embeddedHyphenation=1,
+        )
+        if self.ctx.ja:
+            ps.wordWrap = "CJK"
+        for key, value in kw.items():
+            setattr(ps, key, value)
+        ps.bulletFontName = self.ctx.pairs[pair].primary.regular
+        return ps
+
+    def _indented(self, ps: ParagraphStyle, indent: float) -> ParagraphStyle:
+        if not indent:
+            return ps
+        self._n += 1
+        return ParagraphStyle(f"xp{self._n}", parent=ps, leftIndent=ps.leftIndent + indent)
+
+    def _anchor(self, title: str, level: int) -> Anchor:
+        self._n += 1
+        return Anchor(f"xp-{self._n}", title, level)
+
+    def _keep(self, heading: Paragraph, body: ParagraphStyle, width: float) -> CondPageBreak:
+        # Start a heading in the next column unless it and two lines of text fit here.
+        _, h = heading.wrap(width, 1e6)
+        return CondPageBreak(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+
+    # --- header -------------------------------------------------------------------------------
+
+    def header(self) -> list[Flowable]:
+        """Kicker, headline, summary, byline and distribution, then the key-points box."""
+        ctx, meta, labels = self.ctx, self.ctx.doc.meta, self.ctx.labels
+        out: list[Flowable] = []
+        if meta.kicker:
+            out.append(Paragraph(ctx.text(meta.kicker, "kicker"), self.kicker))
+        out.append(self._title(ctx.text(meta.title, "title")))
+        if meta.summary:
+            out.append(Paragraph(ctx.text(meta.summary, "body"), self.deck))
+        line1: list[str] = []
+        if meta.authors:
+            names = ", ".join(meta.authors)
+            line1.append(f"{ctx.text(labels['by'], 'footer')} {ctx.text(names, 'footer')}")
+        line1.append(ctx.text(format_date(meta.date, meta.language), "footer"))
+        if meta.source.name or meta.source.url:
+            line1.append(f"{ctx.text(labels['source'], 'footer')}: {self.source_markup()}")
+        line2: list[str] = []
+        memo, defaults = meta.memo, ctx.style.memo
+        memo_fields = (
+            ("to", memo.to or defaults.to),
+            ("from", memo.from_ or defaults.from_),
+            ("cc", memo.cc or defaults.cc),
+        )
+        for label, value in memo_fields:
+            if value:
+                line2.append(f"<b>{ctx.text(labels[label], 'footer')}</b> {ctx.text(value, 'footer')}")
+        if meta.tags:
+            line2.append(f"{ctx.text(labels['topics'], 'footer')}: {ctx.text(', '.join(meta.tags), 'footer')}")
+        sep = " \u00a0\u00b7\u00a0 "
+        out.append(Paragraph(sep.join(line1 + line2), self.meta))
+        out.append(
+            HRFlowable(
+                width="100%",
+                thickness=0.8,
+                color=color(ctx.style.colors.rule),
+                spaceBefore=0.35 * self.size,
+                spaceAfter=0.55 * self.size,
+            )
+        )
+        box = self.key_points()
+        if box is not None:
+            out.append(box)
+        return out
+
+    def _title(self, markup: str) -> Paragraph:
+        # Step the headline down (to 80% at most) when that saves a whole line.
+        para = Paragraph(markup, self.title)
+        _, h = para.wrap(self.width, 1e6)
+        lines = round(h / self.title.leading)
+        z = self.title.fontSize
+        while lines > 1 and z > self.title.fontSize * 0.8:
+            z -= 0.5
+            ps = ParagraphStyle(f"xp-t{z}", parent=self.title, fontSize=z, leading=z * 1.12)
+            smaller = Paragraph(markup, ps)
+            _, h2 = smaller.wrap(self.width, 1e6)
+            if round(h2 / ps.leading) < lines:
+                return smaller
+        return para
+
+    def source_markup(self) -> str:
+        """The source name, linked when its URL is safe, in the footer face."""
+        return source_markup(self.ctx)
+
+    def key_points(self) -> Flowable | None:
+        """The shaded key-points box, full width: the label on the left, the points beside it."""
+        ctx = self.ctx
+        if not ctx.doc.key_points:
+            return None
+        label = Paragraph(ctx.text(ctx.labels["key_points"], "kicker"), self.box_heading)
+        points: list[Flowable] = [
+            Paragraph(ctx.markup(kp.inlines, "key_point"), self.key_point, bulletText=BULLETS[0])
+            for kp in ctx.doc.key_points
+        ]
+        pad = 0.6 * self.size
+        text_width = stringWidth(ctx.labels["key_points"], self.box_heading.fontName, self.box_heading.fontSize)
+        label_width = min(text_width + 2.4 * pad + 2, self.width * 0.22)
+        table = Table([[label, points]], colWidths=[label_width, self.width - label_width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), color(ctx.style.colors.key_points_background)),
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, color(ctx.style.colors.accent)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad * 1.2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad * 1.2),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad * 0.9),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.7),
+                ]
+            )
+        )
+        return table
+
+    # --- article and commentary ---------------------------------------------------------------
+
+    def article(self, keep: int | None = None) -> tuple[list[Flowable], int]:
+        """The article sections (the first ``keep`` top-level blocks); returns the count left out."""
+        out: list[Flowable] = []
+        total = sum(len(s.blocks) for s in self.ctx.doc.sections)
+        budget = total if keep is None else max(0, min(keep, total))
+        left = budget
+        for section in self.ctx.doc.sections:
+            if left <= 0 and (section.blocks or budget < total):
+                break
+            blocks = section.blocks[:left]
+            left -= len(blocks)
+            out.extend(self.section(section, blocks, "body", self.body, level=0, width=self.column_width))
+        dropped = total - budget
+        if dropped:
+            note = self.ctx.text(self.ctx.labels["truncated"].format(count=dropped), "body")
+            out.append(Paragraph(note, self.note))
+        return out, dropped
+
+    def section(
+        self, section: Section, blocks: tuple[Block, ...], role: str, ps: ParagraphStyle, *, level: int, width: float
+    ) -> list[Flowable]:
+        """A section heading (with its outline entry) and its blocks."""
+        out: list[Flowable] = []
+        if section.heading:
+            hps = self.heading if role == "body" else self.subheading
+            head = Paragraph(self.ctx.text(section.heading, "heading" if role == "body" else "subheading"), hps)
+            out += [self._keep(head, ps, width), self._anchor(section.heading, level), head]
+        for block in blocks:
+            out.extend(self.block(block, role, ps, width=width))
+        return out
+
+    def commentary(self) -> list[Flowable]:
+        """The commentary as a shaded panel with its own heading."""
+        part = self.ctx.doc.commentary
+        if part is None:
+            return []
+        colors = self.ctx.style.colors
+        pad = 0.65 * self.size
+        bar = 2.5
+        inner_width = self.column_width - 2 * pad - bar
+        title = part.title or self.ctx.labels["commentary"]
+        head = Paragraph(self.ctx.text(title, "heading"), self.heading)
+        content: list[Flowable] = [self._anchor(title, 0), head]
+        for section in part.sections:
+            content.extend(
+                self.section(section, section.blocks, "commentary", self.comment, level=1, width=inner_width)
+            )
+        panel = Panel(
+            content,
+            background=color(colors.commentary_background),
+            border=color(colors.commentary_border),
+            padding=pad,
+            bar=bar,
+        )
+        panel.spaceBefore = 0.8 * self.size
+        return [CondPageBreak(4 * self.comment.leading + pad * 2), panel]
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    def block(self, block: Block, role: str, ps: ParagraphStyle, *, width: float, depth: int = 0) -> list[Flowable]:
+        """Flowables for one block node."""
+        ctx = self.ctx
+        match block:
+            case ParagraphNode(inlines=inlines):
+                return [Paragraph(ctx.markup(inlines, role), ps)]
+            case SubHeading(inlines=inlines, level=level):
+                z = self.subheading.fontSize * (1.0 if level <= 1 else 0.92)
+                sps = ParagraphStyle(
+                    f"xp-sub{level}", parent=self.subheading, fontSize=z, leading=z * 1.2, leftIndent=ps.leftIndent
+                )
+                head = Paragraph(ctx.markup(inlines, "subheading"), sps)
+                return [self._keep(head, ps, width), head]
+            case BulletList(items=items):
+                return [self.list_block(items, role, ps, width=width, depth=depth, ordered=False, start=1)]
+            case OrderedList(items=items, start=start):
+                return [self.list_block(items, role, ps, width=width, depth=depth, ordered=True, start=start)]
+            case Quote(blocks=blocks):
+                indent = 1.2 * self.size
+                qps = ParagraphStyle(f"xp-q{id(block)}", parent=self._indented(ps, indent), textColor=color("#404040"))
+                out: list[Flowable] = []
+                for inner in blocks:
+                    out.extend(self.block(inner, role, qps, width=width - indent, depth=depth))
+                return out
+            case TableNode():
+                return [self.table(block, role, ps, width=width)]
+            case CodeBlock(text=text):
+                return [self.code_block(text, ps, width=width)]
+            case _:
+                assert_never(block)
+
+    def list_block(
+        self,
+        items: tuple[tuple[Block, ...], ...],
+        role: str,
+        ps: ParagraphStyle,
+        *,
+        width: float,
+        depth: int,
+        ordered: bool,
+        start: int,
+    ) -> Flowable:
+        """A bullet or numbered list; items may hold nested lists."""
+        indent = 1.3 * self.size if not ordered else 1.3 * self.size + 0.5 * self.size * len(str(start + len(items)))
+        ips = ParagraphStyle(f"xp-li{id(items)}", parent=ps, leftIndent=0, spaceAfter=0.15 * self.size)
+        flow_items = []
+        for item in items:
+            inner: list[Flowable] = []
+            for b in item:
+                inner.extend(self.block(b, role, ips, width=width - indent - ps.leftIndent, depth=depth + 1))
+            flow_items.append(ListItem(inner))
+        kw: dict[str, object] = {
+            "leftIndent": indent + ps.leftIndent,
+            "bulletFontName": ps.bulletFontName,
+            "bulletFontSize": ps.fontSize,
+            "bulletColor": ps.textColor,
+            "spaceAfter": ps.spaceAfter,
+        }
+        if ordered:
+            return ListFlowable(flow_items, bulletType="1", start=start, bulletFormat="%s.", **kw)
+        return ListFlowable(flow_items, bulletType="bullet", start=BULLETS[min(depth, len(BULLETS) - 1)], **kw)
+
+    def table(self, node: TableNode, role: str, ps: ParagraphStyle, *, width: float) -> Flowable:
+        """A table with wrapped cells and a styled header row that repeats after a split."""
+        ctx = self.ctx
+        z = ps.fontSize * 0.92
+        cps = ParagraphStyle(
+            f"xp-td{id(node)}",
+            parent=ps,
+            fontSize=z,
+            leading=z * self.leading,
+            leftIndent=0,
+            spaceAfter=0,
+            alignment=TA_LEFT,
+        )
+        hps = ParagraphStyle(f"xp-th{id(node)}", parent=cps, fontName=ctx.pairs[role].primary.bold)
+        rows: list[tuple[tuple[Inline, ...], ...]] = [node.header, *node.rows] if node.header else list(node.rows)
+        ncols = max((len(r) for r in rows), default=0)
+        if not ncols:
+            return Spacer(0, 0)
+        lengths = [1] * ncols
+        for r in rows:
+            for i, cell in enumerate(r):
+                lengths[i] = max(lengths[i], min(len(plain(cell)), 40))
+        avail = width - ps.leftIndent
+        total = sum(lengths)
+        shares = [max(lengths[i] / total, 0.5 / ncols) for i in range(ncols)]
+        widths = [avail * sh / sum(shares) for sh in shares]
+        data = []
+        for ri, r in enumerate(rows):
+            style_ = hps if (ri == 0 and node.header) else cps
+            data.append([Paragraph(ctx.markup(r[i], role), style_) if i < len(r) else "" for i in range(ncols)])
+        colors = ctx.style.colors
+        commands: list[tuple[object, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.4, color(colors.rule)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0.3 * z),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0.3 * z),
+            ("TOPPADDING", (0, 0), (-1, -1), 0.2 * z),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0.3 * z),
+        ]
+        if node.header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), color(colors.key_points_background)))
+        table = Table(
+            data, colWidths=widths, repeatRows=1 if node.header else 0, hAlign="LEFT", style=TableStyle(commands)
+        )
+        table.spaceBefore = 0.3 * self.size
+        table.spaceAfter = ps.spaceAfter + 0.2 * self.size
+        return table
+
+    def code_block(self, text: str, ps: ParagraphStyle, *, width: float) -> Flowable:
+        """Verbatim code, hard-wrapped to the column by measured width."""
+        base = self.code
+        cps = ParagraphStyle(
+            f"xp-code{self._n}", parent=base, leftIndent=ps.leftIndent + 0.3 * self.size, rightIndent=0.3 * self.size
+        )
+        self._n += 1
+        avail = width - cps.leftIndent - cps.rightIndent - 1
+        pair = self.ctx.pairs["code"]
+        lines: list[str] = []
+        for raw in text.expandtabs(4).split("\n"):
+            lines.extend(self._wrap_code(raw, pair, cps.fontSize, avail))
+        body = "\n".join(self.ctx.inliners["code"].text(line, pair) for line in lines)
+        return XPreformatted(body, cps)
+
+    def _wrap_code(self, line: str, pair: FontPair, size: float, avail: float) -> list[str]:
+        out: list[str] = []
+        current, used = "", 0.0
+        for ch in line:
+            fam = pair.primary if ord(ch) in pair.primary.cmap or ch == " " else pair.fallback
+            w = stringWidth(ch, fam.regular, size) if ord(ch) in fam.cmap else size
+            if used + w > avail and current:
+                out.append(current)
+                current, used = "", 0.0
+            current += ch
+            used += w
+        out.append(current)
+        return out

@@ -1,0 +1,99 @@
+"""Escaping and conversion of model inlines into reportlab paragraph markup."""
+
+from __future__ import annotations
+
+from typing import assert_never
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from ...model import Code, Emph, Inline, LineBreak, Link, Strong, Text
+from .fonts import Coverage, FontPair
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Link schemes that become clickable annotations; any other link is shown as its text only."""
+
+_ATTR = {'"': "&quot;", "'": "&#39;"}
+
+
+def attr(value: str) -> str:
+    """Escape a string for a double-quoted markup attribute."""
+    return escape(value, _ATTR)
+
+
+def safe_url(url: str) -> str | None:
+    """The URL when its scheme is http, https or mailto and it holds no whitespace, else None."""
+    if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in SAFE_SCHEMES else None
+
+
+class Inliner:
+    """Turns text and inline nodes into escaped markup, with per-run font fallback."""
+
+    def __init__(self, coverage: Coverage, text_pair: FontPair, code_pair: FontPair, link_color: str) -> None:
+        self.coverage = coverage
+        self.text_pair = text_pair
+        self.code_pair = code_pair
+        self.link_color = link_color
+
+    def text(self, text: str, pair: FontPair | None = None) -> str:
+        """Escape ``text``; characters the primary face lacks go into a fallback ``<font>`` run."""
+        pair = pair or self.text_pair
+        out = []
+        for run, family in self.coverage.runs(text, pair):
+            if family is pair.primary:
+                out.append(escape(run))
+            else:
+                out.append(f'<font face="{attr(family.regular)}">{escape(run)}</font>')
+        return "".join(out)
+
+    def code(self, text: str) -> str:
+        """Inline code: the monospaced face, escaped."""
+        face = attr(self.code_pair.primary.regular)
+        return f'<font face="{face}">{self.text(text, self.code_pair)}</font>'
+
+    def inlines(self, nodes: tuple[Inline, ...]) -> str:
+        """Markup for a sequence of inline nodes."""
+        return "".join(self.inline(node) for node in nodes)
+
+    def inline(self, node: Inline) -> str:
+        """Markup for one inline node."""
+        match node:
+            case Text(text=text):
+                return self.text(text)
+            case Emph(children=children):
+                return f"<i>{self.inlines(children)}</i>"
+            case Strong(children=children):
+                return f"<b>{self.inlines(children)}</b>"
+            case Code(text=text):
+                return self.code(text)
+            case Link(url=url, children=children):
+                inner = self.inlines(children) if children else self.text(url)
+                href = safe_url(url)
+                if href is None:
+                    return inner
+                return f'<a href="{attr(href)}" color="{attr(self.link_color)}">{inner}</a>'
+            case LineBreak():
+                return "<br/>"
+            case _:
+                assert_never(node)
+
+
+def plain(nodes: tuple[Inline, ...]) -> str:
+    """The text of inline nodes without markup (for bookmarks and metadata)."""
+    parts: list[str] = []
+    for node in nodes:
+        match node:
+            case Text(text=text) | Code(text=text):
+                parts.append(text)
+            case Emph(children=children) | Strong(children=children) | Link(children=children):
+                parts.append(plain(children))
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                assert_never(node)
+    return "".join(parts)

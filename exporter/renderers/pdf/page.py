@@ -1,0 +1,304 @@
+"""Page geometry, the band and footer drawn on every page, and the document template."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from hashlib import md5
+from io import BytesIO
+from typing import Any
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import ActionFlowable
+
+from ...style import Role
+from .layout import Context, color, format_date, source_markup
+
+MIN_COLUMN = 170.0
+"""Narrowest column (pt) worth setting; narrower pages get fewer columns."""
+
+
+class PageOverflow(Exception):
+    """Raised inside a one-page trial as soon as content reaches a second page."""
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Page size, margins, the column grid and the heights of the band and footer."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    columns: int
+    gap: float
+    band: float
+    footer: float
+
+    @property
+    def content_width(self) -> float:
+        """Width between the side margins."""
+        return self.width - self.left - self.right
+
+    @property
+    def column_width(self) -> float:
+        """Width of one column."""
+        return (self.content_width - self.gap * (self.columns - 1)) / self.columns
+
+    @property
+    def body_top(self) -> float:
+        """Top of the flowing area (below the band)."""
+        return self.height - self.top - self.band
+
+    @property
+    def body_bottom(self) -> float:
+        """Bottom of the flowing area (above the footer)."""
+        return self.bottom + self.footer
+
+    def columns_frames(self, top: float, prefix: str, shorten: float = 0.0) -> list[Frame]:
+        """Column frames from ``top`` down to the footer (less ``shorten``, to balance columns)."""
+        h = top - self.body_bottom - shorten
+        return [
+            Frame(
+                self.left + i * (self.column_width + self.gap),
+                self.body_bottom + shorten,
+                self.column_width,
+                h,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=f"{prefix}{i}",
+            )
+            for i in range(self.columns)
+        ]
+
+
+class Decor:
+    """The band (organisation and marking) and the footer (source, marking, date, page)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        style = ctx.style
+        page = style.page
+        self.width = page.width - page.margins.left - page.margins.right
+        roles = style.roles
+        self.org = self._ps("marking", roles.marking, TA_LEFT, role_color=style.colors.accent)
+        self.mark = self._ps("marking", roles.marking, TA_RIGHT, role_color=style.colors.marking)
+        self.foot_l = self._ps("footer", roles.footer, TA_LEFT)
+        self.foot_c = self._ps(
+            "marking", roles.marking, TA_CENTER, role_color=style.colors.marking, size=roles.footer.size
+        )
+        self.foot_r = self._ps("footer", roles.footer, TA_RIGHT)
+        meta = ctx.doc.meta
+        self.org_text = ctx.text(style.brand.organisation, "marking") if style.brand.organisation else ""
+        self.mark_text = ctx.text(ctx.marking, "marking") if ctx.marking else ""
+        src = meta.source
+        if src.name or src.url:
+            link = source_markup(ctx)
+            url = ctx.text(src.url, "footer") if src.url and src.name else ""
+            self.source_text = f"{ctx.text(ctx.labels['source'], 'footer')}: {link}" + (f" \u00b7 {url}" if url else "")
+        else:
+            self.source_text = self.org_text and ctx.text(style.brand.organisation, "footer")
+        self.date_text = ctx.text(format_date(meta.date, meta.language), "footer")
+        self.pages_label = ctx.labels["page_x_of_y"]
+        # Page labels are drawn late; check their glyphs now.
+        ctx.text(self.pages_label.format(page=1234567890, pages=0), "footer")
+        self.band_height = self._band_text_height() + 4.5 + 7
+        self.footer_height = self._footer_text_height(pages=99) + 4 + 7
+
+    def _ps(
+        self, pair: str, role: Role, align: int, *, role_color: str | None = None, size: float | None = None
+    ) -> ParagraphStyle:
+        z = size or role.size
+        return ParagraphStyle(
+            f"xp-decor-{pair}-{align}",
+            fontName=self.ctx.pairs[pair].primary.face(bold=role.bold, italic=role.italic),
+            fontSize=z,
+            leading=z * 1.25,
+            textColor=color(role_color or role.color),
+            alignment=align,
+            wordWrap="CJK" if self.ctx.ja else None,
+            uriWasteReduce=0.3,
+        )
+
+    def _band(self) -> list[tuple[Paragraph, float, float]]:
+        w = self.width
+        out = []
+        if self.org_text:
+            out.append((Paragraph(self.org_text, self.org), 0.0, w * 0.62))
+        if self.mark_text:
+            out.append((Paragraph(self.mark_text, self.mark), w * 0.64, w * 0.36))
+        return out
+
+    def _footer(self, page: int, pages: int) -> list[tuple[Paragraph, float, float]]:
+        w = self.width
+        right = self.date_text
+        if pages > 1:
+            right += " \u00b7 " + self.ctx.text(self.pages_label.format(page=page, pages=pages), "footer")
+        out = [(Paragraph(right, self.foot_r), w * 0.74, w * 0.26)]
+        if self.source_text:
+            out.append((Paragraph(self.source_text, self.foot_l), 0.0, w * 0.6))
+        if self.mark_text:
+            out.append((Paragraph(self.mark_text, self.foot_c), w * 0.6, w * 0.14))
+        return out
+
+    def _band_text_height(self) -> float:
+        return float(max([p.wrap(w, 1e6)[1] for p, _, w in self._band()] + [self.org.leading]))
+
+    def _footer_text_height(self, pages: int) -> float:
+        return float(max(p.wrap(w, 1e6)[1] for p, _, w in self._footer(pages, pages)))
+
+    def draw(self, canv: Canvas, page: int, pages: int) -> None:
+        """Draw the band at the top and the footer at the bottom of the current page."""
+        st = self.ctx.style
+        m = st.page.margins
+        top = st.page.height - m.top
+        canv.saveState()
+        text_h = self.band_height - 4.5 - 7
+        for p, x, w in self._band():
+            _, h = p.wrap(w, 1e6)
+            p.drawOn(canv, m.left + x, top - h)
+        canv.setStrokeColor(color(st.colors.rule))
+        canv.setLineWidth(1.5)
+        y = top - text_h - 3
+        canv.line(m.left, y, m.left + self.width, y)
+        foot = self._footer(page, pages)
+        fh = max(p.wrap(w, 1e6)[1] for p, _, w in foot)
+        canv.setLineWidth(0.5)
+        canv.line(m.left, m.bottom + fh + 4, m.left + self.width, m.bottom + fh + 4)
+        for p, x, w in foot:
+            _, h = p.wrap(w, 1e6)
+            p.drawOn(canv, m.left + x, m.bottom + fh - h)
+        canv.restoreState()
+
+
+def make_geometry(ctx: Context, decor: Decor) -> Geometry:
+    """The page grid for a style: columns shrink when the page is too narrow for them."""
+    page = ctx.style.page
+    gap = 14.0
+    width = page.width - page.margins.left - page.margins.right
+    columns = ctx.style.pdf.columns
+    while columns > 1 and (width - gap * (columns - 1)) / columns < MIN_COLUMN:
+        columns -= 1
+    return Geometry(
+        width=page.width,
+        height=page.height,
+        left=page.margins.left,
+        right=page.margins.right,
+        top=page.margins.top,
+        bottom=page.margins.bottom,
+        columns=columns,
+        gap=gap,
+        band=decor.band_height,
+        footer=decor.footer_height,
+    )
+
+
+_MEASURE: list[Canvas] = []
+
+
+def measuring_canvas() -> Canvas:
+    """A canvas never saved, for flowables that need one to measure themselves (lists)."""
+    if not _MEASURE:
+        _MEASURE.append(Canvas(BytesIO(), invariant=1))
+    return _MEASURE[0]
+
+
+def stack_height(flowables: list[Flowable], width: float) -> float:
+    """The height a frame needs for ``flowables`` stacked at ``width`` (frame spacing rules)."""
+    total = 0.0
+    canv = measuring_canvas()
+    for i, f in enumerate(flowables):
+        if isinstance(f, ActionFlowable):
+            continue
+        _, h = f.wrapOn(canv, width, 1e6)
+        total += h + (f.getSpaceBefore() if i else 0.0)
+        if i < len(flowables) - 1:
+            total += f.getSpaceAfter()
+    return total
+
+
+def fixed_canvas(epoch: int) -> Callable[..., Canvas]:
+    """A canvas maker whose timestamps and file ID depend only on ``epoch`` (reproducible PDFs)."""
+
+    def make(*args: Any, **kw: Any) -> Canvas:
+        canv = Canvas(*args, **kw)
+        doc = canv._doc
+        stamp = TimeStamp(1)
+        stamp.t = epoch
+        stamp.lt = time.gmtime(epoch)
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+        stamp.dhh = stamp.dmm = 0
+        doc._timeStamp = stamp
+        doc.signature = md5(f"exporter {epoch}".encode(), usedforsecurity=False)
+        return canv
+
+    return make
+
+
+class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
+    """The document template: a first page with header and columns, later pages with columns."""
+
+    def __init__(
+        self,
+        buf: Any,
+        geometry: Geometry,
+        header_height: float,
+        decor: Decor,
+        *,
+        one_page: bool,
+        pages: int,
+        shorten: float = 0.0,
+        **kw: Any,
+    ) -> None:
+        self.geometry = geometry
+        self.decor = decor
+        self.one_page = one_page
+        self.pages_total = pages
+        g = geometry
+        super().__init__(
+            buf,
+            pagesize=(g.width, g.height),
+            leftMargin=g.left,
+            rightMargin=g.right,
+            topMargin=g.top,
+            bottomMargin=g.bottom,
+            invariant=1,
+            **kw,
+        )
+        header = Frame(
+            g.left,
+            g.body_top - header_height,
+            g.content_width,
+            header_height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="header",
+        )
+        first = PageTemplate(
+            id="first",
+            frames=[header, *g.columns_frames(g.body_top - header_height, "c", shorten)],
+            onPage=self._decorate,
+            autoNextPageTemplate="later",
+        )
+        later = PageTemplate(id="later", frames=g.columns_frames(g.body_top, "l"), onPage=self._decorate)
+        self.addPageTemplates([first, later])
+
+    def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        self.decor.draw(canv, self.page, self.pages_total)
+
+    def handle_pageBegin(self) -> None:
+        """Stop a one-page trial as soon as a second page would begin."""
+        if self.one_page and self.page >= 1:
+            raise PageOverflow
+        super().handle_pageBegin()

@@ -1,0 +1,161 @@
+"""Flowables of our own: a shaded panel that splits across columns, and outline anchors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import CondPageBreak, Flowable
+
+_FUZZ = 1e-6
+
+
+class Anchor(Flowable):  # type: ignore[misc]
+    """A zero-size mark that adds a bookmark and an outline entry where it is drawn."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, key: str, title: str, level: int) -> None:
+        super().__init__()
+        self.key = key
+        self.title = title
+        self.level = level
+        self.width = self.height = 0
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        """Takes no room."""
+        return 0, 0
+
+    def draw(self) -> None:
+        """Bookmark this spot and list it in the outline."""
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+class Panel(Flowable):  # type: ignore[misc]
+    """A padded, shaded box around flowables; splits between its children (or inside one)."""
+
+    def __init__(
+        self,
+        content: list[Flowable],
+        *,
+        background: Color,
+        border: Color,
+        padding: float,
+        bar: float = 2.5,
+        first: bool = True,
+        last: bool = True,
+    ) -> None:
+        super().__init__()
+        self.content = content
+        self.background = background
+        self.border = border
+        self.padding = padding
+        self.bar = bar
+        self.first = first
+        self.last = last
+        self._placed: list[tuple[Flowable, float, float]] = []
+        self.width = self.height = 0.0
+
+    def _clone(self, content: list[Flowable], *, first: bool, last: bool) -> Panel:
+        return Panel(
+            content,
+            background=self.background,
+            border=self.border,
+            padding=self.padding,
+            bar=self.bar,
+            first=first,
+            last=last,
+        )
+
+    def _inner_width(self, aW: float) -> float:
+        return aW - 2 * self.padding - self.bar
+
+    def _pads(self) -> tuple[float, float]:
+        # A continued panel keeps a thin top pad so text never touches the column top.
+        top = self.padding if self.first else self.padding * 0.5
+        bottom = self.padding if self.last else self.padding * 0.5
+        return top, bottom
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        """Stack the children at the inner width; the height is theirs plus padding."""
+        iw = self._inner_width(aW)
+        top, bottom = self._pads()
+        y = top
+        placed: list[tuple[Flowable, float, float]] = []
+        for i, f in enumerate(self.content):
+            if isinstance(f, CondPageBreak):
+                continue
+            if i and placed:
+                y += f.getSpaceBefore()
+            _, h = f.wrapOn(self.canv, iw, 1e6)
+            placed.append((f, y, h))
+            y += h + f.getSpaceAfter()
+        if placed:
+            y -= placed[-1][0].getSpaceAfter()
+        self._placed = placed
+        self.width, self.height = aW, y + bottom
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        """Fill ``aH`` with children (splitting the one that straddles); the rest goes on."""
+        iw = self._inner_width(aW)
+        top, _ = self._pads()
+        avail = aH - top - self.padding * 0.5
+        used = 0.0
+        head: list[Flowable] = []
+        rest = list(self.content)
+        while rest:
+            f = rest[0]
+            if isinstance(f, CondPageBreak):
+                if head and avail - used < f.height:
+                    break
+                rest.pop(0)
+                continue
+            space = f.getSpaceBefore() if head else 0.0
+            room = avail - used - space
+            if room <= 0:
+                break
+            _, h = f.wrapOn(self.canv, iw, room)
+            if h <= room + _FUZZ:
+                head.append(rest.pop(0))
+                used += space + h + f.getSpaceAfter()
+                continue
+            parts = f.splitOn(self.canv, iw, room)
+            if parts:
+                _, h0 = parts[0].wrapOn(self.canv, iw, room)
+                if h0 <= room + _FUZZ:
+                    head.append(parts[0])
+                    rest[0:1] = parts[1:]
+            break
+        # Anchors alone must not be left behind at the bottom of a column.
+        while head and isinstance(head[-1], Anchor):
+            rest.insert(0, head.pop())
+        if not head or not rest:
+            return []
+        return [self._clone(head, first=self.first, last=False), self._clone(rest, first=False, last=self.last)]
+
+    def draw(self) -> None:
+        """Paint the box, then each child at its place."""
+        canv = self.canv
+        w, h = self.width, self.height
+        canv.saveState()
+        canv.setFillColor(self.background)
+        canv.rect(0, 0, w, h, stroke=0, fill=1)
+        canv.setFillColor(self.border)
+        canv.rect(0, 0, self.bar, h, stroke=0, fill=1)
+        canv.setStrokeColor(self.border)
+        canv.setLineWidth(0.6)
+        if self.first:
+            canv.line(0, h, w, h)
+        if self.last:
+            canv.line(0, 0, w, 0)
+        canv.line(w, 0, w, h)
+        canv.restoreState()
+        x = self.bar + self.padding
+        for f, y, fh in self._placed:
+            f.drawOn(canv, x, h - y - fh)
+
+    def getKeepWithNext(self) -> Any:
+        """Panels never glue to what follows."""
+        return 0

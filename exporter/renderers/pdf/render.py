@@ -1,0 +1,86 @@
+"""The ``pdf`` renderer: a one-pager fitted to one page, or an explicit overflow policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import OverflowError_
+from ...model import Document
+from ...style import Style
+from ..base import RenderOptions, RenderResult
+from .fit import FitLoop, Sheet, Trial
+from .layout import Context
+from .page import Decor, make_geometry
+
+
+def _info(doc: Document, style: Style) -> dict[str, Any]:
+    meta = doc.meta
+    return {
+        "title": meta.title,
+        "author": ", ".join(meta.authors) or style.brand.organisation,
+        "subject": meta.summary or meta.kicker,
+        "keywords": ", ".join(meta.tags),
+        "creator": "exporter",
+        "lang": meta.language,
+        "displayDocTitle": 1,
+    }
+
+
+def _families(ctx: Context) -> list[str]:
+    out = []
+    for pair in ctx.pairs.values():
+        out += [pair.primary.family, pair.fallback_family]
+    return out
+
+
+class PdfRenderer:
+    """Lays the document out as a one-page handout (or more pages when asked)."""
+
+    name = "pdf"
+    extension = ".pdf"
+    media_type = "application/pdf"
+
+    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+        """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
+        ctx = Context(document, style)
+        ctx.check_bullets()
+        decor = Decor(ctx)
+        geometry = make_geometry(ctx, decor)
+        sheet = Sheet(ctx, decor, geometry, _info(document, style))
+        # Convert every string once, so missing glyphs are reported before anything is laid out.
+        sheet.story(style.pdf.max_body_size, None)
+        ctx.coverage.raise_missing(_families(ctx))
+
+        pdf = style.pdf
+        loop = FitLoop(sheet, pdf.min_body_size, pdf.max_body_size)
+        facts: dict[str, Any] = {"columns": geometry.columns}
+        warnings: list[str] = []
+        chosen = loop.fit()
+        if chosen is None:
+            policy = options.overflow
+            if policy == "truncate":
+                total = sum(len(s.blocks) for s in document.sections)
+                chosen = loop.truncate(total) if total else None
+                if chosen is None:
+                    raise OverflowError_(
+                        f"even without the article text the one-pager does not fit at the minimum "
+                        f"{pdf.min_body_size:g} pt body size; use --overflow pages"
+                    )
+                facts["truncated_paragraphs"] = chosen.dropped
+                warnings.append(f"{chosen.dropped} article paragraph(s) left out to fit one page")
+            elif policy == "pages":
+                chosen = self._pages(sheet, pdf.max_body_size)
+            else:
+                raise OverflowError_(
+                    f"the one-pager needs about {loop.pages_needed():.1f} pages at the minimum "
+                    f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
+                )
+        assert chosen.doc is not None
+        chosen.doc.canv.save()
+        facts.update(body_size=chosen.size, pages=chosen.pages, trials=len(loop.trials))
+        return RenderResult(data=chosen.buf.getvalue(), warnings=tuple(warnings), facts=facts)
+
+    def _pages(self, sheet: Sheet, size: float) -> Trial:
+        # Count the pages first, then lay out again with "Page X of Y" known.
+        counted = sheet.run(size, one_page=False, pages=0)
+        return sheet.run(size, one_page=False, pages=counted.pages)
