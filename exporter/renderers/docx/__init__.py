@@ -15,7 +15,7 @@ from ..base import RenderOptions, RenderResult
 from .blocks import BlockWriter
 from .memo import MemoWriter, marking_of
 from .ooxml import RT_HYPERLINK, Element, w
-from .package import base_package, reproducible
+from .package import base_package, package_parts, write_zip
 from .styles import word_language
 
 
@@ -64,10 +64,8 @@ def _render(document: Document, style: Style) -> RenderResult:
     memo.footer(_emptied(section.footer.part.element))
 
     _core_properties(doc, document, style)
-    out = io.BytesIO()
-    doc.save(out)
-    data = reproducible(out.getvalue(), meta.date)
-    facts = {"language": word_language(meta.language), "hyperlinks": writer.links}
+    data = write_zip(package_parts(part.package), meta.date)
+    facts = {"language": word_language(meta.language)[1], "hyperlinks": writer.links}
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(writer.warnings)), facts=facts)
 
 
@@ -90,7 +88,8 @@ def _core_properties(doc: docx.document.Document, document: Document, style: Sty
     props.author = author
     props.keywords = "; ".join(meta.tags)
     props.category = meta.kicker
-    props.language = word_language(meta.language)[1 if meta.language.startswith(("ja", "zh", "ko")) else 0]
+    # The East Asian slot holds the full tag for every language (ja-JP, en-US, de-DE ...).
+    props.language = word_language(meta.language)[1]
     props.identifier = meta.identifier
     props.content_status = marking_of(document, style)
     props.last_modified_by = author

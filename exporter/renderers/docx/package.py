@@ -6,6 +6,7 @@ import datetime
 import io
 import zipfile
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
@@ -145,8 +146,28 @@ def write_zip(parts: dict[str, bytes], date: datetime.date) -> bytes:
     return out.getvalue()
 
 
-def reproducible(data: bytes, date: datetime.date) -> bytes:
-    """Rewrite a saved package so that only its content decides its bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        parts = {info.filename: zf.read(info) for info in zf.infolist()}
-    return write_zip(parts, date)
+def package_parts(package: Any) -> dict[str, bytes]:
+    """Every part of an open python-docx package, serialised, with its rels and content types.
+
+    Writing these once with :func:`write_zip` replaces ``Document.save``, whose zip carries the
+    current time and which would otherwise be compressed twice.
+    """
+    parts: dict[str, bytes] = {"_rels/.rels": _as_bytes(package.rels.xml)}
+    overrides = []
+    for part in package.iter_parts():
+        name = part.partname.membername
+        parts[name] = _as_bytes(part.blob)
+        overrides.append(f'<Override PartName="{escape(part.partname)}" ContentType="{escape(part.content_type)}"/>')
+        if len(part.rels):
+            parts[part.partname.rels_uri.membername] = _as_bytes(part.rels.xml)
+    parts["[Content_Types].xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>' + "".join(sorted(overrides)) + "</Types>"
+    ).encode()
+    return parts
+
+
+def _as_bytes(blob: str | bytes) -> bytes:
+    return blob.encode() if isinstance(blob, str) else blob
