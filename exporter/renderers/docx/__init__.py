@@ -65,8 +65,11 @@ def _render(document: Document, style: Style) -> RenderResult:
 
     _core_properties(doc, document, style)
     data = write_zip(package_parts(part.package), meta.date)
+    warnings = list(writer.warnings)
+    if style.docx.reference:
+        warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
     facts = {"language": word_language(meta.language)[1], "hyperlinks": writer.links}
-    return RenderResult(data=data, warnings=tuple(dict.fromkeys(writer.warnings)), facts=facts)
+    return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
 
 
 def _emptied(root: Element) -> Element:
