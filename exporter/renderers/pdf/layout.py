@@ -133,8 +133,10 @@ class Builder:
         roles = ctx.style.roles
         colors = ctx.style.colors
         s = self.size
-        self.body = self._ps("body", roles.body, alignment=TA_JUSTIFY, spaceAfter=0.25 * s)
-        self.comment = self._ps("commentary", roles.commentary, alignment=TA_JUSTIFY, spaceAfter=0.25 * s)
+        # Justify only when a column holds about 60 characters; narrower lines get rivers.
+        align = TA_JUSTIFY if column_width / s >= 28 else TA_LEFT
+        self.body = self._ps("body", roles.body, alignment=align, spaceAfter=0.25 * s)
+        self.comment = self._ps("commentary", roles.commentary, alignment=align, spaceAfter=0.25 * s)
         self.key_point = self._ps("key_point", roles.key_point, spaceAfter=0.12 * s, leftIndent=1.1 * s)
         self.heading = self._ps("heading", roles.heading, spaceBefore=0.55 * s, spaceAfter=0.2 * s, lead=1.12)
         self.subheading = self._ps("subheading", roles.subheading, spaceBefore=0.55 * s, spaceAfter=0.2 * s, lead=1.2)
@@ -290,6 +292,8 @@ class Builder:
         table.setStyle(
             TableStyle(
                 [
+                    # Cell fonts matter even for flowable cells: reportlab sets Helvetica otherwise.
+                    ("FONT", (0, 0), (-1, -1), self.key_point.fontName, self.key_point.fontSize),
                     ("BACKGROUND", (0, 0), (-1, -1), color(ctx.style.colors.key_points_background)),
                     ("LINEBEFORE", (0, 0), (0, -1), 3, color(ctx.style.colors.accent)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -457,6 +461,7 @@ class Builder:
             data.append([Paragraph(ctx.markup(r[i], role), style_) if i < len(r) else "" for i in range(ncols)])
         colors = ctx.style.colors
         commands: list[tuple[object, ...]] = [
+            ("FONT", (0, 0), (-1, -1), cps.fontName, cps.fontSize),
             ("GRID", (0, 0), (-1, -1), 0.4, color(colors.rule)),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0.3 * z),

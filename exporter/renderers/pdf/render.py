@@ -46,7 +46,10 @@ class PdfRenderer:
         ctx.check_bullets()
         decor = Decor(ctx)
         geometry = make_geometry(ctx, decor)
-        sheet = Sheet(ctx, decor, geometry, _info(document, style))
+        info = _info(document, style)
+        # reportlab otherwise declares (unembedded) Helvetica as each page's initial font.
+        info["initialFontName"] = ctx.pairs["body"].primary.regular
+        sheet = Sheet(ctx, decor, geometry, info)
         # Convert every string once, so missing glyphs are reported before anything is laid out.
         sheet.story(style.pdf.max_body_size, None)
         ctx.coverage.raise_missing(_families(ctx))
