@@ -1,4 +1,4 @@
-"""The fit loop: lay the page out at trial sizes (measuring, not drawing to a file) and pick one."""
+"""The fit loop: lay the page out at trial sizes (measuring, not drawing) and pick one."""
 
 from __future__ import annotations
 
@@ -21,16 +21,25 @@ STEP = 0.25
 
 @dataclass
 class Trial:
-    """One layout of the document at one body size (and, when truncating, a kept-block count)."""
+    """One layout at one body size: whether it fits, and by how much it overflows or has room to spare."""
 
     size: float
+    keep: int | None
+    shorten: float
     fits: bool
     doc: SheetDoc | None
     buf: BytesIO
     overflow: float
+    slack: float
     capacity: float
     dropped: int
     pages: int
+    header: float = 0.0
+
+    @property
+    def excess(self) -> float:
+        """Height (pt) beyond the page when positive, room left over when negative."""
+        return self.overflow if not self.fits else -self.slack
 
 
 class Sheet:
@@ -41,8 +50,7 @@ class Sheet:
         self.decor = decor
         self.geometry = geometry
         self.info = info
-        date = ctx.doc.meta.date
-        self.epoch = calendar.timegm(date.timetuple())
+        self.epoch = calendar.timegm(ctx.doc.meta.date.timetuple())
 
     def story(self, size: float, keep: int | None) -> tuple[list[Flowable], list[Flowable], float, int]:
         """Header and column flowables at ``size``, the header frame height, the blocks left out."""
@@ -55,29 +63,45 @@ class Sheet:
         return header, [*article, *b.commentary()], header_height, dropped
 
     def run(
-        self, size: float, *, keep: int | None = None, one_page: bool = True, pages: int = 1, shorten: float = 0.0
+        self,
+        size: float,
+        *,
+        keep: int | None = None,
+        one_page: bool = True,
+        pages: int = 1,
+        shorten: float = 0.0,
+        draw: bool = False,
     ) -> Trial:
-        """Lay out at ``size``; a one-page trial stops at the second page and measures what is left."""
+        """Lay out at ``size``; a one-page run stops at the second page and measures what is left.
+
+        Without ``draw`` nothing is drawn (a trial); with it the canvas is ready to save.
+        """
         g = self.geometry
         header, flow, header_height, dropped = self.story(size, keep)
         story = [*header, FrameBreak(), *flow]
         capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
         buf = BytesIO()
+
+        def trial(fits: bool, doc: SheetDoc | None, overflow: float, slack: float, n: int) -> Trial:
+            return Trial(size, keep, shorten, fits, doc, buf, overflow, slack, capacity, dropped, n, header_height)
+
         if capacity <= 3 * size * g.columns:
             # The header and key points alone leave no room for the columns.
-            return Trial(size, False, None, buf, 1e9, max(capacity, 1.0), dropped, 0)
-        doc = SheetDoc(buf, g, header_height, self.decor, one_page=one_page, pages=pages, shorten=shorten, **self.info)
+            return trial(False, None, 1e9, 0.0, 0)
+        doc = SheetDoc(
+            buf, g, header_height, self.decor, one_page=one_page, pages=pages, shorten=shorten, draw=draw, **self.info
+        )
         doc._doSave = 0
         try:
             doc.build(story, canvasmaker=fixed_canvas(self.epoch))
         except PageOverflow:
-            return Trial(size, False, None, buf, self._left(story), capacity, dropped, 2)
+            return trial(False, None, self.left(story), 0.0, 2)
         except LayoutError:
-            return Trial(size, False, None, buf, 1e9, capacity, dropped, 2)
-        return Trial(size, True, doc, buf, 0.0, capacity, dropped, doc.page)
+            return trial(False, None, 1e9, 0.0, 2)
+        return trial(True, doc, 0.0, doc.slack, doc.page)
 
-    def _left(self, flowables: list[Flowable]) -> float:
-        # What did not fit, measured at the column width.
+    def left(self, flowables: list[Flowable]) -> float:
+        """The height of ``flowables`` stacked in one column (what did not fit)."""
         w = self.geometry.column_width
         return stack_height([f for f in flowables if not isinstance(f, ActionFlowable)], w)
 
@@ -126,17 +150,17 @@ class FitLoop:
         self.smin = smin
         self.smax = smax
         self.n = max(0, math.floor((smax - smin) / STEP + 1e-9))
-        self.trials: dict[tuple[int, int | None], Trial] = {}
+        self.trials: dict[tuple[int, int | None, float], Trial] = {}
 
     def size(self, i: int) -> float:
         """The body size at grid index ``i``."""
         return self.smax if i >= self.n else self.smin + i * STEP
 
-    def trial(self, i: int, keep: int | None = None) -> Trial:
-        """The (cached) one-page trial at grid index ``i``."""
-        key = (i, keep)
+    def trial(self, i: int, keep: int | None = None, shorten: float = 0.0) -> Trial:
+        """The (cached) one-page measuring trial at grid index ``i``."""
+        key = (i, keep, shorten)
         if key not in self.trials:
-            self.trials[key] = self.sheet.run(self.size(i), keep=keep)
+            self.trials[key] = self.sheet.run(self.size(i), keep=keep, shorten=shorten)
         return self.trials[key]
 
     def fit(self) -> Trial | None:
@@ -144,37 +168,40 @@ class FitLoop:
         top = self.trial(self.n)
         if top.fits:
             return self.balance(top)
-        guess = self._predict(top)
-        best = largest(lambda i: self.trial(i).fits, 0, self.n - 1, guess)
-        return None if best is None else self.trial(best)
+        good, bad = -1, self.n  # largest index known to fit, smallest known not to
+        i, ups = self._predict(top), 0
+        while bad - good > 1:
+            i = max(good + 1, min(bad - 1, i))
+            t = self.trial(i)
+            if t.fits:
+                good = i
+                # Predictions come from the nearest overflow and are rarely more than a step low.
+                ups += 1
+                i = good + 1 if ups <= 2 else (good + bad + 1) // 2
+            else:
+                bad = i
+                i = self._predict(t)
+        return None if good < 0 else self.trial(good)
+
+    def _predict(self, t: Trial) -> int:
+        # Text area grows with the square of the size (need N r^2), while the header shrinks
+        # linearly and leaves its room to the columns (C + H (1 - r)): solve for the ratio r.
+        need, room = t.capacity + t.overflow, t.capacity
+        head = t.header * self.sheet.geometry.columns
+        r = (-head + math.sqrt(head * head + 4 * need * (room + head))) / (2 * need)
+        return math.floor((t.size * r - self.smin) / STEP + 1e-9)
 
     def balance(self, t: Trial) -> Trial:
         """Shorten the columns of a page that fits at the largest size, so they end level."""
-        if self.sheet.geometry.columns < 2:
+        columns = self.sheet.geometry.columns
+        if columns < 2 or t.slack <= 0:
             return t
         step = t.size * 1.2
-        room = t.capacity / self.sheet.geometry.columns
-        _, flow, _, _ = self.sheet.story(t.size, None)
-        need = self.sheet._left(flow)
-        guess = math.floor((room - need / self.sheet.geometry.columns) / step)
+        guess = math.floor(t.slack / columns / step)
         if guess <= 0:
             return t
-        found: dict[int, Trial] = {0: t}
-
-        def fits(j: int) -> bool:
-            if j not in found:
-                found[j] = self.sheet.run(t.size, shorten=j * step)
-                self.trials[(-j - 1, None)] = found[j]
-            return found[j].fits
-
-        best = largest(fits, 0, guess + 4, guess)
-        return found[best or 0]
-
-    def _predict(self, t: Trial) -> int:
-        # Text area grows with the square of the size: scale by sqrt(room / need).
-        ratio = t.capacity / (t.capacity + t.overflow)
-        target = t.size * math.sqrt(ratio)
-        return math.floor((target - self.smin) / STEP + 1e-9)
+        best = largest(lambda j: self.trial(self.n, shorten=j * step).fits, 0, guess + 2, guess)
+        return self.trial(self.n, shorten=(best or 0) * step)
 
     def pages_needed(self) -> float:
         """Pages the document needs at the minimum size (measured from the minimum-size trial)."""
@@ -191,12 +218,13 @@ class FitLoop:
     def _keep_guess(self, total: int, overflow: float) -> int:
         # Drop blocks from the end until their measured height covers the overflow.
         sheet = self.sheet
-        b = Builder(sheet.ctx, self.smin, width=sheet.geometry.content_width, column_width=sheet.geometry.column_width)
-        w = sheet.geometry.column_width
+        g = sheet.geometry
+        b = Builder(sheet.ctx, self.smin, width=g.content_width, column_width=g.column_width)
         heights: list[float] = []
         for section in sheet.ctx.doc.sections:
             for block in section.blocks:
-                heights.append(stack_height(b.block(block, "body", b.body, width=w), w) + b.body.spaceAfter)
+                flow = b.block(block, "body", b.body, width=g.column_width)
+                heights.append(stack_height(flow, g.column_width) + b.body.spaceAfter)
         freed, k = 0.0, total
         while k > 0 and freed < overflow + 3 * b.body.leading:
             k -= 1

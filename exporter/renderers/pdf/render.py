@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import OverflowError_
+from ...errors import OverflowError_, RenderError
 from ...model import Document
 from ...style import Style
 from ..base import RenderOptions, RenderResult
@@ -78,12 +78,20 @@ class PdfRenderer:
                     f"the one-pager needs about {loop.pages_needed():.1f} pages at the minimum "
                     f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
                 )
-        assert chosen.doc is not None
-        chosen.doc.canv.save()
-        facts.update(body_size=chosen.size, pages=chosen.pages, trials=len(loop.trials))
-        return RenderResult(data=chosen.buf.getvalue(), warnings=tuple(warnings), facts=facts)
+        final = sheet.run(
+            chosen.size,
+            keep=chosen.keep,
+            shorten=chosen.shorten,
+            one_page=chosen.pages <= 1,
+            pages=chosen.pages,
+            draw=True,
+        )
+        if final.doc is None:
+            raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
+        final.doc.canv.save()
+        facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
+        return RenderResult(data=final.buf.getvalue(), warnings=tuple(warnings), facts=facts)
 
     def _pages(self, sheet: Sheet, size: float) -> Trial:
-        # Count the pages first, then lay out again with "Page X of Y" known.
-        counted = sheet.run(size, one_page=False, pages=0)
-        return sheet.run(size, one_page=False, pages=counted.pages)
+        # Count the pages by measuring; the drawing pass then knows "Page X of Y".
+        return sheet.run(size, one_page=False, pages=0)

@@ -1,0 +1,72 @@
+"""Benchmark: ms per PDF one-pager of the sample (warm process) and the fit loop's cost vs one layout pass."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from exporter import Document, Style, load_style, read_source
+from exporter.renderers.base import RenderOptions
+from exporter.renderers.pdf import PdfRenderer
+from exporter.renderers.pdf.fit import Sheet
+from exporter.renderers.pdf.layout import Context
+from exporter.renderers.pdf.page import Decor, make_geometry
+from exporter.renderers.pdf.render import _info
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_ms(fn: Callable[[], object], rounds: int) -> float:
+    """Median milliseconds of ``fn`` over ``rounds`` calls after a warm-up."""
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def one_pass(document: Document, style: Style, size: float) -> bytes:
+    """What a renderer without a fit loop does: convert, lay out once at a known size, write."""
+    ctx = Context(document, style)
+    decor = Decor(ctx)
+    info = _info(document, style)
+    info["initialFontName"] = ctx.pairs["body"].primary.regular
+    sheet = Sheet(ctx, decor, make_geometry(ctx, decor), info)
+    trial = sheet.run(size, draw=True)
+    assert trial.doc is not None
+    trial.doc.canv.save()
+    return trial.buf.getvalue()
+
+
+def main() -> None:
+    """Print ms per one-pager for the sample (.txt and .md) in both styles, and the fit-loop ratio."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1738972800")
+    sources = (
+        ("txt", ROOT / "sources" / "japan-us-summit.txt"),
+        ("md", ROOT / "sources" / "markdown" / "japan-us-summit.md"),
+    )
+    renderer = PdfRenderer()
+    options = RenderOptions()
+    print(f"{'source':<6} {'style':<12} {'body pt':>7} {'trials':>6} {'render ms':>9} {'1 pass ms':>9} {'ratio':>6}")
+    for label, source in sources:
+        document = read_source(source).document
+        for style_name in ("default", "a4-ministry"):
+            style = load_style(str(ROOT / "styles" / f"{style_name}.toml"))
+            result = renderer.render(document, style, options)
+            size = result.facts["body_size"]
+            full = median_ms(lambda d=document, s=style: renderer.render(d, s, options), 40)
+            single = median_ms(lambda d=document, s=style, z=size: one_pass(d, s, z), 40)
+            print(
+                f"{label:<6} {style_name:<12} {size:>7} {result.facts['trials']:>6} "
+                f"{full:>9.1f} {single:>9.1f} {full / single:>6.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
