@@ -154,7 +154,7 @@ class Builder:
         self.code.borderPadding = (0.25 * s, 0.3 * s, 0.25 * s, 0.3 * s)
         self.code.spaceBefore = self.code.spaceAfter = 0.55 * s
         self.note = self._ps(
-            "body", roles.body, italic=True, color=colors.marking, spaceBefore=0.3 * s, spaceAfter=0.5 * s
+            "body", roles.body, italic=True, color=colors.marking, spaceBefore=0.8 * s, spaceAfter=0.8 * s
         )
         self.note.borderColor = color(colors.marking)
         self.note.borderWidth = 0.6
