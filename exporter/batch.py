@@ -1,22 +1,30 @@
-"""Many sources to many outputs: planning, conversion, atomic writes and the report."""
+"""Many sources to many outputs: planning, conversion in workers, atomic writes in the parent, the report."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .api import parse, read_bytes
 from .errors import ExporterError, InputError, OutputError
 from .fsio import remove_stale_temps, write_atomic
 from .paths import SourceItem, check_output_dir, collect_sources, output_path
-from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
+from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, default_date
 from .registry import get_renderer, source_extensions
 from .renderers.base import RenderOptions
 from .style import Style
+
+ExecutorName = Literal["local", "dask"]
+"""Where conversions run: a local process pool, or a Dask cluster."""
+
+# The PDF costs several times the other formats: it goes first and alone when formats are split.
+_COST = {"pdf": 10, "docx": 2, "epub": 1}
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,16 @@ class Job:
 
     source: Path
     outputs: tuple[tuple[str, Path], ...]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Work for one worker: a job's source (path, or bytes sent along) and some of its formats."""
+
+    index: int
+    source: Path
+    formats: tuple[str, ...]
+    data: bytes | None = None
 
 
 @dataclass
@@ -60,6 +78,8 @@ class Report:
 
     sources: list[SourceRecord] = field(default_factory=list)
     seconds: float = 0.0
+    planned: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> int:
@@ -68,23 +88,47 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True when every output of every source was written."""
-        return self.failed == 0
+        """True when every planned source was converted and every output written."""
+        return self.failed == 0 and len(self.sources) == self.planned
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, with totals."""
         outputs = [o for s in self.sources for o in s.outputs]
+        done = len(self.sources)
         return {
             "totals": {
-                "sources": len(self.sources),
+                "sources": self.planned,
+                "converted": done - self.failed,
                 "failed": self.failed,
+                "skipped": self.planned - done,
                 "outputs_written": sum(1 for o in outputs if o.status == "ok"),
                 "outputs_failed": sum(1 for o in outputs if o.status != "ok"),
                 "bytes": sum(o.bytes for o in outputs),
                 "seconds": round(self.seconds, 3),
+                "articles_per_second": round(done / self.seconds, 2) if self.seconds > 0 else 0.0,
             },
+            "settings": self.settings,
             "sources": [asdict(s) for s in self.sources],
         }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a conversion needs besides the task; picklable for worker processes."""
+
+    style: Style
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    render_options: RenderOptions = field(default_factory=RenderOptions)
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+
+
+@dataclass
+class Converted:
+    """A converted task: its record plus the bytes of every output that rendered."""
+
+    index: int
+    record: SourceRecord
+    payloads: dict[str, bytes] = field(default_factory=dict)
 
 
 def plan(
@@ -107,31 +151,29 @@ def plan(
     return jobs
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a conversion needs besides the job; picklable for worker processes."""
-
-    style: Style
-    read_options: ReadOptions = field(default_factory=ReadOptions)
-    render_options: RenderOptions = field(default_factory=RenderOptions)
-    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
-
-
-@dataclass
-class Converted:
-    """A converted source: its record plus the bytes of every output that rendered."""
-
-    record: SourceRecord
-    payloads: dict[str, bytes] = field(default_factory=dict)
+def split_tasks(jobs: Sequence[Job], workers: int) -> list[Task]:
+    """One task per job; when jobs are fewer than workers, a job's formats are spread over them."""
+    tasks: list[Task] = []
+    for index, job in enumerate(jobs):
+        formats = tuple(fmt for fmt, _ in job.outputs)
+        share = max(1, workers // max(1, len(jobs)))
+        if share < 2 or len(formats) < 2:
+            tasks.append(Task(index, job.source, formats))
+            continue
+        groups: list[list[str]] = [[] for _ in range(min(share, len(formats)))]
+        for fmt in sorted(formats, key=lambda f: -_COST.get(f, 1)):
+            min(groups, key=lambda g: sum(_COST.get(f, 1) for f in g)).append(fmt)
+        tasks.extend(Task(index, job.source, tuple(g)) for g in groups)
+    return tasks
 
 
-def convert(job: Job, settings: Settings) -> Converted:
-    """Read and render one source; never raises for a bad source, the record says what failed."""
-    record = SourceRecord(source=str(job.source))
-    out = Converted(record)
+def convert(task: Task, settings: Settings) -> Converted:
+    """Read and render one task; never raises for a bad source, the record says what failed."""
+    record = SourceRecord(source=str(task.source))
+    out = Converted(task.index, record)
     try:
-        data = read_bytes(job.source, max_input_bytes=settings.max_input_bytes)
-        result = parse(data, name=job.source.name, options=settings.read_options)
+        data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
+        result = parse(data, name=task.source.name, options=settings.read_options)
     except ExporterError as exc:
         record.status, record.error, record.code = "failed", exc.message, exc.code
         return out
@@ -140,13 +182,16 @@ def convert(job: Job, settings: Settings) -> Converted:
         record.error = "too deeply nested" if isinstance(exc, RecursionError) else "out of memory"
         return out
     record.warnings.extend(result.warnings)
-    for fmt, target in job.outputs:
-        item = OutputRecord(format=fmt, path=str(target))
+    for fmt in task.formats:
+        item = OutputRecord(format=fmt, path="")
         record.outputs.append(item)
         try:
             rendered = get_renderer(fmt).render(result.document, settings.style, settings.render_options)
         except ExporterError as exc:
             item.status, item.error, item.code = "failed", exc.message, exc.code
+            continue
+        except RecursionError:
+            item.status, item.code, item.error = "failed", "render", "the document is nested too deeply to render"
             continue
         except Exception as exc:  # a renderer bug must fail one output, not the whole batch
             item.status, item.code = "failed", "internal"
@@ -157,9 +202,26 @@ def convert(job: Job, settings: Settings) -> Converted:
         item.sha256 = hashlib.sha256(rendered.data).hexdigest()
         item.facts = dict(rendered.facts)
         item.warnings = list(rendered.warnings)
+    return out
+
+
+def _merge(job: Job, parts: list[Converted]) -> Converted:
+    """Join the parts of a job split over workers into one record, outputs in the requested order."""
+    first = parts[0]
+    record = SourceRecord(source=str(job.source), warnings=list(first.record.warnings))
+    failed = next((p.record for p in parts if p.record.error), None)
+    if failed is not None:
+        record.status, record.error, record.code = "failed", failed.error, failed.code
+        return Converted(first.index, record)
+    by_format = {o.format: o for p in parts for o in p.record.outputs}
+    payloads = {fmt: data for p in parts for fmt, data in p.payloads.items()}
+    for fmt, target in job.outputs:
+        item = by_format[fmt]
+        item.path = str(target)
+        record.outputs.append(item)
     if any(o.status != "ok" for o in record.outputs):
         record.status = "failed"
-    return out
+    return Converted(first.index, record, payloads)
 
 
 def write_outputs(converted: Converted) -> None:
@@ -176,36 +238,81 @@ def write_outputs(converted: Converted) -> None:
             converted.record.status = "failed"
 
 
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def export(
-    sources: Iterable[Path],
+    sources: Sequence[Path],
     *,
     formats: Sequence[str],
     output_dir: Path,
     settings: Settings,
+    jobs: int = 1,
+    executor: ExecutorName = "local",
+    scheduler: str | None = None,
     on_done: Callable[[SourceRecord], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
     fail_fast: bool = False,
 ) -> Report:
-    """Convert every source to every format under ``output_dir``; the report says what happened."""
+    """Convert every source to every format under ``output_dir``; the report says what happened.
+
+    Workers read and render; only this process writes, each file atomically.
+    """
+    from .executors import run_tasks
+
     started = time.perf_counter()
     for fmt in formats:
         get_renderer(fmt)
-    jobs = plan(list(sources), formats, output_dir)
+    job_list = plan(list(sources), formats, output_dir)
     check_output_dir(output_dir)
     remove_stale_temps(output_dir)
-    report = Report()
-    for job in jobs:
-        converted = convert(job, settings)
-        write_outputs(converted)
-        report.sources.append(converted.record)
-        if on_done is not None:
-            on_done(converted.record)
-        if fail_fast and converted.record.status != "ok":
-            break
+    # Undated sources get one date, fixed here, so every worker (on any machine) agrees on it.
+    if settings.read_options.today is None:
+        options = dataclasses.replace(settings.read_options, today=default_date())
+        settings = dataclasses.replace(settings, read_options=options)
+    workers = max(1, min(jobs, len(job_list) * len(formats)))
+    tasks = split_tasks(job_list, workers)
+    parts_left = {i: 0 for i in range(len(job_list))}
+    for task in tasks:
+        parts_left[task.index] += 1
+    report = Report(planned=len(job_list), settings=_describe(formats, settings, jobs, executor))
+    if on_start is not None:
+        on_start(len(job_list))
+    pending: dict[int, list[Converted]] = {}
+    results: dict[int, SourceRecord] = {}
+    stream: Iterator[Converted] = run_tasks(tasks, settings, workers=workers, executor=executor, scheduler=scheduler)
+    try:
+        for part in stream:
+            pending.setdefault(part.index, []).append(part)
+            if len(pending[part.index]) < parts_left[part.index]:
+                continue
+            converted = _merge(job_list[part.index], pending.pop(part.index))
+            write_outputs(converted)
+            results[part.index] = converted.record
+            if on_done is not None:
+                on_done(converted.record)
+            if fail_fast and converted.record.status != "ok":
+                break
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+    report.sources = [results[i] for i in sorted(results)]
     report.seconds = time.perf_counter() - started
     return report
 
 
-def summary(report: Report) -> Mapping[str, Any]:
-    """The totals of a report (for a one-line summary)."""
-    totals: Mapping[str, Any] = report.to_dict()["totals"]
-    return totals
+def _describe(formats: Sequence[str], settings: Settings, jobs: int, executor: str) -> dict[str, Any]:
+    return {
+        "formats": list(formats),
+        "style": settings.style.name,
+        "style_path": settings.style.path,
+        "jobs": jobs,
+        "executor": executor,
+        "overflow": settings.render_options.overflow,
+    }

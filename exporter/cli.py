@@ -12,8 +12,10 @@ import click
 
 from . import __version__
 from .api import read_source
-from .batch import Report, Settings, SourceRecord, export
+from .batch import Settings, default_jobs, export
+from .console import Console
 from .errors import ExporterError, UsageError
+from .fsio import write_atomic
 from .model import json_schema, to_json
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
 from .registry import get_renderer, renderer_targets
@@ -130,6 +132,19 @@ def cli() -> None:
     help="When the one-pager does not fit one page.",
 )
 @_with_read_options
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes  [default: number of CPUs]"
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Run conversions in a local process pool or on a Dask cluster.",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://HOST:PORT); without it a local cluster.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write a JSON report to this file.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failed source.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every output with its size and format facts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def export_command(
@@ -142,53 +157,44 @@ def export_command(
     sets: tuple[str, ...],
     strict: bool,
     max_input_bytes: int,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    report_path: Path | None,
+    fail_fast: bool,
     verbose: bool,
     quiet: bool,
 ) -> None:
     """Export SOURCE files or directories to OUTPUT_DIR/<name>.<ext>."""
     formats = _parse_formats(to)
-    style = load_style(style_name)
+    if scheduler and executor != "dask":
+        raise UsageError("--scheduler goes with --executor dask")
     settings = Settings(
-        style=style,
+        style=load_style(style_name),
         read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets)),
         render_options=RenderOptions(overflow=overflow, strict=strict),  # type: ignore[arg-type]
         max_input_bytes=max_input_bytes,
     )
-
-    def done(record: SourceRecord) -> None:
-        _print_record(record, verbose=verbose, quiet=quiet)
-
-    report = export(list(sources), formats=formats, output_dir=output_dir, settings=settings, on_done=done)
-    if not quiet and (len(report.sources) > 1 or verbose):
-        _print_summary(report)
+    console = Console(verbose=verbose, quiet=quiet)
+    try:
+        report = export(
+            list(sources),
+            formats=formats,
+            output_dir=output_dir,
+            settings=settings,
+            jobs=jobs or default_jobs(),
+            executor=executor,  # type: ignore[arg-type]
+            scheduler=scheduler,
+            on_start=console.start,
+            on_done=console.done,
+            fail_fast=fail_fast,
+        )
+    finally:
+        console.finish()
+    console.summary(report)
+    if report_path is not None:
+        write_atomic(report_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
     raise SystemExit(0 if report.ok else 1)
-
-
-def _print_record(record: SourceRecord, *, verbose: bool, quiet: bool) -> None:
-    if record.error:
-        click.echo(f"exporter: error: {record.source}: {record.error}", err=True)
-    if not quiet:
-        for warning in record.warnings:
-            click.echo(f"exporter: warning: {record.source}: {warning}", err=True)
-    for output in record.outputs:
-        if output.status != "ok":
-            click.echo(f"exporter: error: {record.source} -> {output.format}: {output.error}", err=True)
-            continue
-        if not quiet:
-            for warning in output.warnings:
-                click.echo(f"exporter: warning: {output.path}: {warning}", err=True)
-        if verbose:
-            facts = " ".join(f"{k}={v}" for k, v in output.facts.items())
-            click.echo(f"wrote {output.path} ({output.bytes} bytes){' ' + facts if facts else ''}")
-
-
-def _print_summary(report: Report) -> None:
-    totals = report.to_dict()["totals"]
-    click.echo(
-        f"{totals['sources']} source(s): {totals['outputs_written']} output(s) written, "
-        f"{totals['failed']} source(s) failed, {totals['seconds']:.2f} s",
-        err=True,
-    )
 
 
 @cli.command()

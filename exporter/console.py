@@ -1,0 +1,72 @@
+"""What the CLI prints while exporting: per-source lines, a progress bar on a terminal, a summary."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from .batch import Report, SourceRecord
+
+
+class Console:
+    """Prints errors as they happen, warnings and details unless quiet, and a bar on a terminal."""
+
+    def __init__(self, *, verbose: bool, quiet: bool) -> None:
+        self.verbose = verbose
+        self.quiet = quiet
+        self.bar: Any = None
+        self.total = 0
+
+    def start(self, total: int) -> None:
+        """Called once the sources are known; shows a bar for several sources on a terminal."""
+        self.total = total
+        if not self.quiet and total > 1 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="exporting", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+
+    def _echo(self, line: str) -> None:
+        if self.bar is not None:
+            # Clear the bar's line first so messages do not run into it.
+            click.echo("\r\x1b[2K", err=True, nl=False)
+        click.echo(line, err=self.bar is not None or line.startswith("exporter:"))
+
+    def done(self, record: SourceRecord) -> None:
+        """Report one finished source."""
+        if record.error:
+            self._echo(f"exporter: error: {record.source}: {record.error}")
+        if not self.quiet:
+            for warning in record.warnings:
+                self._echo(f"exporter: warning: {record.source}: {warning}")
+        for output in record.outputs:
+            if output.status != "ok":
+                self._echo(f"exporter: error: {record.source} -> {output.format}: {output.error}")
+                continue
+            if not self.quiet:
+                for warning in output.warnings:
+                    self._echo(f"exporter: warning: {output.path}: {warning}")
+            if self.verbose:
+                facts = " ".join(f"{k}={v}" for k, v in output.facts.items())
+                self._echo(f"wrote {output.path} ({output.bytes} bytes){' ' + facts if facts else ''}")
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        """Close the bar, if one is shown."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def summary(self, report: Report) -> None:
+        """One line: done, failed, skipped, time and rate (for batches, or with --verbose)."""
+        if self.quiet or not (self.total > 1 or self.verbose):
+            return
+        t = report.to_dict()["totals"]
+        skipped = f", {t['skipped']} skipped" if t["skipped"] else ""
+        click.echo(
+            f"{t['sources']} source(s): {t['converted']} converted, {t['failed']} failed{skipped}; "
+            f"{t['outputs_written']} file(s) written in {t['seconds']:.2f} s "
+            f"({t['articles_per_second']:.1f} articles/s)",
+            err=True,
+        )

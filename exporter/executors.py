@@ -1,0 +1,107 @@
+"""Where tasks run: in this process, in a local process pool, or on a Dask cluster."""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from .batch import Converted, Settings, Task, convert
+from .errors import ExporterError, UsageError
+
+_SETTINGS: Settings | None = None
+# Tasks kept in flight per worker: enough to keep workers busy, few enough to bound memory.
+_WINDOW_PER_WORKER = 4
+
+
+def _init_worker(settings: Settings) -> None:
+    """Keep the settings for every task of this worker; leave Ctrl-C to the parent."""
+    global _SETTINGS
+    _SETTINGS = settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _convert_in_worker(task: Task) -> Converted:
+    assert _SETTINGS is not None
+    return convert(task, _SETTINGS)
+
+
+def _serial(tasks: Sequence[Task], settings: Settings) -> Iterator[Converted]:
+    for task in tasks:
+        yield convert(task, settings)
+
+
+def _context() -> Any:
+    # fork starts workers in milliseconds with the parent's imports; spawn where fork is missing.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _local(tasks: Sequence[Task], settings: Settings, workers: int) -> Iterator[Converted]:
+    queue = deque(tasks)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(settings,)
+    )
+    running: set[Future[Converted]] = set()
+    try:
+        while queue or running:
+            while queue and len(running) < workers * _WINDOW_PER_WORKER:
+                running.add(pool.submit(_convert_in_worker, queue.popleft()))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask(tasks: Sequence[Task], settings: Settings, workers: int, scheduler: str | None) -> Iterator[Converted]:
+    try:
+        # Imported as a plain module object: distributed ships no complete type hints.
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        raise UsageError("--executor dask needs the dask extra: pip install 'exporter[dask]'") from None
+    from .api import read_bytes
+
+    cluster = None
+    if scheduler:
+        client = distributed.Client(scheduler)
+    else:
+        cluster = distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+        client = distributed.Client(cluster)
+    try:
+        remote_settings = client.scatter(settings, broadcast=True)
+        futures = []
+        for task in tasks:
+            # Workers need no shared filesystem: the source travels with the task, the bytes come back.
+            try:
+                data = read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
+            except ExporterError:
+                yield convert(task, settings)  # the same error, found here without a round trip
+                continue
+            shipped = Task(task.index, task.source, task.formats, data)
+            futures.append(client.submit(convert, shipped, remote_settings, pure=False))
+        for future in distributed.as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_tasks(
+    tasks: Sequence[Task], settings: Settings, *, workers: int, executor: str = "local", scheduler: str | None = None
+) -> Iterator[Converted]:
+    """Run every task and yield each result as it completes (in any order)."""
+    if executor == "dask":
+        return _dask(tasks, settings, workers, scheduler)
+    if executor != "local":
+        raise UsageError(f"unknown executor {executor!r} (local or dask)")
+    if workers <= 1 or len(tasks) <= 1:
+        return _serial(tasks, settings)
+    return _local(tasks, settings, workers)
