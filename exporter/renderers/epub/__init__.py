@@ -1,29 +1,10 @@
-"""The ``epub`` renderer: an EPUB 3 briefing that is EPUBCheck-clean, navigable, accessible and reproducible."""
+"""The ``epub`` renderer: an EPUB 3 briefing (EbookLib and lxml are imported on first render)."""
 
 from __future__ import annotations
 
-import re
-
-import msgspec
-
-from ...labels import labels_for
 from ...model import Document
 from ...style import Style
 from ..base import RenderOptions, RenderResult
-from .chapters import chapters
-from .css import stylesheet
-from .package import assemble, identifier
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
-
-
-def _with_valid_language(document: Document) -> Document:
-    # Readers validate the tag, but a model built in code may carry "" or "en_US"; EPUBCheck rejects both.
-    tag = document.meta.language.replace("_", "-")
-    tag = tag if _LANGUAGE.fullmatch(tag) else "und"
-    if tag == document.meta.language:
-        return document
-    return msgspec.structs.replace(document, meta=msgspec.structs.replace(document.meta, language=tag))
 
 
 class EpubRenderer:
@@ -35,13 +16,10 @@ class EpubRenderer:
 
     def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
         """Render ``document`` as EPUB 3; byte-identical for the same document and style."""
-        document = _with_valid_language(document)
-        labels = labels_for(document.meta.language)
-        docs = chapters(document, style, labels)
-        css = stylesheet(style, document.meta.language)
-        data = assemble(document, docs, css, style.brand.organisation, labels)
-        facts = {"identifier": identifier(document), "documents": len(docs)}
-        return RenderResult(data=data, facts=facts)
+        # Imported here so that naming the format (planning, --help) does not pay for EbookLib.
+        from .render import EpubBriefing
+
+        return EpubBriefing().render(document, style, options)
 
 
 __all__ = ["EpubRenderer"]

@@ -1,7 +1,25 @@
-"""The PDF one-pager renderer (reportlab is imported only when this package is)."""
+"""The ``pdf`` one-pager renderer (reportlab is imported on first render)."""
 
 from __future__ import annotations
 
-from .render import PdfRenderer
+from ...model import Document
+from ...style import Style
+from ..base import RenderOptions, RenderResult
+
+
+class PdfRenderer:
+    """Lays the document out as a one-page handout (or more pages when asked)."""
+
+    name = "pdf"
+    extension = ".pdf"
+    media_type = "application/pdf"
+
+    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+        """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
+        # Imported here so that naming the format (planning, --help) does not pay ~100 ms for reportlab.
+        from .render import OnePager
+
+        return OnePager().render(document, style, options)
+
 
 __all__ = ["PdfRenderer"]

@@ -33,12 +33,8 @@ def _families(ctx: Context) -> list[str]:
     return out
 
 
-class PdfRenderer:
+class OnePager:
     """Lays the document out as a one-page handout (or more pages when asked)."""
-
-    name = "pdf"
-    extension = ".pdf"
-    media_type = "application/pdf"
 
     def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""

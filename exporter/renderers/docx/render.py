@@ -1,0 +1,98 @@
+"""The memo itself: an office memorandum in Word styles, reproducible byte for byte."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import docx
+
+from ...errors import RenderError
+from ...labels import labels_for
+from ...model import Document
+from ...style import Style
+from ..base import RenderOptions, RenderResult
+from .blocks import BlockWriter
+from .memo import MemoWriter, marking_of
+from .ooxml import RT_HYPERLINK, Element, w
+from .package import base_package, package_parts, write_zip
+from .styles import word_language
+
+
+class DocxMemo:
+    """Writes the article and commentary as a Word memo (TO / FROM / SUBJECT, key points, sections)."""
+
+    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+        """Render ``document`` as a memo in ``style``."""
+        try:
+            return _render(document, style)
+        except RenderError:
+            raise
+        except (ValueError, KeyError, OSError) as exc:
+            raise RenderError(f"cannot write the Word memo: {exc}") from exc
+
+
+def _render(document: Document, style: Style) -> RenderResult:
+    meta = document.meta
+    doc = docx.Document(io.BytesIO(base_package(style, meta.language)))
+    part = doc.part
+    page = style.page
+    text_width = round((page.width - page.margins.left - page.margins.right) * 20)
+
+    def relate(url: str) -> str:
+        rel_id: str = part.relate_to(url, RT_HYPERLINK, is_external=True)
+        return rel_id
+
+    writer = BlockWriter(style, relate, part.numbering_part.element, text_width)
+    memo = MemoWriter(document, style, labels_for(meta.language), writer)
+
+    body = doc.element.body
+    sect_pr = body[-1]
+    memo.body(body)
+    body.remove(sect_pr)
+    body.append(sect_pr)
+
+    section = doc.sections[0]
+    if marking_of(document, style):
+        section.header.is_linked_to_previous = False
+        memo.header(_emptied(section.header.part.element))
+    section.footer.is_linked_to_previous = False
+    memo.footer(_emptied(section.footer.part.element))
+
+    _core_properties(doc, document, style)
+    data = write_zip(package_parts(part.package), meta.date)
+    warnings = list(writer.warnings)
+    if style.docx.reference:
+        warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
+    facts = {"language": word_language(meta.language)[1], "hyperlinks": writer.links}
+    return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
+
+
+def _emptied(root: Element) -> Element:
+    """``root`` (a ``w:hdr`` / ``w:ftr``) without the empty paragraph python-docx starts it with."""
+    for child in list(root):
+        if child.tag == w("p"):
+            root.remove(child)
+    return root
+
+
+def _core_properties(doc: docx.document.Document, document: Document, style: Style) -> None:
+    """Fill the properties document management systems read; nothing from a template survives."""
+    meta = document.meta
+    props = doc.core_properties
+    stamp = datetime.datetime.combine(meta.date, datetime.time(0, 0))
+    author = "; ".join(meta.authors) or style.brand.organisation
+    props.title = meta.title
+    props.subject = meta.summary or meta.kicker
+    props.author = author
+    props.keywords = "; ".join(meta.tags)
+    props.category = meta.kicker
+    # The East Asian slot holds the full tag for every language (ja-JP, en-US, de-DE ...).
+    props.language = word_language(meta.language)[1]
+    props.identifier = meta.identifier
+    props.content_status = marking_of(document, style)
+    props.last_modified_by = author
+    props.revision = 1
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
