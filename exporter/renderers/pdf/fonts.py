@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
@@ -16,67 +16,78 @@ from ...errors import GlyphError
 from ...style import Style
 from ...typefaces import typeface
 
+_FACES = ("regular", "bold", "italic", "bold_italic")
 
-@dataclass(frozen=True)
+
 class FontFamily:
-    """A shipped family registered with reportlab: face names and the code points every face covers."""
+    """A shipped family known to reportlab: face names, and faces registered only when first used.
 
-    family: str
-    regular: str
-    bold: str
-    italic: str
-    bold_italic: str
-    cmap: frozenset[int] = field(repr=False)
+    Loading a face costs ~13 ms (reportlab parses the TrueType tables in Python), so a one-pager that
+    never sets italic never loads the italic face.
+    """
+
+    def __init__(self, family: str) -> None:
+        tf = typeface(family)
+        self.family = family
+        self._paths = {key: tf.face(bold="bold" in key, italic="italic" in key) for key in _FACES}
+        self._names = {key: _font_name(path) for key, path in self._paths.items()}
+        # reportlab resolves <b>/<i> inside a paragraph through this mapping of names (nothing is loaded).
+        for key in _FACES:
+            addMapping(self._names["regular"], "bold" in key, "italic" in key, self._names[key])
 
     def face(self, *, bold: bool = False, italic: bool = False) -> str:
-        """The registered name of one face."""
-        if bold and italic:
-            return self.bold_italic
-        if bold:
-            return self.bold
-        if italic:
-            return self.italic
-        return self.regular
+        """The registered name of one face, registering it on first use."""
+        key = ("bold_italic" if italic else "bold") if bold else ("italic" if italic else "regular")
+        _ttfont(self._paths[key])
+        return self._names[key]
+
+    @property
+    def regular(self) -> str:
+        """The regular face's name."""
+        return self.face()
+
+    @property
+    def bold(self) -> str:
+        """The bold face's name."""
+        return self.face(bold=True)
+
+    @property
+    def italic(self) -> str:
+        """The italic face's name."""
+        return self.face(italic=True)
+
+    @property
+    def bold_italic(self) -> str:
+        """The bold italic face's name."""
+        return self.face(bold=True, italic=True)
+
+    def load_all(self) -> None:
+        """Register every face (before markup that switches faces with <b> and <i> is laid out)."""
+        for path in self._paths.values():
+            _ttfont(path)
+
+    @functools.cached_property
+    def cmap(self) -> frozenset[int]:
+        """Code points the family draws: the regular face's, which every other shipped face covers too."""
+        return frozenset(_ttfont(self._paths["regular"]).face.charToGlyph)
+
+
+def _font_name(path: Path) -> str:
+    return "xp-" + path.stem
 
 
 @functools.cache
 def _ttfont(path: Path) -> TTFont:
     # One TTFont per file: IPAex uses a single file for all four faces.
-    name = "xp-" + path.stem
-    font = TTFont(name, str(path))
+    font = TTFont(_font_name(path), str(path))
     pdfmetrics.registerFont(font)
     return font
 
 
 @functools.cache
 def font_family(family: str) -> FontFamily:
-    """Register a shipped family (once per process) and return its face names and coverage."""
-    tf = typeface(family)
-    faces = {
-        "regular": tf.regular,
-        "bold": tf.bold,
-        "italic": tf.italic,
-        "bold_italic": tf.bold_italic,
-    }
-    fonts = {key: _ttfont(path) for key, path in faces.items()}
-    cmap: set[int] | None = None
-    for font in {id(f): f for f in fonts.values()}.values():
-        covered = set(font.face.charToGlyph)
-        cmap = covered if cmap is None else cmap & covered
-    names = {key: font.fontName for key, font in fonts.items()}
-    # reportlab resolves <b>/<i> inside a paragraph through this family mapping.
-    for bold in (0, 1):
-        for italic in (0, 1):
-            key = ("bold_" if bold else "") + ("italic" if italic else "")
-            addMapping(names["regular"], bold, italic, names[key.rstrip("_") or "regular"])
-    return FontFamily(
-        family=family,
-        regular=names["regular"],
-        bold=names["bold"],
-        italic=names["italic"],
-        bold_italic=names["bold_italic"],
-        cmap=frozenset(cmap or ()),
-    )
+    """The family (one object per process), its faces registered as they are used."""
+    return FontFamily(family)
 
 
 def _skip(ch: str) -> bool:

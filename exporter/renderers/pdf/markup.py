@@ -39,6 +39,7 @@ class Inliner:
         self.text_pair = text_pair
         self.code_pair = code_pair
         self.link_color = link_color
+        self._styled = 0
 
     def text(self, text: str, pair: FontPair | None = None) -> str:
         """Escape ``text``; characters the primary face lacks go into a fallback ``<font>`` run."""
@@ -48,11 +49,15 @@ class Inliner:
             if family is pair.primary:
                 out.append(escape(run))
             else:
+                # Inside a bold or italic run reportlab switches the fallback to its bold or italic face.
+                family.load_all()
                 out.append(f'<font face="{attr(family.regular)}">{escape(run)}</font>')
         return "".join(out)
 
     def code(self, text: str) -> str:
         """Inline code: the monospaced face, escaped."""
+        if self._styled:
+            self.code_pair.primary.load_all()
         face = attr(self.code_pair.primary.regular)
         return f'<font face="{face}">{self.text(text, self.code_pair)}</font>'
 
@@ -60,15 +65,24 @@ class Inliner:
         """Markup for a sequence of inline nodes."""
         return "".join(self.inline(node) for node in nodes)
 
+    def _styled_inlines(self, nodes: tuple[Inline, ...]) -> str:
+        # <b> and <i> pick other faces of the family by name: register them before layout.
+        self.text_pair.primary.load_all()
+        self._styled += 1
+        try:
+            return self.inlines(nodes)
+        finally:
+            self._styled -= 1
+
     def inline(self, node: Inline) -> str:
         """Markup for one inline node."""
         match node:
             case Text(text=text):
                 return self.text(text)
             case Emph(children=children):
-                return f"<i>{self.inlines(children)}</i>"
+                return f"<i>{self._styled_inlines(children)}</i>"
             case Strong(children=children):
-                return f"<b>{self.inlines(children)}</b>"
+                return f"<b>{self._styled_inlines(children)}</b>"
             case Code(text=text):
                 return self.code(text)
             case Link(url=url, children=children):
