@@ -35,6 +35,7 @@ class Trial:
     dropped: int
     pages: int
     header: float = 0.0
+    drawn: bool = False
 
     @property
     def excess(self) -> float:
@@ -51,6 +52,11 @@ class Sheet:
         self.geometry = geometry
         self.info = info
         self.epoch = calendar.timegm(ctx.doc.meta.date.timetuple())
+        self._ready: dict[tuple[float, int | None], tuple[list[Flowable], list[Flowable], float, int]] = {}
+
+    def prepare(self, size: float, keep: int | None) -> None:
+        """Build the story at ``size`` now (checking every string's glyphs); the next run there uses it."""
+        self._ready[(size, keep)] = self.story(size, keep)
 
     def story(self, size: float, keep: int | None) -> tuple[list[Flowable], list[Flowable], float, int]:
         """Header and column flowables at ``size``, the header frame height, the blocks left out."""
@@ -77,13 +83,17 @@ class Sheet:
         Without ``draw`` nothing is drawn (a trial); with it the canvas is ready to save.
         """
         g = self.geometry
-        header, flow, header_height, dropped = self.story(size, keep)
+        ready = self._ready.pop((size, keep), None)
+        header, flow, header_height, dropped = ready or self.story(size, keep)
         story = [*header, FrameBreak(), *flow]
         capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
         buf = BytesIO()
 
         def trial(fits: bool, doc: SheetDoc | None, overflow: float, slack: float, n: int) -> Trial:
-            return Trial(size, keep, shorten, fits, doc, buf, overflow, slack, capacity, dropped, n, header_height)
+            drawn = draw and fits
+            return Trial(
+                size, keep, shorten, fits, doc, buf, overflow, slack, capacity, dropped, n, header_height, drawn
+            )
 
         if capacity <= 3 * size * g.columns:
             # The header and key points alone leave no room for the columns.
@@ -156,11 +166,11 @@ class FitLoop:
         """The body size at grid index ``i``."""
         return self.smax if i >= self.n else self.smin + i * STEP
 
-    def trial(self, i: int, keep: int | None = None, shorten: float = 0.0) -> Trial:
-        """The (cached) one-page measuring trial at grid index ``i``."""
+    def trial(self, i: int, keep: int | None = None, shorten: float = 0.0, *, draw: bool = False) -> Trial:
+        """The (cached) one-page trial at grid index ``i``; ``draw`` for a trial likely to be the final page."""
         key = (i, keep, shorten)
         if key not in self.trials:
-            self.trials[key] = self.sheet.run(self.size(i), keep=keep, shorten=shorten)
+            self.trials[key] = self.sheet.run(self.size(i), keep=keep, shorten=shorten, draw=draw)
         return self.trials[key]
 
     def fit(self) -> Trial | None:
@@ -170,9 +180,12 @@ class FitLoop:
             return self.balance(top)
         good, bad = -1, self.n  # largest index known to fit, smallest known not to
         i, ups = self._predict(top), 0
+        after_overflow = True
         while bad - good > 1:
             i = max(good + 1, min(bad - 1, i))
-            t = self.trial(i)
+            # A size predicted from an overflow is usually the answer: draw it now, so no final pass is needed.
+            t = self.trial(i, draw=after_overflow)
+            after_overflow = not t.fits
             if t.fits:
                 good = i
                 # Predictions come from the nearest overflow and are rarely more than a step low.

@@ -118,6 +118,9 @@ class Coverage:
         """Consecutive runs of ``text`` with the family that draws each run."""
         out: list[tuple[str, FontFamily]] = []
         primary = pair.primary.cmap
+        # Most text is drawn by the primary family alone: check each distinct character once.
+        if all(_skip(ch) or ord(ch) in primary for ch in set(text)):
+            return [(text, pair.primary)] if text else []
         start = 0
         current = pair.primary
         for i, ch in enumerate(text):

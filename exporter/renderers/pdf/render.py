@@ -47,7 +47,7 @@ class OnePager:
         info["initialFontName"] = ctx.pairs["body"].primary.regular
         sheet = Sheet(ctx, decor, geometry, info)
         # Convert every string once, so missing glyphs are reported before anything is laid out.
-        sheet.story(style.pdf.max_body_size, None)
+        sheet.prepare(style.pdf.max_body_size, None)
         ctx.coverage.raise_missing(_families(ctx))
 
         pdf = style.pdf
@@ -74,14 +74,16 @@ class OnePager:
                     f"the one-pager needs about {loop.pages_needed():.1f} pages at the minimum "
                     f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
                 )
-        final = sheet.run(
-            chosen.size,
-            keep=chosen.keep,
-            shorten=chosen.shorten,
-            one_page=chosen.pages <= 1,
-            pages=chosen.pages,
-            draw=True,
-        )
+        final = chosen
+        if not chosen.drawn:
+            final = sheet.run(
+                chosen.size,
+                keep=chosen.keep,
+                shorten=chosen.shorten,
+                one_page=chosen.pages <= 1,
+                pages=chosen.pages,
+                draw=True,
+            )
         if final.doc is None:
             raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
         final.doc.canv.save()
