@@ -97,10 +97,10 @@ def pandoc_rate(paths: list[Path], tmp: Path, jobs: int) -> float | None:
     out.mkdir()
 
     def one(path: Path) -> None:
-        fmt = "markdown" if path.suffix == ".md" else "markdown"  # plain text reads as Markdown paragraphs
+        # Plain text reads as Markdown paragraphs, which is what pandoc would make of it too.
         for ext in ("docx", "epub"):
             target = out / f"{path.stem}.{ext}"
-            subprocess.run([pandoc, "-f", fmt, str(path), "-o", str(target)], check=True, capture_output=True)
+            subprocess.run([pandoc, "-f", "markdown", str(path), "-o", str(target)], check=True, capture_output=True)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
