@@ -29,7 +29,7 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     shutil.copytree(ROOT / "sources", tmp_path / "sources")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    exec(compile(code.group(1), "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(code.group(1), "README.md", "exec"), namespace)
     assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF-")
     assert sorted(os.listdir(tmp_path / "output")) == [
         "japan-us-summit.docx",
