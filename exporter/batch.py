@@ -135,7 +135,10 @@ def plan(
     sources: Sequence[Path], formats: Sequence[str], output_dir: Path, extensions: frozenset[str] | None = None
 ) -> list[Job]:
     """Map sources to output paths; two sources meeting at one output path are an error."""
-    items: list[SourceItem] = collect_sources(list(sources), extensions or source_extensions())
+    # Plugins are looked up only when a directory has to be searched for every known extension.
+    if extensions is None:
+        extensions = source_extensions() if any(p.is_dir() for p in sources) else frozenset()
+    items: list[SourceItem] = collect_sources(list(sources), extensions)
     seen: dict[str, Path] = {}
     jobs: list[Job] = []
     for item in items:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 from importlib import import_module
-from importlib.metadata import entry_points
 from importlib.util import find_spec
 from typing import Any
 
@@ -29,11 +28,17 @@ _BUILTIN_RENDERERS = {
 _BUILTIN_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
 
 
+def entry_points(group: str) -> list[Any]:
+    """The installed entry points of ``group`` (importlib.metadata is imported only when asked)."""
+    from importlib.metadata import entry_points as installed
+
+    return list(installed(group=group))
+
+
 def _targets(group: str, builtin: dict[str, str]) -> dict[str, str]:
-    found = dict(builtin)
-    for ep in entry_points(group=group):
-        found[ep.name] = ep.value
-    return found
+    # Plugins add names; a built-in name always means the built-in, so using one never scans plugins.
+    found = {ep.name: ep.value for ep in entry_points(group) if ep.name not in builtin}
+    return {**builtin, **found}
 
 
 def _load(kind: str, name: str, target: str) -> Any:
@@ -72,9 +77,9 @@ def renderer_targets() -> dict[str, str]:
 @cache
 def get_reader(name: str) -> Reader:
     """The reader registered under ``name``."""
-    targets = reader_targets()
+    targets = _BUILTIN_READERS if name in _BUILTIN_READERS else reader_targets()
     if name not in targets:
-        raise UsageError(f"unknown source format {name!r} (known: {', '.join(sorted(targets))})")
+        raise UsageError(f"unknown source format {name!r} (known: {', '.join(sorted(reader_targets()))})")
     reader: Reader = _load("reader", name, targets[name])
     return reader
 
@@ -82,9 +87,9 @@ def get_reader(name: str) -> Reader:
 @cache
 def get_renderer(name: str) -> Renderer:
     """The renderer registered under ``name``; imports only that renderer."""
-    targets = renderer_targets()
+    targets = _BUILTIN_RENDERERS if name in _BUILTIN_RENDERERS else renderer_targets()
     if name not in targets:
-        raise UsageError(f"unknown format {name!r} (available: {', '.join(sorted(targets))})")
+        raise UsageError(f"unknown format {name!r} (available: {', '.join(sorted(renderer_targets()))})")
     renderer: Renderer = _load("renderer", name, targets[name])
     return renderer
 
@@ -92,15 +97,11 @@ def get_renderer(name: str) -> Renderer:
 def reader_for(filename: str) -> Reader | None:
     """The reader for a file name by its extension, or None when no reader takes it."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if (
-        suffix in _BUILTIN_EXTENSIONS
-        and reader_targets().get(_BUILTIN_EXTENSIONS[suffix]) == _BUILTIN_READERS[_BUILTIN_EXTENSIONS[suffix]]
-    ):
+    if suffix in _BUILTIN_EXTENSIONS:
         return get_reader(_BUILTIN_EXTENSIONS[suffix])
     for name in reader_targets():
-        reader = get_reader(name)
-        if suffix in reader.extensions:
-            return reader
+        if name not in _BUILTIN_READERS and suffix in get_reader(name).extensions:
+            return get_reader(name)
     return None
 
 
@@ -108,6 +109,6 @@ def source_extensions() -> frozenset[str]:
     """Every file extension some reader takes."""
     exts = set(_BUILTIN_EXTENSIONS)
     for name in reader_targets():
-        if name not in _BUILTIN_READERS or reader_targets()[name] != _BUILTIN_READERS[name]:
+        if name not in _BUILTIN_READERS:
             exts.update(get_reader(name).extensions)
     return frozenset(exts)

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
-
-import yaml
 
 from ..errors import MetadataError
 
 _MAX_FRONT_MATTER = 64 * 1024
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+@cache
+def _loader() -> Any:
     """A safe loader that refuses aliases, so an alias bomb cannot expand into a huge structure."""
+    import yaml  # imported on the first front matter: most plain-text sources have none
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise MetadataError(
-                f"front matter line {event.start_mark.line + 2}: YAML aliases (*name) are not supported"
-            )
-        return super().compose_node(parent, index)
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise MetadataError(
+                    f"front matter line {event.start_mark.line + 2}: YAML aliases (*name) are not supported"
+                )
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
@@ -40,8 +44,10 @@ def load_yaml(block: str) -> dict[str, Any]:
     """Load a front-matter block with PyYAML's safe loader; it must be a mapping (or empty)."""
     if len(block) > _MAX_FRONT_MATTER:
         raise MetadataError("front matter is larger than 64 KiB")
+    import yaml
+
     try:
-        data = yaml.load(block, Loader=_NoAliasLoader)
+        data = yaml.load(block, Loader=_loader())
     except MetadataError:
         raise
     except yaml.MarkedYAMLError as exc:
