@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,34 @@ def test_dask_executor_is_byte_identical_to_local(tmp_path: Path) -> None:
         assert (tmp_path / "dask" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes(), rel
     broken = export(sources[3:], formats=FORMATS, output_dir=tmp_path / "x", settings=settings, executor="dask")
     assert not broken.ok and broken.sources[0].error == "no such file"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from exporter.batch import SourceRecord
+    from exporter.console import Console
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    console = Console(verbose=False, quiet=False)
+    console.start(3)
+    for i in range(3):
+        console.done(SourceRecord(source=f"s{i}.txt"))
+    console.finish()
+    assert "exporting" in terminal.getvalue() and "3/3" in terminal.getvalue()
+
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    console = Console(verbose=False, quiet=False)
+    console.start(3)
+    console.done(SourceRecord(source="s.txt"))
+    console.finish()
+    assert piped.getvalue() == ""
+    quiet = Console(verbose=False, quiet=True)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    quiet.start(3)
+    assert quiet.bar is None
