@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_MESSAGE = 1000
+"""Longest error message kept; the rest of a huge quoted value is cut."""
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: line breaks become spaces, other controls escapes, at most MAX_MESSAGE."""
+    # Every error is one line on stderr and in reports, whatever a library or a file name put in it,
+    # and no control character (a terminal escape sequence) reaches the user's terminal.
+    text = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
 
 class ExporterError(Exception):
     """Base of every error the toolkit reports; ``code`` is stable, ``exit_code`` is for the CLI."""
@@ -10,6 +25,7 @@ class ExporterError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
 

@@ -8,6 +8,7 @@ import shutil
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -86,3 +87,122 @@ def missing_words(expected: str | Document, actual: str) -> Counter[str]:
     if isinstance(expected, Document):
         expected = "\n".join(document_strings(expected))
     return words(expected) - words(actual)
+
+
+# --- reading outputs back with outside parsers ------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_EPUB_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "tr", "pre", "blockquote", "div", "section"}
+    | {"header", "footer", "nav", "aside", "figcaption", "dt", "dd", "br", "title"}
+)
+
+
+def squeeze(text: str) -> str:
+    """``text`` without any whitespace (line breaks may fall anywhere in a laid-out page)."""
+    return re.sub(r"\s+", "", text)
+
+
+def docx_text(data: bytes) -> str:
+    """Reopen a DOCX with python-docx: every paragraph of the body (tables too), headers and footers."""
+    import io
+
+    import docx
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    d = docx.Document(io.BytesIO(data))
+    roots = [d.element.body]
+    for section in d.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                roots.append(part._element)
+    return "\n".join(DocxParagraph(p, None).text for root in roots for p in root.iter(f"{_W}p"))
+
+
+def pdf_text(data: bytes) -> str:
+    """Open a PDF with pypdf (strict) and extract the text of every page."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def epub_text(data: bytes) -> str:
+    """Open an EPUB as a zip, parse its container, OPF, NCX and every XHTML file as strict XML; their text."""
+    import io
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None
+        assert zf.namelist()[0] == "mimetype" and zf.read("mimetype") == b"application/epub+zip"
+        container = etree.fromstring(zf.read("META-INF/container.xml"), parser)
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(zf.read(opf_path), parser)
+        base = posixpath.dirname(opf_path)
+        parts: list[str] = []
+        spine = [r.get("idref") for r in opf.iterfind(".//{*}spine/{*}itemref")]
+        items = {i.get("id"): i for i in opf.iterfind(".//{*}manifest/{*}item")}
+        for item in items.values():
+            if item.get("media-type") in ("application/xhtml+xml", "application/x-dtbncx+xml"):
+                etree.fromstring(zf.read(posixpath.join(base, item.get("href"))), parser)
+        for idref in spine:
+            root = etree.fromstring(zf.read(posixpath.join(base, items[idref].get("href"))), parser)
+            body = root.find("{*}body")
+            parts.append(_xml_text(body if body is not None else root))
+        return "\n".join(parts)
+
+
+def _xml_text(node: Any) -> str:
+    from lxml import etree
+
+    out: list[str] = []
+
+    def walk(el: Any) -> None:
+        sep = " " if isinstance(el.tag, str) and etree.QName(el).localname in _EPUB_BLOCKS else ""
+        out.append(sep + (el.text or ""))
+        for child in el:
+            walk(child)
+        out.append(sep + (el.tail or ""))
+
+    walk(node)
+    return "".join(out)
+
+
+def output_text(fmt: str, data: bytes) -> str:
+    """The reader-visible text of one output, read back by an outside parser (fails when it is invalid)."""
+    readers = {"docx": docx_text, "pdf": pdf_text, "epub": epub_text}
+    return readers[fmt](data)
+
+
+def shown_strings(doc: Document, fmt: str) -> list[str]:
+    """The document strings a format promises to show (the EPUB briefing leaves out the memo fields)."""
+    if fmt == "epub":
+        from exporter.model import Memo
+
+        doc = msgspec.structs.replace(doc, meta=msgspec.structs.replace(doc.meta, memo=Memo()))
+    return [s for s in document_strings(doc) if s.strip()]
+
+
+def lost_strings(doc: Document, fmt: str, text: str) -> list[str]:
+    """Strings of ``doc`` that the output text does not hold (whitespace ignored); empty when nothing was lost."""
+    haystack = squeeze(unicodedata.normalize("NFC", text))
+    return [s for s in shown_strings(doc, fmt) if squeeze(unicodedata.normalize("NFC", s)) not in haystack]
+
+
+# --- the command line as a user runs it ---------------------------------------------------------
+
+
+def exporter_command() -> list[str]:
+    """The installed ``exporter`` console script next to this Python (the way users run it)."""
+    import sys
+
+    script = Path(sys.executable).with_name("exporter")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from exporter.cli import run; run()"]

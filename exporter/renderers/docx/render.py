@@ -76,21 +76,30 @@ def _emptied(root: Element) -> Element:
     return root
 
 
+_MAX_PROPERTY = 255
+"""python-docx (and Word's own property dialog) refuse core properties longer than this."""
+
+
+def _prop(text: str) -> str:
+    # The full text is in the memo itself; a property only labels the file, so a long one is shortened.
+    return text if len(text) <= _MAX_PROPERTY else text[: _MAX_PROPERTY - 1].rstrip() + "…"
+
+
 def _core_properties(doc: docx.document.Document, document: Document, style: Style) -> None:
     """Fill the properties document management systems read; nothing from a template survives."""
     meta = document.meta
     props = doc.core_properties
     stamp = datetime.datetime.combine(meta.date, datetime.time(0, 0))
-    author = "; ".join(meta.authors) or style.brand.organisation
-    props.title = meta.title
-    props.subject = meta.summary or meta.kicker
+    author = _prop("; ".join(meta.authors) or style.brand.organisation)
+    props.title = _prop(meta.title)
+    props.subject = _prop(meta.summary or meta.kicker)
     props.author = author
-    props.keywords = "; ".join(meta.tags)
-    props.category = meta.kicker
+    props.keywords = _prop("; ".join(meta.tags))
+    props.category = _prop(meta.kicker)
     # The East Asian slot holds the full tag for every language (ja-JP, en-US, de-DE ...).
-    props.language = word_language(meta.language)[1]
-    props.identifier = meta.identifier
-    props.content_status = marking_of(document, style)
+    props.language = _prop(word_language(meta.language)[1])
+    props.identifier = _prop(meta.identifier)
+    props.content_status = _prop(marking_of(document, style))
     props.last_modified_by = author
     props.revision = 1
     props.created = stamp
