@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, assert_never
 
 import msgspec
 
@@ -161,6 +162,22 @@ class Document(msgspec.Struct, frozen=True):
     sections: tuple[Section, ...] = ()
     commentary: Part | None = None
     schema: int = SCHEMA_VERSION
+
+
+def plain_text(nodes: Iterable[Inline]) -> str:
+    """The visible text of inline nodes (a line break reads as a space)."""
+    out: list[str] = []
+    for node in nodes:
+        match node:
+            case Text(text=text) | Code(text=text):
+                out.append(text)
+            case Emph(children=children) | Strong(children=children) | Link(children=children):
+                out.append(plain_text(children))
+            case LineBreak():
+                out.append(" ")
+            case _:
+                assert_never(node)
+    return "".join(out)
 
 
 def to_builtins(doc: Document) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from ..model import (
     SubHeading,
     Table,
     Text,
+    plain_text,
 )
 from .base import Draft, ReadOptions, ReadResult, begin_text_source, finish
 from .plaintext import commentary_title
@@ -41,18 +42,6 @@ _MAX_NESTING = 40
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING}).enable("table")
-
-
-def _plain(inlines: tuple[Inline, ...]) -> str:
-    out: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            out.append(node.text)
-        elif isinstance(node, Emph | Strong | Link):
-            out.append(_plain(node.children))
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-    return "".join(out).strip()
 
 
 @dataclass
@@ -183,7 +172,7 @@ class MarkdownReader:
         if title_node is None and headings:
             title_node = headings[0]
         if title_node is not None:
-            title = _plain(conv.inlines(title_node.children[0])) if title_node.children else ""
+            title = plain_text(conv.inlines(title_node.children[0])).strip() if title_node.children else ""
             given = draft.meta.get("title")
             if given is None and title:
                 draft.meta["title"] = title
@@ -208,7 +197,7 @@ class MarkdownReader:
                 continue
             if node.type == "heading":
                 level = int(node.tag[1:])
-                text = _plain(conv.inlines(node.children[0])) if node.children else ""
+                text = plain_text(conv.inlines(node.children[0])).strip() if node.children else ""
                 if level <= 2:
                     marker = commentary_title(text) if commentary is None and level <= 2 else None
                     close()

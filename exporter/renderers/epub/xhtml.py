@@ -144,22 +144,6 @@ def inlines(parent: etree._Element, nodes: Iterable[Inline]) -> None:
                 assert_never(node)
 
 
-def plain(nodes: Iterable[Inline]) -> str:
-    """The visible text of inline nodes."""
-    out: list[str] = []
-    for node in nodes:
-        match node:
-            case Text(text=text) | Code(text=text):
-                out.append(text)
-            case Emph(children=children) | Strong(children=children) | Link(children=children):
-                out.append(plain(children))
-            case LineBreak():
-                out.append(" ")
-            case _:
-                assert_never(node)
-    return "".join(out)
-
-
 # --- blocks -----------------------------------------------------------------------------------
 
 

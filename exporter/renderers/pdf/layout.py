@@ -35,12 +35,13 @@ from ...model import (
     Quote,
     Section,
     SubHeading,
+    plain_text,
 )
 from ...model import Paragraph as ParagraphNode
 from ...model import Table as TableNode
 from ...style import Role, Style
 from .fonts import Coverage, FontPair, is_japanese, pair_for
-from .markup import Inliner, attr, plain, safe_url
+from .markup import Inliner, attr, safe_url
 from .panel import Anchor, Panel
 
 _MONTHS = (
@@ -450,7 +451,7 @@ class Builder:
         lengths = [1] * ncols
         for r in rows:
             for i, cell in enumerate(r):
-                lengths[i] = max(lengths[i], min(len(plain(cell)), 40))
+                lengths[i] = max(lengths[i], min(len(plain_text(cell)), 40))
         avail = width - ps.leftIndent
         total = sum(lengths)
         shares = [max(lengths[i] / total, 0.5 / ncols) for i in range(ncols)]

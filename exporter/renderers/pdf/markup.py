@@ -95,19 +95,3 @@ class Inliner:
                 return "<br/>"
             case _:
                 assert_never(node)
-
-
-def plain(nodes: tuple[Inline, ...]) -> str:
-    """The text of inline nodes without markup (for bookmarks and metadata)."""
-    parts: list[str] = []
-    for node in nodes:
-        match node:
-            case Text(text=text) | Code(text=text):
-                parts.append(text)
-            case Emph(children=children) | Strong(children=children) | Link(children=children):
-                parts.append(plain(children))
-            case LineBreak():
-                parts.append(" ")
-            case _:
-                assert_never(node)
-    return "".join(parts)
