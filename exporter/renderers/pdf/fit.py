@@ -15,6 +15,9 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from .layout import Builder, Context
 from .page import Decor, Geometry, PageOverflow, SheetDoc, fixed_canvas, stack_height
 
+MEASURE_PAGES = 10
+"""An overflow is measured up to this many continuation pages, then extrapolated."""
+_CHUNK = 100
 STEP = 0.25
 """Body sizes are tried on a grid of this many points."""
 
@@ -111,9 +114,25 @@ class Sheet:
         return trial(True, doc, 0.0, doc.slack, doc.page)
 
     def left(self, flowables: list[Flowable]) -> float:
-        """The height of ``flowables`` stacked in one column (what did not fit)."""
+        """The height of ``flowables`` stacked in one column (what did not fit).
+
+        Past MEASURE_PAGES continuation pages the rest is extrapolated from the part measured: the story
+        cannot fit one page anyway, and wrapping every paragraph of a 10 MB source took seconds per trial.
+        """
         w = self.geometry.column_width
-        return stack_height([f for f in flowables if not isinstance(f, ActionFlowable)], w)
+        items = [f for f in flowables if not isinstance(f, ActionFlowable)]
+        cap = MEASURE_PAGES * self.later_capacity()
+        total, done = 0.0, 0
+        while done < len(items):
+            chunk = items[done : done + _CHUNK]
+            if done:
+                # The spacing stack_height leaves out at the ends of a chunk, as if stacked in one go.
+                total += items[done - 1].getSpaceAfter() + chunk[0].getSpaceBefore()
+            total += stack_height(chunk, w)
+            done += len(chunk)
+            if total > cap and done < len(items):
+                return total * len(items) / done
+        return total
 
     def later_capacity(self) -> float:
         """Column height of a continuation page, all columns together."""

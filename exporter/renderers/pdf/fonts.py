@@ -90,6 +90,10 @@ def font_family(family: str) -> FontFamily:
     return FontFamily(family)
 
 
+_RTL = frozenset({"R", "AL"})
+"""Bidi classes of right-to-left letters (Hebrew; Arabic, Syriac, Thaana …)."""
+
+
 def _skip(ch: str) -> bool:
     # Whitespace and control characters are layout, not glyphs: reportlab never draws them.
     return ch.isspace() or unicodedata.category(ch) == "Cc"
@@ -113,11 +117,21 @@ class Coverage:
 
     def __init__(self) -> None:
         self.missing: dict[str, None] = {}
+        self.rtl: dict[str, None] = {}
+
+    def _note_rtl(self, text: str) -> None:
+        # reportlab draws every run left to right: Hebrew (which the fonts cover) would come out
+        # mirrored, so right-to-left letters are refused by name rather than shown reversed.
+        if not text.isascii():
+            for ch in dict.fromkeys(text):
+                if unicodedata.bidirectional(ch) in _RTL:
+                    self.rtl.setdefault(ch, None)
 
     def runs(self, text: str, pair: FontPair) -> list[tuple[str, FontFamily]]:
         """Consecutive runs of ``text`` with the family that draws each run."""
         out: list[tuple[str, FontFamily]] = []
         primary = pair.primary.cmap
+        self._note_rtl(text)
         # Most text is drawn by the primary family alone: check each distinct character once.
         if all(_skip(ch) or ord(ch) in primary for ch in set(text)):
             return [(text, pair.primary)] if text else []
@@ -142,23 +156,30 @@ class Coverage:
 
     def check(self, text: str, families: Iterable[FontFamily]) -> None:
         """Record characters of ``text`` that none of ``families`` covers."""
+        self._note_rtl(text)
         fams = tuple(families)
         for ch in text:
             if not _skip(ch) and not any(ord(ch) in f.cmap for f in fams):
                 self.missing.setdefault(ch, None)
 
     def raise_missing(self, families: Iterable[str]) -> None:
-        """Raise ``GlyphError`` naming every uncovered character, if there is any."""
-        if not self.missing:
-            return
-        chars = list(self.missing)
-        named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}" for c in chars[:6])
-        more = f" and {len(chars) - 6} more" if len(chars) > 6 else ""
-        fams = ", ".join(dict.fromkeys(families))
-        raise GlyphError(
-            f"the PDF fonts ({fams}) have no glyph for {named}{more}; "
-            "this script is not supported in the PDF yet (use the DOCX or EPUB output)"
-        )
+        """Raise ``GlyphError`` naming every uncovered or right-to-left character, if there is any."""
+        if self.missing:
+            fams = ", ".join(dict.fromkeys(families))
+            raise GlyphError(
+                f"the PDF fonts ({fams}) have no glyph for {_named(self.missing)}; "
+                "this script is not supported in the PDF yet (use the DOCX or EPUB output)"
+            )
+        if self.rtl:
+            raise GlyphError(
+                f"the PDF cannot lay out right-to-left text yet ({_named(self.rtl)}); use the DOCX or EPUB output"
+            )
+
+
+def _named(chars: dict[str, None]) -> str:
+    found = list(chars)
+    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}" for c in found[:6])
+    return named + (f" and {len(found) - 6} more" if len(found) > 6 else "")
 
 
 def is_japanese(language: str) -> bool:
