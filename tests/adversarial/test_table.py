@@ -1,0 +1,181 @@
+"""Every case of the adversarial table through the CLI with every renderer: E, V or S exactly as specified.
+
+E: one clear error line naming the source, exit 1, no traceback, no output file for that source.
+V: every output written, reopened by an outside parser, every string of the model found in it.
+S: as V, plus a warning counting the removed characters; the text around them is all there.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import unicodedata
+import zipfile
+
+import msgspec
+import pytest
+from helpers import lost_strings, missing_words, output_text, require_tool, squeeze
+from pypdf import PdfReader
+
+from exporter import parse
+from exporter.fsio import TEMP_MARK
+from exporter.model import Document
+from exporter.readers.base import ReadOptions
+
+from .cases import FORMATS, Case
+from .conftest import CASES, Table
+
+_REMOVED = re.compile(r"removed (\d+) character")
+
+
+def _options(case: Case) -> ReadOptions:
+    return ReadOptions(strict=case.group == "strict")
+
+
+def _model(table: Table, case: Case) -> Document:
+    return parse(table.data(case), name=f"x{case.ext}", options=_options(case)).document
+
+
+def _raw_bytes(fmt: str, data: bytes) -> bytes:
+    """Everything inside an output: the members of a zip, the decompressed streams of a PDF."""
+    if fmt in ("docx", "epub"):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return b"\n".join(zf.read(name) for name in zf.namelist())
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        streams = [obj.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        return b"\n".join([data, *streams])
+
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def link_targets(fmt: str, data: bytes) -> list[str]:
+    """Every external target an output points at: DOCX relationships, EPUB href/src, PDF actions."""
+    from lxml import etree
+
+    targets: list[str] = []
+    if fmt == "docx":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                if name.endswith(".rels"):
+                    for rel in etree.fromstring(zf.read(name)).iter("{*}Relationship"):
+                        assert not rel.get("Type", "").endswith("/image"), "an image was embedded or linked"
+                        if rel.get("TargetMode") == "External":
+                            targets.append(rel.get("Target", ""))
+        return targets
+    if fmt == "epub":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                if name.endswith((".xhtml", ".opf", ".ncx", ".html")):
+                    for el in etree.fromstring(zf.read(name)).iter():
+                        for attr, value in el.attrib.items():
+                            external = ":" in value.split("/")[0] or value.startswith("//")
+                            if external and etree.QName(attr).localname in ("href", "src", "data", "poster", "srcset"):
+                                targets.append(value)
+        return targets
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                for bad in ("/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/OpenAction"):
+                    assert bad not in obj, f"PDF holds {bad}"
+                if obj.get("/S") is not None and obj.get("/S") != pikepdf.Name("/URI"):
+                    assert obj.get("/S") in (pikepdf.Name("/GoTo"),), f"PDF action {obj.get('/S')}"
+                if "/URI" in obj:
+                    targets.append(str(obj["/URI"]))
+    return targets
+
+
+def _check_written(table: Table, case: Case, fmt: str, model: Document) -> None:
+    path = case.output(table.base, fmt)
+    assert path.is_file(), f"{fmt} output missing"
+    data = path.read_bytes()
+    text = output_text(fmt, data)  # an outside parser reopens it, or this raises
+    if fmt == "pdf" and case.group == "truncate":
+        # Truncation is declared (a warning counts the paragraphs left out): one page, the head kept.
+        warnings = table.run(case).warnings_for(str(path.relative_to(table.base)))
+        assert any(re.search(r"\d+ article paragraph\(s\) left out", w) for w in warnings), warnings
+        assert len(PdfReader(io.BytesIO(data)).pages) == 1
+        # Only article paragraphs may go: the title, the key points and the commentary are all there.
+        assert not lost_strings(msgspec.structs.replace(model, sections=()), fmt, text)
+    elif case.big:
+        lost = missing_words(model, text)
+        assert not lost, f"{fmt}: words lost {dict(list(lost.items())[:10])}"
+    else:
+        lost_list = lost_strings(model, fmt, text)
+        assert not lost_list, f"{fmt}: strings lost {lost_list[:5]}"
+    haystack = squeeze(unicodedata.normalize("NFC", text))
+    for s in case.literal:
+        assert squeeze(unicodedata.normalize("NFC", table.real(s))) in haystack, f"{fmt}: {s!r} not shown literally"
+    for target in link_targets(fmt, data):
+        assert target.startswith(_SAFE_SCHEMES), f"{fmt}: unsafe link target {target!r}"
+        assert str(table.secret) not in target
+    if case.absent:
+        raw = _raw_bytes(fmt, data)
+        for s in case.absent:
+            assert s.encode() not in raw, f"{fmt}: {s!r} found inside the output"
+    if fmt == "pdf":
+        qpdf = require_tool("qpdf")
+        check = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(table: Table, case: Case) -> None:
+    """One source through the CLI: the expected outcome for each of DOCX, PDF and EPUB."""
+    run = table.run(case)
+    source = table.source_arg(case)
+    errors = run.errors_for(source)
+    warnings = run.warnings_for(source)
+    failing = [fmt for fmt in FORMATS if case.expected(fmt) == "E"]
+    assert "Traceback" not in run.stderr + run.stdout
+    for line in errors:
+        assert "internal error" not in line, line
+
+    if case.expect == "E":
+        assert len(errors) == 1, errors
+        assert re.search(case.message, errors[0]), errors[0]
+        for fmt in FORMATS:
+            assert not case.output(table.base, fmt).exists(), f"{fmt} written for a failed source"
+        assert run.returncode == 1
+        return
+
+    assert len(errors) == len(failing), errors
+    for fmt in failing:
+        line = next((e for e in errors if re.search(case.error_pattern(fmt), e)), None)
+        assert line is not None, (fmt, errors)
+        assert fmt in line
+        assert not case.output(table.base, fmt).exists(), f"{fmt} written although it failed"
+    if failing:
+        assert run.returncode == 1
+
+    model = _model(table, case)
+    for fmt in FORMATS:
+        if fmt not in failing:
+            _check_written(table, case, fmt, model)
+
+    removed = [int(m.group(1)) for w in warnings for m in [_REMOVED.search(w)] if m]
+    if case.expect == "S":
+        assert removed == [case.removed], warnings
+    else:
+        assert removed == [], warnings
+    if case.warning:
+        assert any(re.search(case.warning, w) for w in warnings), warnings
+    if case.same_as is not None:
+        reference = parse(table.real_bytes(case.same_as), name=f"x{case.ext}", options=_options(case)).document
+        assert model == reference, "line ends or the encoding changed the document"
+
+
+@pytest.mark.parametrize("group", sorted({c.group for c in CASES}))
+def test_no_temp_or_stray_files(table: Table, group: str) -> None:
+    """After each run: no temp file, and every file in the output dir belongs to a case."""
+    out = table.base / "out" / group
+    expected = {case.output(table.base, fmt) for case in CASES if case.group == group for fmt in FORMATS}
+    found = {p for p in out.rglob("*") if p.is_file()} if out.exists() else set()
+    assert not [p for p in found if TEMP_MARK in p.name]
+    assert found <= expected, sorted(found - expected)[:5]
+    run = table.runs[group]
+    assert run.returncode in (0, 1)
+    assert "Traceback" not in run.stderr
