@@ -18,8 +18,10 @@ class PdfRenderer:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
         # Imported here so that naming the format (planning, --help) does not pay ~100 ms for reportlab.
         from .render import OnePager
+        from .settings import shipped_settings
 
-        return OnePager().render(document, style, options)
+        with shipped_settings():
+            return OnePager().render(document, style, options)
 
 
 __all__ = ["PdfRenderer"]
