@@ -18,6 +18,11 @@ def one_line(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
+def printable(text: str) -> str:
+    """``text`` (a file name, say) with every control character escaped, so it prints as one harmless line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class ExporterError(Exception):
     """Base of every error the toolkit reports; ``code`` is stable, ``exit_code`` is for the CLI."""
 

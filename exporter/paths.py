@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 
 from .errors import InputError, OutputError
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+# Bidi controls as well: "a\u202etxt.exe" would display as "aexe.txt" in a file manager.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 _MAX_COMPONENT_BYTES = 200
 
