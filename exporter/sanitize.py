@@ -16,17 +16,18 @@ def clean_text(text: str) -> tuple[str, int]:
 
 
 def clean_tree(value: Any) -> tuple[Any, int]:
-    """Clean every string (keys too) inside nested dicts and lists; return it and the count."""
+    """Clean every string (keys too) inside nested dicts, lists and tuples; return it and the count."""
     if isinstance(value, str):
         return clean_text(value)
-    if isinstance(value, list):
+    # msgspec.to_builtins keeps the model's tuples as tuples: they hold most of a document's text.
+    if isinstance(value, list | tuple):
         total = 0
         items = []
         for item in value:
             cleaned, count = clean_tree(item)
             items.append(cleaned)
             total += count
-        return items, total
+        return (items if isinstance(value, list) else tuple(items)), total
     if isinstance(value, dict):
         total = 0
         out: dict[Any, Any] = {}

@@ -100,9 +100,12 @@ def _article(doc: Document, labels: Mapping[str, str]) -> Chapter:
 
 def _commentary(doc: Document, style: Style, labels: Mapping[str, str]) -> Chapter | None:
     part = doc.commentary
-    if part is None or not any(s.heading or s.blocks for s in part.sections):
+    if part is None:
         return None
     title = part.title or labels["commentary"]
+    # An empty part is left out, unless its own title says something (that text must not be lost).
+    if not any(s.heading or s.blocks for s in part.sections) and title.strip() in ("", labels["commentary"]):
+        return None
     html, body = document(title, doc.meta.language, STYLESHEET, "bodymatter")
     box = sub(
         body,
