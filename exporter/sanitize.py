@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 controls except tab/LF/CR, the two BMP non-characters XML forbids, and lone surrogates.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# C0 controls except tab/LF/CR, the two BMP non-characters XML forbids, and lone surrogates; also DEL and
+# the C1 controls, which XML allows but nothing draws: the PDF dropped them silently while the DOCX kept them.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean_text(text: str) -> tuple[str, int]:

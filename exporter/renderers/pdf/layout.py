@@ -411,6 +411,8 @@ class Builder:
         start: int,
     ) -> Flowable:
         """A bullet or numbered list; items may hold nested lists."""
+        if not items:
+            return Spacer(0, 0)
         indent = 1.3 * self.size if not ordered else 1.3 * self.size + 0.5 * self.size * len(str(start + len(items)))
         ips = ParagraphStyle(f"xp-li{id(items)}", parent=ps, leftIndent=0, spaceAfter=0.15 * self.size)
         flow_items = []
@@ -418,7 +420,9 @@ class Builder:
             inner: list[Flowable] = []
             for b in item:
                 inner.extend(self.block(b, role, ips, width=width - indent - ps.leftIndent, depth=depth + 1))
-            flow_items.append(ListItem(inner))
+            # reportlab skips an item without flowables (and numbers the next one in its place),
+            # and a list of only such items raises IndexError: an empty item keeps its bullet or number.
+            flow_items.append(ListItem(inner or [Paragraph("\u00a0", ips)]))
         kw: dict[str, object] = {
             "leftIndent": indent + ps.leftIndent,
             "bulletFontName": ps.bulletFontName,

@@ -1,33 +1,54 @@
-"""reportlab's settings pinned to its shipped defaults while a PDF is made.
+"""reportlab pinned while a PDF is made: its shipped settings, and a ToUnicode fix for characters past U+FFFF.
 
 reportlab reads ``~/.reportlab_settings``, a ``reportlab_settings`` module and ``RL_*`` environment variables
 at import; any of them (``pageCompression=0``, say) would change the bytes of every PDF, so two users would
 not get identical files. The defaults are restored for the duration of a render and the user's values put
 back afterwards.
+
+reportlab 4/5 writes the ToUnicode entry of a character beyond the BMP (𠀋, 𩸽, many names in Japanese) as
+an odd-length hex string (``<2000B>``): the glyph is drawn, but its text cannot be extracted, searched or
+copied, and poppler drops the rest of the line. The entry is rewritten as the UTF-16 surrogate pair PDF wants.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from reportlab import rl_config, rl_settings
+from reportlab.pdfbase import ttfonts
 
 _SHIPPED: dict[str, Any] = {name: getattr(rl_settings, name) for name in rl_settings.__all__}
+_ASTRAL = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
+_make_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _utf16(match: re.Match[str]) -> str:
+    cp = int(match.group(2), 16) - 0x10000
+    return f"{match.group(1)} <{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}>"
+
+
+def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap with every character past U+FFFF as a UTF-16 surrogate pair."""
+    cmap: str = _make_to_unicode(fontname, subset)
+    return _ASTRAL.sub(_utf16, cmap)
 
 
 @contextlib.contextmanager
 def shipped_settings() -> Iterator[None]:
-    """Run the body with every reportlab setting at its shipped default."""
+    """Run the body with every reportlab setting at its shipped default and the ToUnicode fix in place."""
     missing = object()
     saved = {name: getattr(rl_config, name, missing) for name in _SHIPPED}
     changed = [name for name, value in _SHIPPED.items() if saved[name] is missing or saved[name] != value]
     for name in changed:
         setattr(rl_config, name, _SHIPPED[name])
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
     try:
         yield
     finally:
+        ttfonts.makeToUnicodeCMap = _make_to_unicode
         for name in changed:
             if saved[name] is missing:
                 delattr(rl_config, name)
