@@ -11,7 +11,11 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\u
 
 
 def clean_text(text: str) -> tuple[str, int]:
-    """Return ``text`` without XML-illegal characters and how many were removed."""
+    """Return ``text`` without XML-illegal characters and how many were removed; line ends become LF."""
+    # Text sources are already LF-only; a JSON string can still carry "\r", which XML parsers turn into
+    # a line feed anyway and the PDF's code blocks did not draw at all.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, count = _ILLEGAL.subn("", text)
     return cleaned, count
 

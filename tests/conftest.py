@@ -1,4 +1,10 @@
-"""Shared fixtures: the sample sources, a Japanese article, rich and hostile documents, styles."""
+"""Shared fixtures: the sample sources, a Japanese article, rich and hostile documents, styles.
+
+Hypothesis profiles: ``ci`` (the default: 200 examples per property, derandomized so CI is repeatable) and
+``long`` (5,000 random examples per property, for a soak run:
+``HYPOTHESIS_PROFILE=long python -m pytest tests/test_properties.py``). Neither keeps an example database,
+so a run writes nothing into the checkout.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import os
 
 import pytest
 from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT
+from hypothesis import HealthCheck, settings
 
 from exporter import Document, Style, load_style, read_source
 from exporter.model import (
@@ -27,6 +34,14 @@ from exporter.model import (
     Table,
     Text,
 )
+
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -36,8 +36,10 @@ HOSTILE_STRINGS = (
 )
 """Markup-like strings that every renderer must show literally."""
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-_WORD = re.compile(r"\w+")
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f"
+# A CJK character alone, or a run of other word characters (so "LNG輸入" and "LNG\n輸入" agree).
+_TOKEN = re.compile(rf"[{_CJK_CHARS}]|[^\W{_CJK_CHARS}]+")
+_HYPHEN_JOIN = re.compile(r"(?<=\w)[-\u2010\u2011]\s*(?=\w)")
 
 
 def require_tool(name: str) -> str:
@@ -62,7 +64,8 @@ def document_strings(doc: Document) -> list[str]:
         elif isinstance(value, dict):
             for k, v in value.items():
                 walk(v, k)
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
+            # msgspec.to_builtins keeps the model's tuples as tuples: they hold the whole body.
             for v in value:
                 walk(v, key)
 
@@ -71,15 +74,14 @@ def document_strings(doc: Document) -> list[str]:
 
 
 def words(text: str) -> Counter[str]:
-    """Word tokens of ``text`` (NFKC, case-folded); each CJK character counts as one token."""
+    """Word tokens of ``text`` (NFKC, case-folded); each CJK character is a token of its own.
+
+    A hyphen between two words is dropped first, so "Indo-Pacific" compares equal whether a layout
+    keeps it, breaks the line after the hyphen, or pdftotext joins the halves back ("IndoPacific").
+    """
     text = unicodedata.normalize("NFKC", text).casefold()
-    tokens: list[str] = []
-    for token in _WORD.findall(text):
-        if _CJK.search(token):
-            tokens.extend(ch for ch in token)
-        else:
-            tokens.append(token)
-    return Counter(tokens)
+    text = _HYPHEN_JOIN.sub("", text)
+    return Counter(_TOKEN.findall(text))
 
 
 def missing_words(expected: str | Document, actual: str) -> Counter[str]:
