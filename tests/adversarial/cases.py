@@ -22,6 +22,8 @@ GROUP_ARGS: dict[str, tuple[str, ...]] = {
     "truncate": ("--overflow", "truncate"),
     "pages": ("--overflow", "pages"),
     "big": (),
+    # Metadata set on the command line goes through the same sanitising as the source's own text.
+    "set": ("--set", "tags=a\x08b,c", "--set", "author=x\x0cy"),
 }
 """Each group of cases is one CLI run over one directory, with these extra arguments."""
 
@@ -176,6 +178,23 @@ def illegal_characters() -> list[Case]:
             cases.append(Case("illegal", name, r, article(r, title, body, (point,)), "S", removed=4, literal=literal))
         # Raw control characters are invalid inside JSON strings; the escaped forms are the JSON way.
         cases.append(Case("illegal", name, "json", _json(_doc(title, body, (point,))), "S", removed=4, literal=literal))
+    c1 = "DEL\x7f and C1\x85\x9b controls."
+    for r in READERS:
+        cases.append(
+            Case(
+                "illegal",
+                "char-c1",
+                r,
+                article(r, "C1 controls", [c1]),
+                "S",
+                removed=3,
+                literal=("DEL and C1 controls.",),
+            )
+        )
+    cr = _json(_doc("Carriage", ["one\rtwo\r\nthree"]))
+    cases.append(Case("illegal", "carriage-return", "json", cr, "V", literal=("one two three",)))
+    for r in READERS:
+        cases.append(Case("illegal", "set-controls", r, article(r, "Set", ["Body."]), "S", removed=2, group="set"))
     raw = b'{"schema": 1, "meta": {"title": "a\x00b"}}'
     cases.append(Case("illegal", "raw-char-nul", "json", raw, "E", message="not valid JSON: Invalid control character"))
     surrogate = _json(_doc("Lone \ud800 surrogate", ["Text \udfff after."]), ascii_only=True)
@@ -289,6 +308,8 @@ def markup(secret: str = SECRET, touched: str = TOUCHED) -> list[Case]:
             absent=(CANARY,),
         )
     )
+    empty = "# Empty parts\n\n-\n- a\n\n1.\n2. two\n\n>\n\n| h |  |\n|---|---|\n|   | x |\n"
+    cases.append(Case("markup", "md-empty-items", "md", empty.encode(), "V"))
     nul_md = article("md", "Entity", ["Body &#0; end."])
     # No PDF font has U+FFFD: a clear error naming it, the DOCX and EPUB still written.
     fffd = f"{PDF_GLYPHS} U\\+FFFD REPLACEMENT CHARACTER"
@@ -303,6 +324,7 @@ UNICODE = {
     "zwj-emoji": ("👩\u200d💻 👨\u200d👩\u200d👧", "U\\+1F469 WOMAN"),
     "japanese": ("日本語の文章。漢字とかな。", ""),
     "chinese": ("中文文本", ""),
+    "cjk-astral": ("𠀋 𩸽 𡈽", ""),
     "korean": ("한국어 문장", "U\\+D55C HANGUL SYLLABLE HAN"),
 }
 
