@@ -14,7 +14,7 @@ from . import __version__
 from .api import read_source
 from .batch import Settings, default_jobs, export
 from .console import Console
-from .errors import ExporterError, UsageError
+from .errors import ExporterError, UsageError, printable
 from .fsio import write_atomic
 from .model import json_schema, to_json
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
@@ -209,9 +209,9 @@ def inspect(source: Path, lang: str | None, sets: tuple[str, ...], strict: bool,
     except ExporterError as exc:
         if isinstance(exc, UsageError):
             raise
-        _fail(f"{source}: {exc.message}", exc.exit_code)
+        _fail(f"{printable(str(source))}: {exc.message}", exc.exit_code)
     for warning in result.warnings:
-        click.echo(f"exporter: warning: {source}: {warning}", err=True)
+        click.echo(f"exporter: warning: {printable(str(source))}: {printable(warning)}", err=True)
     sys.stdout.buffer.write(to_json(result.document))
 
 

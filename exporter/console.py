@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .batch import Report, SourceRecord
+from .errors import printable
 
 
 class Console:
@@ -33,22 +34,24 @@ class Console:
         click.echo(line, err=self.bar is not None or line.startswith("exporter:"))
 
     def done(self, record: SourceRecord) -> None:
-        """Report one finished source."""
+        """Report one finished source; file names are escaped so every message stays one line."""
+        source = printable(record.source)
         if record.error:
-            self._echo(f"exporter: error: {record.source}: {record.error}")
+            self._echo(f"exporter: error: {source}: {printable(record.error)}")
         if not self.quiet:
             for warning in record.warnings:
-                self._echo(f"exporter: warning: {record.source}: {warning}")
+                self._echo(f"exporter: warning: {source}: {printable(warning)}")
         for output in record.outputs:
+            path = printable(output.path)
             if output.status != "ok":
-                self._echo(f"exporter: error: {record.source} -> {output.format}: {output.error}")
+                self._echo(f"exporter: error: {source} -> {output.format}: {printable(output.error)}")
                 continue
             if not self.quiet:
                 for warning in output.warnings:
-                    self._echo(f"exporter: warning: {output.path}: {warning}")
+                    self._echo(f"exporter: warning: {path}: {printable(warning)}")
             if self.verbose:
                 facts = " ".join(f"{k}={v}" for k, v in output.facts.items())
-                self._echo(f"wrote {output.path} ({output.bytes} bytes){' ' + facts if facts else ''}")
+                self._echo(f"wrote {path} ({output.bytes} bytes){' ' + facts if facts else ''}")
         if self.bar is not None:
             self.bar.update(1)
 

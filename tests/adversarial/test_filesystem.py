@@ -210,10 +210,6 @@ def test_directories_fifos_and_devices_fail_fast(tmp_path: Path) -> None:
     assert (tmp_path / "out3" / "inside.epub").is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs lead fix: exporter/console.py prints record.source raw; wrap it in errors.printable()",
-)
 def test_a_failing_file_name_with_a_newline_is_still_one_line(tmp_path: Path) -> None:
     """One line per failure, even when the file name holds a line break or a terminal escape."""
     (tmp_path / "src").mkdir()
