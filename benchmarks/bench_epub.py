@@ -2,48 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import statistics
-import time
-from pathlib import Path
-
-from exporter import load_style, read_source
-from exporter.renderers.base import RenderOptions
-from exporter.renderers.epub import EpubRenderer
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def per_render_ms(source: Path, style_name: str, rounds: int = 100) -> tuple[float, float, int]:
-    """Median and best milliseconds per render over ``rounds`` calls after warm-up, and the size in bytes."""
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1738972800")
-    document = read_source(source).document
-    style = load_style(str(ROOT / "styles" / f"{style_name}.toml"))
-    renderer = EpubRenderer()
-    options = RenderOptions()
-    for _ in range(5):
-        size = len(renderer.render(document, style, options).data)
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        renderer.render(document, style, options)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), min(times), size
-
-
-def main() -> None:
-    """Print ms per briefing for the sample (.txt and .md) in both shipped styles."""
-    sources = (
-        ("txt", ROOT / "sources" / "japan-us-summit.txt"),
-        ("md", ROOT / "sources" / "markdown" / "japan-us-summit.md"),
-    )
-    for label, source in sources:
-        for style_name in ("default", "a4-ministry"):
-            median, best, size = per_render_ms(source, style_name)
-            print(
-                f"epub {label:3} {style_name:12}: {median:.2f} ms per briefing (median; best {best:.2f}), {size} bytes"
-            )
-
+from render_timing import report
 
 if __name__ == "__main__":
-    main()
+    report("epub", "briefing", rounds=100)
