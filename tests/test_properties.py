@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 from helpers import HOSTILE_STRINGS, ROOT, lost_strings, output_text
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import MARKUP_TOKENS, documents
 
@@ -97,13 +97,16 @@ def pdf_alphabet() -> tuple[str, ...]:
         cmap = font_family(family).cmap | fallback
         covered = cmap if covered is None else covered & cmap
     assert covered
-    chars = (chr(cp) for cp in sorted(covered))
+    # Hebrew and Arabic blocks out entirely: right-to-left letters are refused by the PDF (tested below), and
+    # pypdf reorders anything in U+0590-U+08FF as right-to-left, a lone Hebrew accent included.
+    chars = (chr(cp) for cp in sorted(covered) if not 0x0590 <= cp <= 0x08FF and not 0x202A <= cp <= 0x202E)
     return tuple(ch for ch in chars if unicodedata.bidirectional(ch) not in ("R", "AL") and ch.isprintable())
 
 
 def pdf_text() -> st.SearchStrategy[str]:
     """Text the PDF fonts cover, with control characters, markup-like tokens and Japanese."""
-    covered = [s for s in SCRIPTS if s in ("日本語の文章。", "Ελληνικά", "Кириллица", "e\u0301", "中文", "\u202eRLO")]
+    # Not U+202E: extractors apply the override to the rest of the line (the table's rlo-title case checks it).
+    covered = [s for s in SCRIPTS if s in ("日本語の文章。", "Ελληνικά", "Кириллица", "e\u0301", "中文")]
     return st.one_of(
         st.text(st.sampled_from(pdf_alphabet()), max_size=30),
         st.text(st.sampled_from(CONTROLS + "ab<&>]"), max_size=12),
@@ -160,6 +163,18 @@ def test_pdf_refuses_only_characters_the_document_has(doc: Document) -> None:
         assert named and all(ch in everything for ch in named), named
         return
     assert lost_strings(clean, "pdf", output_text("pdf", data)) == []
+
+
+@settings(max_examples=50)
+@given(documents(pdf_text()), documents(pdf_text()))
+def test_rendering_the_same_document_again_gives_the_same_bytes(first: Document, other: Document) -> None:
+    """Renderers are pure: a document renders to the same bytes before and after another one (in one process)."""
+    first, other = _sanitise(first), _sanitise(other)
+    for fmt in ("docx", "pdf", "epub"):
+        renderer = get_renderer(fmt)
+        before = renderer.render(first, style(), RenderOptions(overflow="pages")).data
+        renderer.render(other, style(), RenderOptions(overflow="pages"))
+        assert renderer.render(first, style(), RenderOptions(overflow="pages")).data == before, fmt
 
 
 def _strings(value: object) -> list[str]:

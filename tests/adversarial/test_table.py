@@ -12,6 +12,7 @@ import re
 import subprocess
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -179,3 +180,35 @@ def test_no_temp_or_stray_files(table: Table, group: str) -> None:
     run = table.runs[group]
     assert run.returncode in (0, 1)
     assert "Traceback" not in run.stderr
+
+
+def test_libreoffice_converts_every_docx(table: Table, tmp_path: Path) -> None:
+    """An outside judge for Word files: LibreOffice opens each DOCX the table wrote and prints every word."""
+    soffice = require_tool("soffice")
+    written = {}
+    for case in CASES:
+        path = case.output(table.base, "docx")
+        if path.is_file() and not case.big:
+            flat = tmp_path / "docx" / f"{case.group}-{case.reader}-{case.name}.docx"
+            flat.parent.mkdir(exist_ok=True)
+            flat.write_bytes(path.read_bytes())
+            written[flat] = case
+    assert len(written) > 80
+    profile = (tmp_path / "lo-profile").as_uri()
+    cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    # soffice exits 0 even when a conversion fails, so the PDFs themselves are the verdict.
+    subprocess.run([*cmd, *map(str, written)], capture_output=True, timeout=600, check=False)
+    for docx_path, case in written.items():
+        pdf = tmp_path / docx_path.with_suffix(".pdf").name
+        assert pdf.is_file() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {docx_path.name}"
+        text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+        if case.name == "rlo-title":
+            continue  # LibreOffice honours U+202E: "fdp.exe" is shown, and extracted, as "exe.pdf"
+        # Right-to-left words come back from LibreOffice's PDF in visual order (pypdf's artefact), and the CI
+        # image has no Korean font for LibreOffice to draw Hangul with: neither is a loss in the DOCX.
+        lost = {w: n for w, n in missing_words(_model(table, case), text).items() if not _rtl_or_hangul(w)}
+        assert not lost, (docx_path.name, dict(list(lost.items())[:8]))
+
+
+def _rtl_or_hangul(word: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") or "\uac00" <= ch <= "\ud7af" for ch in word)

@@ -84,23 +84,26 @@ class Context:
             name: Inliner(self.coverage, pair, self.pairs["code"], self.style.colors.accent)
             for name, pair in self.pairs.items()
         }
-        self._cache: dict[tuple[int, str], str] = {}
+        # Keyed by id() for speed, so each entry keeps its node alive: a freed node's id could be reused by
+        # another (a temporary ", ".join(authors) did, and the PDF then drew the tags in the authors' place).
+        self._cache: dict[tuple[int, str], tuple[object, str]] = {}
+        self._text_cache: dict[tuple[str, str], str] = {}
         self.marking = self.doc.meta.marking or self.style.marking
 
     def markup(self, inlines: tuple[Inline, ...], role: str) -> str:
         """Markup for inlines in a role's face, converted once per render."""
         key = (id(inlines), role)
         found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self.inliners[role].inlines(inlines)
-        return found
+        if found is None or found[0] is not inlines:
+            found = self._cache[key] = (inlines, self.inliners[role].inlines(inlines))
+        return found[1]
 
     def text(self, text: str, role: str) -> str:
         """Escaped markup for a plain string in a role's face."""
-        key = (id(text), role)
-        found = self._cache.get(key)
+        key = (text, role)
+        found = self._text_cache.get(key)
         if found is None:
-            found = self._cache[key] = self.inliners[role].text(text)
+            found = self._text_cache[key] = self.inliners[role].text(text)
         return found
 
     def check_bullets(self) -> None:

@@ -1,0 +1,27 @@
+"""Renderer defects the suite found, pinned in-process where the CLI adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from exporter.model import Document, Meta, Paragraph, Text
+from exporter.style import Style
+
+
+def test_pdf_markup_cache_never_mixes_up_strings(default_style: Style) -> None:
+    """A freed string's id is reused at once by CPython; the PDF's markup cache must not hand out its markup.
+
+    (It was keyed by id(): the one-pager drew the tags, or a date, where the authors belonged.)
+    """
+    from exporter.renderers.pdf.layout import Context
+
+    doc = Document(meta=Meta(title="T", date=datetime.date(2025, 2, 8)))
+    ctx = Context(doc, default_style)
+    for i in range(500):
+        text = f"string number {i:05d} <&>"  # a new object each time; the previous one is freed
+        assert f"{i:05d}" in ctx.text(text, "body")
+    para = Paragraph(inlines=(Text(text="kept alive"),))
+    assert "kept alive" in ctx.markup(para.inlines, "body")
+    for i in range(500):
+        inlines = (Text(text=f"inline number {i:05d}"),)
+        assert f"{i:05d}" in ctx.markup(inlines, "body")
