@@ -165,7 +165,7 @@ def test_pdf_refuses_only_characters_the_document_has(doc: Document) -> None:
     assert lost_strings(clean, "pdf", output_text("pdf", data)) == []
 
 
-@settings(max_examples=50)
+@settings(max_examples=25)
 @given(documents(pdf_text()), documents(pdf_text()))
 def test_rendering_the_same_document_again_gives_the_same_bytes(first: Document, other: Document) -> None:
     """Renderers are pure: a document renders to the same bytes before and after another one (in one process)."""

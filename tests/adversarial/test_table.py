@@ -212,3 +212,10 @@ def test_libreoffice_converts_every_docx(table: Table, tmp_path: Path) -> None:
 
 def _rtl_or_hangul(word: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") or "\uac00" <= ch <= "\ud7af" for ch in word)
+
+
+def test_ten_megabytes_within_a_bound(table: Table) -> None:
+    """Three 10 MB sources (txt, md, json) through DOCX, PDF and EPUB: about 20 s on 2 cores; bound 120 s."""
+    run = table.runs["big"]
+    assert run.seconds < 120, f"10 MB sources took {run.seconds:.0f} s"
+    assert all(len(c.data) > 10 * 1024 * 1024 for c in CASES if c.name == "ten-mb")
