@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import msgspec
+import pikepdf
 import pytest
 from helpers import lost_strings, missing_words, output_text, require_tool, squeeze
 from pypdf import PdfReader
@@ -43,7 +44,6 @@ def _raw_bytes(fmt: str, data: bytes) -> bytes:
     if fmt in ("docx", "epub"):
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return b"\n".join(zf.read(name) for name in zf.namelist())
-    pikepdf = pytest.importorskip("pikepdf")
     with pikepdf.open(io.BytesIO(data)) as pdf:
         streams = [obj.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
         return b"\n".join([data, *streams])
@@ -76,7 +76,6 @@ def link_targets(fmt: str, data: bytes) -> list[str]:
                             if external and etree.QName(attr).localname in ("href", "src", "data", "poster", "srcset"):
                                 targets.append(value)
         return targets
-    pikepdf = pytest.importorskip("pikepdf")
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary):
