@@ -217,4 +217,4 @@ def test_ten_megabytes_within_a_bound(table: Table) -> None:
     """Three 10 MB sources (txt, md, json) through DOCX, PDF and EPUB: about 20 s on 2 cores; bound 120 s."""
     run = table.runs["big"]
     assert run.seconds < 120, f"10 MB sources took {run.seconds:.0f} s"
-    assert all(len(c.data) > 10 * 1024 * 1024 for c in CASES if c.name == "ten-mb")
+    assert all(len(c.data) > 10_000_000 for c in CASES if c.name == "ten-mb")
