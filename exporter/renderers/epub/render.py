@@ -6,6 +6,7 @@ import re
 
 import msgspec
 
+from ...errors import RenderError
 from ...labels import labels_for
 from ...model import Document
 from ...style import Style
@@ -33,7 +34,11 @@ class EpubBriefing:
         """Render ``document`` as EPUB 3; byte-identical for the same document and style."""
         document = _with_valid_language(document)
         labels = labels_for(document.meta.language)
-        docs = chapters(document, style, labels)
+        try:
+            docs = chapters(document, style, labels)
+        except ValueError as exc:
+            # lxml refuses characters XML cannot hold: a model built in code that skipped sanitising.
+            raise RenderError(f"cannot write the EPUB: {exc}") from None
         css = stylesheet(style, document.meta.language)
         data = assemble(document, docs, css, style.brand.organisation, labels)
         facts = {"identifier": identifier(document), "documents": len(docs)}
