@@ -39,3 +39,32 @@ def test_an_unsanitised_model_is_a_clear_render_error(default_style: Style) -> N
     for fmt in ("docx", "epub"):
         with pytest.raises(RenderError, match="XML compatible"):
             get_renderer(fmt).render(doc, default_style, RenderOptions())
+
+
+@pytest.mark.parametrize("shape", ["table-in-nested-list", "code-in-list"])
+def test_pdf_pages_split_a_commentary_list_item_taller_than_a_column(default_style: Style, shape: str) -> None:
+    """A commentary (drawn in a panel) whose one list item is longer than a column: split, every word kept.
+
+    (The panel gave up on a one-item list, so the PDF failed with "layout changed between measuring and
+    drawing".)
+    """
+    from helpers import missing_words, output_text
+
+    from exporter.model import BulletList, CodeBlock, OrderedList, Part, Section, Table
+    from exporter.registry import get_renderer
+    from exporter.renderers.base import RenderOptions
+
+    if shape == "code-in-list":
+        code = CodeBlock(text="\n".join(f"line {i}" for i in range(400)), language="")
+        block: object = BulletList(items=((code,),))
+    else:
+        rows = tuple(((Text(text=f"row {i} name"),), (Text(text=f"value {i}"),)) for i in range(300))
+        table = Table(header=((Text(text="Name"),), (Text(text="Value"),)), rows=rows)
+        block = OrderedList(items=((BulletList(items=((table,),)),),), start=1)
+    doc = Document(
+        meta=Meta(title="Long commentary item", date=datetime.date(2025, 2, 8)),
+        commentary=Part(title="Commentary", sections=(Section(heading="View", blocks=(block,)),)),  # type: ignore[arg-type]
+    )
+    result = get_renderer("pdf").render(doc, default_style, RenderOptions(overflow="pages"))
+    assert result.facts["pages"] >= 2
+    assert not missing_words(doc, output_text("pdf", result.data))

@@ -39,6 +39,8 @@ class Trial:
     pages: int
     header: float = 0.0
     drawn: bool = False
+    error: str = ""
+    """reportlab's LayoutError, when a block could not be placed at all."""
 
     @property
     def excess(self) -> float:
@@ -109,8 +111,10 @@ class Sheet:
             doc.build(story, canvasmaker=fixed_canvas(self.epoch))
         except PageOverflow:
             return trial(False, None, self.left(story), 0.0, 2)
-        except LayoutError:
-            return trial(False, None, 1e9, 0.0, 2)
+        except LayoutError as exc:
+            failed = trial(False, None, 1e9, 0.0, 2)
+            failed.error = str(exc)
+            return failed
         return trial(True, doc, 0.0, doc.slack, doc.page)
 
     def left(self, flowables: list[Flowable]) -> float:

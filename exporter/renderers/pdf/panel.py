@@ -8,6 +8,7 @@ from reportlab.lib.colors import Color
 from reportlab.platypus import CondPageBreak, Flowable
 
 _FUZZ = 1e-6
+_MAX_SPLITS = 1000
 
 
 class Anchor(Flowable):  # type: ignore[misc]
@@ -105,6 +106,7 @@ class Panel(Flowable):  # type: ignore[misc]
         used = 0.0
         head: list[Flowable] = []
         rest = list(self.content)
+        splits = 0
         while rest:
             f = rest[0]
             if isinstance(f, CondPageBreak):
@@ -122,12 +124,18 @@ class Panel(Flowable):  # type: ignore[misc]
                 used += space + h + f.getSpaceAfter()
                 continue
             parts = f.splitOn(self.canv, iw, room)
-            if parts:
-                _, h0 = parts[0].wrapOn(self.canv, iw, room)
-                if h0 <= room + _FUZZ:
-                    head.append(parts[0])
-                    rest[0:1] = parts[1:]
+            # A one-item list "splits" into its one item: that piece can split further, so try it too.
+            if parts and (len(parts) >= 2 or parts[0] is not f) and splits < _MAX_SPLITS:
+                # Try the pieces in turn: the first may itself need splitting (a list item holding a
+                # table taller than the column was dropped whole, and the page could not be laid out).
+                splits += 1
+                rest[0:1] = parts
+                continue
             break
+        if not rest and len(head) > 1:
+            # Every child fits above a continued panel's thin bottom pad, but not above the full pad this
+            # panel ends with (that is why it is being split): carry the last child over.
+            rest.insert(0, head.pop())
         # Anchors alone must not be left behind at the bottom of a column.
         while head and isinstance(head[-1], Anchor):
             rest.insert(0, head.pop())

@@ -85,6 +85,9 @@ class OnePager:
                 draw=True,
             )
         if final.doc is None:
+            if final.error:
+                # A block taller than a column that reportlab cannot split (a table row, say).
+                raise RenderError(f"the PDF cannot place a block on any page: {final.error.split(' in frame')[0]}")
             raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
         final.doc.canv.save()
         facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
