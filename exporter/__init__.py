@@ -4,10 +4,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import parse, read_source, render, resolve_style
+from .api import read_source, render, resolve_style
 from .batch import Report, Settings, export
 from .errors import ExporterError
 from .model import Document, json_schema, to_json
+from .pipeline import parse
 from .readers.base import ReadOptions, ReadResult
 from .renderers.base import RenderOptions, RenderResult
 from .style import Style, load_style

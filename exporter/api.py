@@ -3,56 +3,18 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, UsageError
+from .fsio import read_bytes
 from .model import Document
+from .pipeline import parse
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, ReadResult
-from .registry import get_reader, get_renderer, reader_for, source_extensions
+from .registry import get_renderer, reader_for, source_extensions
 from .renderers.base import Overflow, RenderOptions, RenderResult
 from .style import Style, load_style
-
-
-def read_bytes(path: Path, *, max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
-    """Read a regular file of at most ``max_input_bytes``; refuse directories, FIFOs and devices."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError("no such file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError("not a regular file (a device, FIFO or socket)")
-    if info.st_size > max_input_bytes:
-        raise InputError(f"{info.st_size} bytes is larger than --max-input-bytes ({max_input_bytes})")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_input_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}") from None
-    if len(data) > max_input_bytes:
-        raise InputError(f"larger than --max-input-bytes ({max_input_bytes})")
-    return data
-
-
-def parse(
-    data: bytes, *, name: str, source_format: str | None = None, options: ReadOptions | None = None
-) -> ReadResult:
-    """Parse source bytes (format from ``source_format`` or the file name's extension)."""
-    if source_format is not None:
-        reader = get_reader(source_format)
-    else:
-        found = reader_for(name)
-        if found is None:
-            known = ", ".join(sorted(source_extensions()))
-            raise InputError(f"unsupported source type (known: {known})")
-        reader = found
-    return reader.read(data, name=name, options=options or ReadOptions())
 
 
 def read_source(

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from .batch import Converted, Settings, Task, convert
+from .conversion import Converted, Settings, Task, convert
 from .errors import ExporterError, UsageError
+from .fsio import read_bytes
 
 _SETTINGS: Settings | None = None
 # Tasks kept in flight per worker: enough to keep workers busy, few enough to bound memory.
@@ -64,8 +65,6 @@ def _dask(tasks: Sequence[Task], settings: Settings, workers: int, scheduler: st
         distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise UsageError("--executor dask needs the dask extra: pip install 'exporter[dask]'") from None
-    from .api import read_bytes
-
     cluster = None
     if scheduler:
         client = distributed.Client(scheduler)

@@ -1,13 +1,41 @@
-"""Filesystem writes for the CLI and batch layer: atomic replace, recognisable temp files."""
+"""Filesystem access for the CLI and batch layer: bounded reads, atomic writes, recognisable temp files."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
+
+from .errors import InputError
+from .readers.base import DEFAULT_MAX_INPUT_BYTES
 
 TEMP_MARK = ".exporter-tmp-"
 """Part of every temp file name, so a leftover from a killed run is recognisable."""
+
+
+def read_bytes(path: Path, *, max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
+    """Read a regular file of at most ``max_input_bytes``; refuse directories, FIFOs and devices."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("not a regular file (a device, FIFO or socket)")
+    if info.st_size > max_input_bytes:
+        raise InputError(f"{info.st_size} bytes is larger than --max-input-bytes ({max_input_bytes})")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_input_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}") from None
+    if len(data) > max_input_bytes:
+        raise InputError(f"larger than --max-input-bytes ({max_input_bytes})")
+    return data
 
 
 def temp_path_for(target: Path) -> Path:

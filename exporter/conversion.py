@@ -1,0 +1,110 @@
+"""The worker side of a batch: a task, the settings it runs with, its conversion and the records it returns."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ExporterError, InputError
+from .fsio import read_bytes
+from .pipeline import parse
+from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
+from .registry import get_renderer
+from .renderers.base import RenderOptions
+from .style import Style
+
+
+@dataclass(frozen=True)
+class Task:
+    """Work for one worker: a job's source (path, or bytes sent along) and some of its formats."""
+
+    index: int
+    source: Path
+    formats: tuple[str, ...]
+    data: bytes | None = None
+
+
+@dataclass
+class OutputRecord:
+    """What happened to one output file."""
+
+    format: str
+    path: str
+    status: str = "ok"
+    bytes: int = 0
+    sha256: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+    code: str = ""
+
+
+@dataclass
+class SourceRecord:
+    """What happened to one source and its outputs."""
+
+    source: str
+    status: str = "ok"
+    error: str = ""
+    code: str = ""
+    warnings: list[str] = field(default_factory=list)
+    outputs: list[OutputRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a conversion needs besides the task; picklable for worker processes."""
+
+    style: Style
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    render_options: RenderOptions = field(default_factory=RenderOptions)
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+
+
+@dataclass
+class Converted:
+    """A converted task: its record plus the bytes of every output that rendered."""
+
+    index: int
+    record: SourceRecord
+    payloads: dict[str, bytes] = field(default_factory=dict)
+
+
+def convert(task: Task, settings: Settings) -> Converted:
+    """Read and render one task; never raises for a bad source, the record says what failed."""
+    record = SourceRecord(source=str(task.source))
+    out = Converted(task.index, record)
+    try:
+        data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
+        result = parse(data, name=task.source.name, options=settings.read_options)
+    except ExporterError as exc:
+        record.status, record.error, record.code = "failed", exc.message, exc.code
+        return out
+    except (RecursionError, MemoryError) as exc:
+        record.status, record.code = "failed", InputError.code
+        record.error = "too deeply nested" if isinstance(exc, RecursionError) else "out of memory"
+        return out
+    record.warnings.extend(result.warnings)
+    for fmt in task.formats:
+        item = OutputRecord(format=fmt, path="")
+        record.outputs.append(item)
+        try:
+            rendered = get_renderer(fmt).render(result.document, settings.style, settings.render_options)
+        except ExporterError as exc:
+            item.status, item.error, item.code = "failed", exc.message, exc.code
+            continue
+        except RecursionError:
+            item.status, item.code, item.error = "failed", "render", "the document is nested too deeply to render"
+            continue
+        except Exception as exc:  # a renderer bug must fail one output, not the whole batch
+            item.status, item.code = "failed", "internal"
+            item.error = f"internal error in the {fmt} renderer: {type(exc).__name__}: {exc}"
+            continue
+        out.payloads[fmt] = rendered.data
+        item.bytes = len(rendered.data)
+        item.sha256 = hashlib.sha256(rendered.data).hexdigest()
+        item.facts = dict(rendered.facts)
+        item.warnings = list(rendered.warnings)
+    return out
