@@ -12,6 +12,8 @@ from typing import Any
 import msgspec
 
 from .errors import StyleError
+from .present.labels import label_problem
+from .present.language import is_language_tag
 from .typefaces import TYPEFACES
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -129,6 +131,41 @@ class DocxOptions(_Strict, frozen=True):
     reference: str = ""
 
 
+class TextOptions(_Strict, frozen=True):
+    """How text is written out: the locale of dates in documents of the locale's language."""
+
+    date_locale: str = ""
+
+
+class LabelTexts(_Strict, frozen=True, rename={"from_": "from"}):
+    """Labels the style prints instead of the language's own (``[labels] memorandum = "BRIEFING NOTE"``)."""
+
+    memorandum: str = ""
+    to: str = ""
+    from_: str = ""
+    cc: str = ""
+    date: str = ""
+    subject: str = ""
+    key_points: str = ""
+    commentary: str = ""
+    article: str = ""
+    contents: str = ""
+    title_page: str = ""
+    source: str = ""
+    by: str = ""
+    page_x_of_y: str = ""
+    truncated: str = ""
+    continued: str = ""
+    keywords: str = ""
+    landmarks: str = ""
+    topics: str = ""
+    a11y_summary: str = ""
+
+    def overrides(self) -> dict[str, str]:
+        """The labels set, by label name (``from``, not ``from_``)."""
+        return {name.rstrip("_"): getattr(self, name) for name in self.__struct_fields__ if getattr(self, name)}
+
+
 class Style(_Strict, frozen=True):
     """A validated, fully resolved house style."""
 
@@ -144,6 +181,8 @@ class Style(_Strict, frozen=True):
     pdf: PdfOptions = PdfOptions()
     epub: EpubOptions = EpubOptions()
     docx: DocxOptions = DocxOptions()
+    text: TextOptions = TextOptions()
+    labels: LabelTexts = LabelTexts()
     path: str = ""
 
     def family(self, font: str) -> str:
@@ -161,7 +200,7 @@ class Style(_Strict, frozen=True):
 
 _TOP_KEYS = {
     "name", "description", "inherit", "page", "roles", "fonts", "colors", "brand",
-    "marking", "memo", "pdf", "epub", "docx",
+    "marking", "memo", "pdf", "epub", "docx", "text", "labels",
 }  # fmt: skip
 
 
@@ -276,6 +315,13 @@ def _check(style: Style, file: Path) -> None:
         raise StyleError(f"{file}: `pdf` needs 4 <= min_body_size <= max_body_size <= 24")
     if pdf.columns not in (1, 2, 3):
         raise StyleError(f"{file}: `pdf.columns` must be 1, 2 or 3")
+    locale = style.text.date_locale
+    if locale and not is_language_tag(locale):
+        raise StyleError(f"{file}: `text.date_locale` must be a language tag like en-GB, not {locale!r}")
+    for key, value in style.labels.overrides().items():
+        problem = label_problem(key, value)
+        if problem:
+            raise StyleError(f"{file}: {problem}")
 
 
 def load_style_file(file: Path) -> Style:

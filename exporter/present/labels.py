@@ -1,0 +1,280 @@
+"""Fixed labels and their punctuation, one table per language; other languages fall back to English."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .language import Language
+
+_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "MEMORANDUM",
+        "to": "TO",
+        "from": "FROM",
+        "cc": "CC",
+        "date": "DATE",
+        "subject": "SUBJECT",
+        "key_points": "Key points",
+        "commentary": "Commentary",
+        "article": "Article",
+        "contents": "Contents",
+        "title_page": "Title page",
+        "source": "Source",
+        "by": "By",
+        "page_x_of_y": "Page {page} of {pages}",
+        "truncated": (
+            "{count} paragraph(s) of the article were left out to fit one page; "
+            "the full text is in the memo and the briefing."
+        ),
+        "continued": "continued",
+        "keywords": "Keywords",
+        "landmarks": "Landmarks",
+        "topics": "Topics",
+        "a11y_summary": (
+            "A text-only briefing with no images, audio or video. A title page, the key points, the article "
+            "and the commentary each start with a heading; a table of contents and landmarks lead to every "
+            "part, and the reading order follows the source."
+        ),
+    }
+)
+
+_JA: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "覚書",
+        "to": "宛先",
+        "from": "差出人",
+        "cc": "写し",
+        "date": "日付",
+        "subject": "件名",
+        "key_points": "要点",
+        "commentary": "論評",
+        "article": "記事",
+        "contents": "目次",
+        "title_page": "表紙",
+        "source": "出典",
+        "by": "筆者",
+        "page_x_of_y": "{page} / {pages} ページ",
+        "truncated": "1ページに収めるため、本文の段落を{count}件省略しました。全文は覚書とブリーフィングにあります。",
+        "continued": "続き",
+        "keywords": "キーワード",
+        "landmarks": "ランドマーク",
+        "topics": "トピック",
+        "a11y_summary": (
+            "画像・音声・動画を含まないテキストのみのブリーフィングです。表紙、要点、記事、論評はそれぞれ見出しで始まり、"
+            "目次とランドマークから各部分へ移動できます。読み上げ順序は原文の順序に従います。"
+        ),
+    }
+)
+
+_ZH: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "备忘录",
+        "to": "收件人",
+        "from": "发件人",
+        "cc": "抄送",
+        "date": "日期",
+        "subject": "事由",
+        "key_points": "要点",
+        "commentary": "评论",
+        "article": "文章",
+        "contents": "目录",
+        "title_page": "封面",
+        "source": "来源",
+        "by": "作者",
+        "page_x_of_y": "第 {page} 页，共 {pages} 页",
+        "truncated": "为容纳在一页内，省略了正文的 {count} 个段落。全文见备忘录和简报。",
+        "continued": "续",
+        "keywords": "关键词",
+        "landmarks": "导航标志",
+        "topics": "主题",
+        "a11y_summary": (
+            "纯文本简报，不含图片、音频或视频。封面、要点、文章和评论均以标题开头；目录和导航标志可通往各部分，"
+            "阅读顺序与原文一致。"
+        ),
+    }
+)
+
+_DE: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "VERMERK",
+        "to": "AN",
+        "from": "VON",
+        "cc": "KOPIE",
+        "date": "DATUM",
+        "subject": "BETREFF",
+        "key_points": "Kernpunkte",
+        "commentary": "Kommentar",
+        "article": "Artikel",
+        "contents": "Inhalt",
+        "title_page": "Titelseite",
+        "source": "Quelle",
+        "by": "Von",
+        "page_x_of_y": "Seite {page} von {pages}",
+        "truncated": (
+            "{count} Absatz/Absätze des Artikels wurden ausgelassen, damit die Seite reicht; "
+            "der vollständige Text steht im Vermerk und im Briefing."
+        ),
+        "continued": "Fortsetzung",
+        "keywords": "Schlagwörter",
+        "landmarks": "Orientierungspunkte",
+        "topics": "Themen",
+        "a11y_summary": (
+            "Ein reines Text-Briefing ohne Bilder, Audio oder Video. Titelseite, Kernpunkte, Artikel und Kommentar "
+            "beginnen jeweils mit einer Überschrift; ein Inhaltsverzeichnis und Orientierungspunkte führen zu jedem "
+            "Teil, und die Lesereihenfolge folgt der Quelle."
+        ),
+    }
+)
+
+# French sets a narrow no-break space (U+202F) before ; : ! and ?.
+_FR: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "NOTE",
+        "to": "À",
+        "from": "DE",
+        "cc": "COPIE",
+        "date": "DATE",
+        "subject": "OBJET",
+        "key_points": "Points clés",
+        "commentary": "Commentaire",
+        "article": "Article",
+        "contents": "Sommaire",
+        "title_page": "Page de titre",
+        "source": "Source",
+        "by": "Par",
+        "page_x_of_y": "Page {page} sur {pages}",
+        "truncated": (
+            "{count} paragraphe(s) de l’article ont été omis pour tenir sur une page\u202f; "
+            "le texte intégral figure dans la note et dans le dossier."
+        ),
+        "continued": "suite",
+        "keywords": "Mots-clés",
+        "landmarks": "Repères",
+        "topics": "Thèmes",
+        "a11y_summary": (
+            "Un dossier uniquement textuel, sans images, son ni vidéo. La page de titre, les points clés, l’article "
+            "et le commentaire commencent chacun par un titre\u202f; une table des matières et des repères mènent à "
+            "chaque partie, et l’ordre de lecture suit la source."
+        ),
+    }
+)
+
+_ES: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "MEMORANDO",
+        "to": "PARA",
+        "from": "DE",
+        "cc": "CC",
+        "date": "FECHA",
+        "subject": "ASUNTO",
+        "key_points": "Puntos clave",
+        "commentary": "Comentario",
+        "article": "Artículo",
+        "contents": "Índice",
+        "title_page": "Portada",
+        "source": "Fuente",
+        "by": "Por",
+        "page_x_of_y": "Página {page} de {pages}",
+        "truncated": (
+            "Se omitieron {count} párrafo(s) del artículo para que quepa en una página; "
+            "el texto completo está en el memorando y en el informe."
+        ),
+        "continued": "continuación",
+        "keywords": "Palabras clave",
+        "landmarks": "Puntos de referencia",
+        "topics": "Temas",
+        "a11y_summary": (
+            "Un informe solo de texto, sin imágenes, audio ni vídeo. La portada, los puntos clave, el artículo y el "
+            "comentario empiezan cada uno con un encabezado; un índice y puntos de referencia llevan a cada parte, "
+            "y el orden de lectura sigue la fuente."
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """How a language joins a label to its value and a kicker to a headline."""
+
+    colon: str
+    """Between a label and its value: ``": "``, ``"\u202f: "`` (French), ``"："`` (Japanese, Chinese)."""
+    kicker: str
+    """Between a kicker and the headline on one line."""
+
+
+_LATIN = Punctuation(colon=": ", kicker="  \u2014  ")
+_FRENCH = Punctuation(colon="\u202f: ", kicker=_LATIN.kicker)
+_FULL_WIDTH = Punctuation(colon="：", kicker="｜")
+
+LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {"en": _EN, "ja": _JA, "zh": _ZH, "de": _DE, "fr": _FR, "es": _ES}
+)
+"""Every label table, by primary language subtag."""
+
+PUNCTUATION: Mapping[str, Punctuation] = MappingProxyType(
+    {"en": _LATIN, "ja": _FULL_WIDTH, "zh": _FULL_WIDTH, "de": _LATIN, "fr": _FRENCH, "es": _LATIN}
+)
+"""Each labelled language's punctuation."""
+
+LABEL_KEYS: frozenset[str] = frozenset(_EN)
+"""The label names a style's ``[labels]`` table may override."""
+
+PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {"page_x_of_y": frozenset({"page", "pages"}), "truncated": frozenset({"count"})}
+)
+"""The ``{name}`` fields a label is formatted with; any other field in an override is an error."""
+
+
+def label_problem(key: str, value: str) -> str:
+    """Why ``value`` cannot replace label ``key`` (an empty string when it can)."""
+    if key not in LABEL_KEYS:
+        return f"unknown key `labels.{key}`; known labels: {', '.join(sorted(LABEL_KEYS))}"
+    if not value.strip():
+        return f"`labels.{key}` must not be empty"
+    allowed = PLACEHOLDERS.get(key, frozenset())
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError:
+        fields = {"?"}
+    if not fields <= allowed:
+        need = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no {…} fields (write {{ and }} for braces)"
+        return f"`labels.{key}` may only use {need}"
+    return ""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels a document is printed with, and their language's punctuation."""
+
+    language: str
+    """The primary subtag of the table used (``en`` after a fallback)."""
+    texts: Mapping[str, str]
+    punctuation: Punctuation
+
+    def __getitem__(self, key: str) -> str:
+        """The label called ``key`` (``labels["key_points"]``)."""
+        return self.texts[key]
+
+    def lead(self, key: str) -> str:
+        """The label followed by the separator before its value: ``Source: `` or ``出典：``."""
+        return self.texts[key] + self.punctuation.colon
+
+    def field(self, key: str) -> str:
+        """The label with the separator but no space after it, for a value set off by a tab: ``TO:``."""
+        return self.texts[key] + self.punctuation.colon.rstrip()
+
+
+def labels_for(language: Language, overrides: Mapping[str, str] | None = None) -> tuple[Labels, str]:
+    """The labels for ``language`` with a style's overrides, and a warning when English stood in (else "")."""
+    texts = LABELS.get(language.primary)
+    warning = ""
+    primary = language.primary
+    if texts is None:
+        texts, primary = _EN, "en"
+        warning = f"no labels for language {language.tag!r}; labels are in English"
+    if overrides:
+        texts = MappingProxyType({**texts, **overrides})
+    return Labels(language=primary, texts=texts, punctuation=PUNCTUATION[primary]), warning

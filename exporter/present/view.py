@@ -1,0 +1,202 @@
+"""The presentation view: everything the renderers print or decide, resolved once from a document and a style."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ..model import (
+    Block,
+    BulletList,
+    CodeBlock,
+    Document,
+    Emph,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Strong,
+    SubHeading,
+    Table,
+)
+from ..style import Roles, Style
+from ..typefaces import TYPEFACES
+from .dates import date_locale, long_date
+from .labels import Labels, labels_for
+from .language import Language, parse_language
+from .links import LinkPolicy, LinkTarget, refused_warning
+
+
+@dataclass(frozen=True)
+class RoleFonts:
+    """The families that set one role's text in this document's language."""
+
+    family: str
+    """The role's own family (Word's Latin slots)."""
+    generic: str
+    """The CSS generic family of ``family``: serif, sans-serif or monospace."""
+    east_asian: str
+    """The family for kana, kanji and hanzi (Word's East Asian slot)."""
+    primary: str
+    """The family that draws the text first: the East Asian one in a CJK document (but never for code)."""
+    fallback: str
+    """The family that draws the characters ``primary`` lacks."""
+    stack: tuple[str, ...]
+    """A CSS ``font-family`` list, the generic family last."""
+
+
+@dataclass(frozen=True)
+class MemoFields:
+    """The memo's distribution fields: the document's own, else the style's defaults."""
+
+    to: str
+    from_: str
+    cc: str
+
+
+@dataclass(frozen=True)
+class View:
+    """What every renderer shows: one decision per question, for one document in one style."""
+
+    document: Document
+    style: Style
+    language: Language
+    labels: Labels
+    date: str
+    """The document date in the CLDR long format of ``date_locale`` ("February 8, 2025", "8. Februar 2025")."""
+    date_locale: str
+    memo: MemoFields
+    marking: str
+    """The document's marking, else the style's default; "" for none."""
+    content_width: float
+    """Points between the page's side margins."""
+    italic: bool
+    """Whether the document's script may be slanted (kana and hanzi would only get synthetic oblique)."""
+    fonts: Mapping[str, RoleFonts]
+    """The font pairing of every role (``body``, ``title``, …)."""
+    families: tuple[str, ...]
+    """Every family the style names, sorted (Word's font table)."""
+    links: Mapping[str, LinkTarget]
+    """The decision for every link target in the document and the source URL, by raw target."""
+    warnings: tuple[str, ...]
+    """What a reader of the outputs should know: labels or dates in English, links kept as text."""
+
+    def link(self, url: str) -> LinkTarget:
+        """The decision for a link target of this document."""
+        found = self.links.get(url)
+        return found if found is not None else LinkPolicy().decide(url)
+
+    @property
+    def source_link(self) -> LinkTarget:
+        """The decision for the source URL (text when there is none)."""
+        return self.link(self.document.meta.source.url)
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+
+def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
+    """The families for a role whose font is ``font`` (an alias or a family) in a document in ``language``."""
+    family = style.family(font)
+    face = TYPEFACES[family]
+    serif = face.generic == "serif"
+    japanese = "japanese" in face.scripts
+    east_asian = family if japanese else (style.fonts.cjk_serif if serif else style.fonts.cjk)
+    latin = style.fonts.serif if serif else style.fonts.sans
+    if japanese:
+        primary, fallback = family, latin
+    elif language.is_cjk and face.generic != "monospace":
+        primary, fallback = east_asian, latin
+    else:
+        primary, fallback = family, east_asian
+    names = (family, east_asian) if language.is_cjk else (family,)
+    return RoleFonts(
+        family=family,
+        generic=face.generic,
+        east_asian=east_asian,
+        primary=primary,
+        fallback=fallback,
+        stack=(*dict.fromkeys(names), face.generic),
+    )
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def _inline_links(nodes: tuple[Inline, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Link):
+            yield node.url
+            yield from _inline_links(node.children)
+        elif isinstance(node, Emph | Strong):
+            yield from _inline_links(node.children)
+
+
+def _block_links(blocks: tuple[Block, ...]) -> Iterator[str]:
+    for block in blocks:
+        match block:
+            case Paragraph(inlines=inlines) | SubHeading(inlines=inlines):
+                yield from _inline_links(inlines)
+            case BulletList(items=items) | OrderedList(items=items):
+                for item in items:
+                    yield from _block_links(item)
+            case Quote(blocks=inner):
+                yield from _block_links(inner)
+            case Table(header=header, rows=rows):
+                for cell in (*header, *(c for row in rows for c in row)):
+                    yield from _inline_links(cell)
+            case CodeBlock():
+                pass
+
+
+def link_targets(document: Document) -> Iterator[str]:
+    """Every link target of a document in reading order, the source URL last."""
+    for point in document.key_points:
+        yield from _inline_links(point.inlines)
+    parts = [document.sections, document.commentary.sections if document.commentary else ()]
+    for sections in parts:
+        for section in sections:
+            yield from _block_links(section.blocks)
+    if document.meta.source.url:
+        yield document.meta.source.url
+
+
+# --- the view ---------------------------------------------------------------------------------
+
+
+def present(document: Document, style: Style, *, known_ids: frozenset[str] = frozenset()) -> View:
+    """Resolve everything the renderers show for ``document`` in ``style``."""
+    meta = document.meta
+    language = parse_language(meta.language)
+    labels, label_warning = labels_for(language, style.labels.overrides())
+    locale = date_locale(language, style.text.date_locale)
+    date, date_warning = long_date(meta.date, locale)
+    policy = LinkPolicy(known_ids)
+    links = {url: policy.decide(url) for url in link_targets(document)}
+    link_warning = refused_warning(url for url, target in links.items() if not target.clickable)
+    page = style.page
+    roles: Roles = style.roles
+    fonts = {name: role_fonts(style, getattr(roles, name).font, language) for name in Roles.__struct_fields__}
+    families = sorted({style.family(getattr(style.fonts, name)) for name in type(style.fonts).__struct_fields__})
+    return View(
+        document=document,
+        style=style,
+        language=language,
+        labels=labels,
+        date=date,
+        date_locale=locale,
+        memo=MemoFields(
+            to=meta.memo.to or style.memo.to,
+            from_=meta.memo.from_ or style.memo.from_,
+            cc=meta.memo.cc or style.memo.cc,
+        ),
+        marking=meta.marking or style.marking,
+        content_width=page.width - page.margins.left - page.margins.right,
+        italic=not language.is_cjk,
+        fonts=MappingProxyType(fonts),
+        families=tuple(families),
+        links=MappingProxyType(links),
+        warnings=tuple(w for w in (label_warning, date_warning, link_warning) if w),
+    )
