@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 from strategies import documents
 
-from exporter.labels import labels_for
 from exporter.model import Document, Link, Meta, OrderedList, Paragraph, Section, Source, Text
+from exporter.present.labels import LABELS
 from exporter.registry import get_renderer
 from exporter.renderers.base import RenderOptions
 from exporter.renderers.docx import DocxRenderer
@@ -197,7 +197,7 @@ def test_memo_head_fields(
     fields = [t for name, t in styled_paragraphs(memos["sample_md_doc", "default"]) if name == "Memo Field"]
     assert [f.split(":")[0] for f in fields] == ["TO", "FROM", "CC", "DATE", "SUBJECT"]
     assert fields[0].endswith("Policy team") and fields[2].endswith("Regional security desk")
-    assert fields[3].endswith("8 February 2025")
+    assert fields[3].endswith("February 8, 2025")  # Babel's long date for en
     assert sample_md_doc.meta.kicker in fields[4] and sample_md_doc.meta.title in fields[4]
     txt_fields = [t for name, t in styled_paragraphs(memos["sample_txt_doc", "default"]) if name == "Memo Field"]
     assert [f.split(":")[0] for f in txt_fields] == ["TO", "FROM", "DATE", "SUBJECT"]
@@ -331,7 +331,7 @@ def test_japanese_language_and_fonts(memos: dict[tuple[str, str], bytes], japane
     assert east_asian_fonts <= {"IPAexGothic", "IPAexMincho"} and len(east_asian_fonts) == 2
     assert docx.Document(io.BytesIO(data)).core_properties.language == "ja-JP"
     text = extracted_text(data)
-    labels = labels_for("ja")
+    labels = LABELS["ja"]
     for key in ("memorandum", "subject", "key_points"):
         assert labels[key] in text
     assert "2025年2月8日" in text

@@ -97,15 +97,22 @@ class View:
 # --- fonts ------------------------------------------------------------------------------------
 
 
+def east_asian_family(style: Style, font: str) -> str:
+    """The family that sets kana, kanji and hanzi for a role whose font is ``font`` (alias or family)."""
+    family = style.family(font)
+    face = TYPEFACES[family]
+    if "japanese" in face.scripts:
+        return family
+    return style.fonts.cjk_serif if face.generic == "serif" else style.fonts.cjk
+
+
 def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
     """The families for a role whose font is ``font`` (an alias or a family) in a document in ``language``."""
     family = style.family(font)
     face = TYPEFACES[family]
-    serif = face.generic == "serif"
-    japanese = "japanese" in face.scripts
-    east_asian = family if japanese else (style.fonts.cjk_serif if serif else style.fonts.cjk)
-    latin = style.fonts.serif if serif else style.fonts.sans
-    if japanese:
+    east_asian = east_asian_family(style, font)
+    latin = style.fonts.serif if face.generic == "serif" else style.fonts.sans
+    if "japanese" in face.scripts:
         primary, fallback = family, latin
     elif language.is_cjk and face.generic != "monospace":
         primary, fallback = east_asian, latin
@@ -120,6 +127,22 @@ def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
         fallback=fallback,
         stack=(*dict.fromkeys(names), face.generic),
     )
+
+
+def style_families(style: Style) -> tuple[str, ...]:
+    """Every family the style's font aliases name, sorted."""
+    return tuple(sorted({style.family(getattr(style.fonts, name)) for name in type(style.fonts).__struct_fields__}))
+
+
+def italic_allowed(language: Language) -> bool:
+    """Whether text in ``language`` may be slanted: kana and hanzi have no italic, only a synthetic oblique."""
+    return not language.is_cjk
+
+
+def content_width(style: Style) -> float:
+    """Points between the page's side margins."""
+    page = style.page
+    return page.width - page.margins.left - page.margins.right
 
 
 # --- links ------------------------------------------------------------------------------------
@@ -176,10 +199,8 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] = fro
     policy = LinkPolicy(known_ids)
     links = {url: policy.decide(url) for url in link_targets(document)}
     link_warning = refused_warning(url for url, target in links.items() if not target.clickable)
-    page = style.page
     roles: Roles = style.roles
     fonts = {name: role_fonts(style, getattr(roles, name).font, language) for name in Roles.__struct_fields__}
-    families = sorted({style.family(getattr(style.fonts, name)) for name in type(style.fonts).__struct_fields__})
     return View(
         document=document,
         style=style,
@@ -193,10 +214,10 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] = fro
             cc=meta.memo.cc or style.memo.cc,
         ),
         marking=meta.marking or style.marking,
-        content_width=page.width - page.margins.left - page.margins.right,
-        italic=not language.is_cjk,
+        content_width=content_width(style),
+        italic=italic_allowed(language),
         fonts=MappingProxyType(fonts),
-        families=tuple(families),
+        families=style_families(style),
         links=MappingProxyType(links),
         warnings=tuple(w for w in (label_warning, date_warning, link_warning) if w),
     )

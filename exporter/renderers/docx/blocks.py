@@ -23,9 +23,10 @@ from ...model import (
     Table,
     Text,
 )
-from ...style import Style
+from ...present.links import TEXT
+from ...present.view import View
 from . import styles as S
-from .ooxml import Element, clickable_url, hyperlink, line_break, ppr, rpr, run, sub
+from .ooxml import Element, hyperlink, line_break, ppr, rpr, run, sub
 
 Relate = Callable[[str], str]
 """Returns the relationship id of an external hyperlink target (python-docx's ``part.relate_to``)."""
@@ -44,12 +45,12 @@ class Context:
 class BlockWriter:
     """Appends model nodes to a WordprocessingML container (the body, a table cell)."""
 
-    def __init__(self, style: Style, relate: Relate, numbering: Element, text_width: int) -> None:
-        self.style = style
+    def __init__(self, view: View, relate: Relate, numbering: Element) -> None:
+        self.view = view
+        self.style = view.style
         self.relate = relate
         self.numbering = numbering
-        self.text_width = text_width
-        self.warnings: list[str] = []
+        self.text_width = round(view.content_width * 20)
         self.links = 0
         self._next_num = S.ORDERED_NUM_ID + 1
 
@@ -93,14 +94,13 @@ class BlockWriter:
                     if text:
                         run(parent, text, style=S.INLINE_CODE, bold=bold, italic=italic)
                 case Link(url=url, children=children):
-                    target = "" if in_link else clickable_url(url)
-                    if target:
+                    # Word cannot nest hyperlinks; internal targets wait for bookmarks (the model has no ids yet).
+                    target = TEXT if in_link else self.view.link(url)
+                    if target.kind == "external":
                         self.links += 1
-                        container = hyperlink(parent, self.relate(target))
+                        container = hyperlink(parent, self.relate(target.href))
                         self.inlines(container, children or (Text(text=url),), bold=bold, italic=italic, in_link=True)
                     else:
-                        if not in_link:
-                            self.warnings.append(f"link target {url[:60]!r} is not a web address; kept as text")
                         self.inlines(parent, children, bold=bold, italic=italic, in_link=in_link)
                 case LineBreak():
                     line_break(parent)

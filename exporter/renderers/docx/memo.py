@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
 import re
-from collections.abc import Mapping
 
-from ...model import Document, Link, Part, Section, Text
-from ...style import Style
+from ...model import Link, Part, Section, Text
+from ...present.view import View
 from . import styles as S
 from .blocks import BlockWriter, Context
 from .ooxml import Element, border_el, field, run, sub
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
-
-
-def format_date(date: datetime.date, language: str) -> str:
-    """The memo date in the document language: ``8 February 2025`` or ``2025年2月8日``."""
-    if S.is_east_asian(language):
-        return f"{date.year}年{date.month}月{date.day}日"
-    if language.lower().startswith("en"):
-        return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-    return date.isoformat()
-
-
-def _colon(language: str) -> str:
-    return "：" if S.is_east_asian(language) else ": "
-
-
-def marking_of(document: Document, style: Style) -> str:
-    """The marking printed on the memo: the document's own, else the style's default."""
-    return document.meta.marking or style.marking
 
 
 class MemoWriter:
     """Lays out one memo into a document body with a :class:`BlockWriter`."""
 
-    def __init__(self, document: Document, style: Style, labels: Mapping[str, str], writer: BlockWriter) -> None:
-        self.document = document
-        self.meta = document.meta
-        self.style = style
-        self.labels = labels
+    def __init__(self, view: View, writer: BlockWriter) -> None:
+        self.view = view
+        self.document = view.document
+        self.meta = view.document.meta
+        self.style = view.style
+        self.labels = view.labels
         self.writer = writer
-        self.colon = _colon(self.meta.language)
 
     def body(self, body: Element) -> None:
         """Write the whole memo into ``body`` (the caller keeps ``w:sectPr`` last)."""
@@ -66,19 +42,15 @@ class MemoWriter:
         if style.brand.organisation:
             run(w.paragraph(body, S.ORGANISATION), style.brand.organisation)
         run(w.paragraph(body, S.TITLE), labels["memorandum"])
-        fields = (
-            ("to", meta.memo.to or style.memo.to),
-            ("from", meta.memo.from_ or style.memo.from_),
-            ("cc", meta.memo.cc or style.memo.cc),
-            ("date", format_date(meta.date, meta.language)),
-        )
+        memo = self.view.memo
+        fields = (("to", memo.to), ("from", memo.from_), ("cc", memo.cc), ("date", self.view.date))
         for key, value in fields:
             if value:
                 run(self._field(body, key), value)
         subject = self._field(body, "subject")
         if meta.kicker:
             run(subject, meta.kicker, style=S.KICKER)
-            run(subject, "｜" if S.is_east_asian(meta.language) else "  \u2014  ")
+            run(subject, labels.punctuation.kicker)
         run(subject, meta.title, bold=True)
         w.paragraph(body, S.MEMO_RULE)
         if meta.summary:
@@ -86,7 +58,7 @@ class MemoWriter:
 
     def _field(self, body: Element, key: str) -> Element:
         p = self.writer.paragraph(body, S.MEMO_FIELD)
-        run(p, self.labels[key] + self.colon.rstrip(), style=S.MEMO_LABEL)
+        run(p, self.labels.field(key), style=S.MEMO_LABEL)
         run(p, "\t")
         return p
 
@@ -142,28 +114,28 @@ class MemoWriter:
             w.spacer(body, 10)
         if src.name or src.url:
             p = w.paragraph(body, S.SOURCE)
-            run(p, labels["source"] + self.colon, bold=True)
+            run(p, labels.lead("source"), bold=True)
             if src.name:
                 run(p, src.name)
             if src.url:
                 if src.name:
                     run(p, ", ")
-                # Through the inline writer, so only a web address becomes a (percent-encoded) link.
+                # Through the inline writer, so the link policy decides whether it is a link.
                 w.inlines(p, (Link(url=src.url, children=(Text(text=src.url),)),))
         if meta.authors:
             p = w.paragraph(body, S.SOURCE)
-            run(p, labels["by"] + self.colon, bold=True)
+            run(p, labels.lead("by"), bold=True)
             run(p, ", ".join(meta.authors))
         if meta.tags:
             p = w.paragraph(body, S.SOURCE)
-            run(p, labels["keywords"] + self.colon, bold=True)
+            run(p, labels.lead("keywords"), bold=True)
             run(p, ", ".join(meta.tags))
 
     # --- header and footer ----------------------------------------------------------------------
 
     def header(self, hdr: Element) -> None:
         """The marking as a ruled banner at the top of every page (the memo's first line on page 1)."""
-        run(self.writer.paragraph(hdr, S.MARKING_BANNER), marking_of(self.document, self.style))
+        run(self.writer.paragraph(hdr, S.MARKING_BANNER), self.view.marking)
 
     def footer(self, ftr: Element) -> None:
         """Organisation, marking and "Page X of Y" (real PAGE / NUMPAGES fields) on one line."""
@@ -171,7 +143,7 @@ class MemoWriter:
         if self.style.brand.organisation:
             run(p, self.style.brand.organisation)
         run(p, "\t")
-        marking = marking_of(self.document, self.style)
+        marking = self.view.marking
         if marking:
             run(p, marking, style=S.MARKING_CHAR)
         run(p, "\t")

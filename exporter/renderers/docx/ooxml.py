@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
-from urllib.parse import quote, urlsplit
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
@@ -18,11 +16,6 @@ Element: TypeAlias = Any
 """An lxml element (typed loosely: lxml ships no stubs)."""
 Border = tuple[str, int, int, str]
 """One paragraph or cell border: (side, width in eighths of a point, space in pt, colour hex)."""
-
-_CLICKABLE = {"http", "https", "mailto", "ftp"}
-# Characters that are legal in an IRI target; everything else is percent-encoded so Word accepts it.
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
-_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def w(tag: str) -> str:
@@ -137,9 +130,9 @@ def rpr(
     char_spacing: int = 0,
     size: float = 0.0,
     underline: bool = False,
-    lang: tuple[str, str] | None = None,
+    lang: tuple[str, str, str] | None = None,
 ) -> Element:
-    """Append a ``w:rPr``; ``fonts`` is (western family, East Asian family), ``lang`` is (val, eastAsia)."""
+    """Append a ``w:rPr``; ``fonts`` is (western family, East Asian family), ``lang`` is (val, eastAsia, bidi)."""
     r = sub(parent, "rPr")
     if style:
         sub(r, "rStyle", val=style)
@@ -165,7 +158,7 @@ def rpr(
     if underline:
         sub(r, "u", val="single")
     if lang is not None:
-        sub(r, "lang", val=lang[0], eastAsia=lang[1], bidi="ar-SA")
+        sub(r, "lang", val=lang[0], eastAsia=lang[1], bidi=lang[2])
     return r
 
 
@@ -234,20 +227,3 @@ def hyperlink(parent: Element, rel_id: str) -> Element:
     link.set(f"{{{R_NS}}}id", rel_id)
     link.set(w("history"), "1")
     return link
-
-
-def clickable_url(url: str) -> str:
-    """The URL as a relationship target when it is safe to make clickable, else ``""``.
-
-    Only web and mail schemes become links (``javascript:`` and relative paths stay text), and
-    characters outside the URI syntax are percent-encoded because Word refuses such targets.
-    """
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return ""
-    if scheme not in _CLICKABLE or len(url) > 2000:
-        return ""
-    # A "%" that does not start an escape would make the target an invalid URI.
-    return _STRAY_PERCENT.sub("%25", quote(url, safe=_URL_SAFE))

@@ -11,10 +11,12 @@ from xml.sax.saxutils import escape
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
+from ...present.language import Language
+from ...present.view import style_families
 from ...style import Style
 from ...typefaces import TYPEFACES
 from .ooxml import R_NS, W_NS, serialize, sub, twips, w
-from .styles import compile_numbering, compile_styles, is_east_asian, word_language
+from .styles import compile_numbering, compile_styles
 
 _CT = "application/vnd.openxmlformats-officedocument"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -78,16 +80,16 @@ def _document(style: Style) -> bytes:
     return serialize(root)
 
 
-def _settings(language: str) -> bytes:
+def _settings(language: Language) -> bytes:
     root = etree.Element(w("settings"), nsmap={"w": W_NS})
     sub(root, "zoom", percent="100")
     sub(root, "defaultTabStop", val="720")
     # Japanese text compresses its punctuation the way Japanese Word does by default.
-    sub(root, "characterSpacingControl", val="compressPunctuation" if is_east_asian(language) else "doNotCompress")
+    sub(root, "characterSpacingControl", val="compressPunctuation" if language.is_cjk else "doNotCompress")
     compat = sub(root, "compat")
     for name, value in (("compatibilityMode", "15"), ("overrideTableStyleFontSizeAndJustification", "1")):
         sub(compat, "compatSetting", name=name, uri="http://schemas.microsoft.com/office/word", val=value)
-    val, east_asian = word_language(language)
+    val, east_asian, _ = language.word_lang
     sub(root, "themeFontLang", val=val, eastAsia=east_asian)
     sub(root, "decimalSymbol", val=".")
     sub(root, "listSeparator", val=",")
@@ -96,8 +98,7 @@ def _settings(language: str) -> bytes:
 
 def _font_table(style: Style) -> bytes:
     root = etree.Element(w("fonts"), nsmap={"w": W_NS})
-    families = sorted({style.family(getattr(style.fonts, f)) for f in ("serif", "sans", "mono", "cjk", "cjk_serif")})
-    for family in families:
+    for family in style_families(style):
         face = TYPEFACES[family]
         font = sub(root, "font", name=family)
         sub(font, "family", val={"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}[face.generic])
@@ -106,7 +107,7 @@ def _font_table(style: Style) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def base_package(style: Style, language: str) -> bytes:
+def base_package(style: Style, language: Language) -> bytes:
     """The empty memo package for a style and document language, styles and page set up.
 
     Parsing python-docx's own 438 KB template costs milliseconds per memo; this base holds only

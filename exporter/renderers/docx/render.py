@@ -8,15 +8,14 @@ import io
 import docx
 
 from ...errors import RenderError
-from ...labels import labels_for
 from ...model import Document
+from ...present.view import View, present
 from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .blocks import BlockWriter
-from .memo import MemoWriter, marking_of
+from .memo import MemoWriter
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, package_parts, write_zip
-from .styles import word_language
 
 
 class DocxMemo:
@@ -33,18 +32,17 @@ class DocxMemo:
 
 
 def _render(document: Document, style: Style) -> RenderResult:
+    view = present(document, style)
     meta = document.meta
-    doc = docx.Document(io.BytesIO(base_package(style, meta.language)))
+    doc = docx.Document(io.BytesIO(base_package(style, view.language)))
     part = doc.part
-    page = style.page
-    text_width = round((page.width - page.margins.left - page.margins.right) * 20)
 
     def relate(url: str) -> str:
         rel_id: str = part.relate_to(url, RT_HYPERLINK, is_external=True)
         return rel_id
 
-    writer = BlockWriter(style, relate, part.numbering_part.element, text_width)
-    memo = MemoWriter(document, style, labels_for(meta.language), writer)
+    writer = BlockWriter(view, relate, part.numbering_part.element)
+    memo = MemoWriter(view, writer)
 
     body = doc.element.body
     sect_pr = body[-1]
@@ -53,18 +51,18 @@ def _render(document: Document, style: Style) -> RenderResult:
     body.append(sect_pr)
 
     section = doc.sections[0]
-    if marking_of(document, style):
+    if view.marking:
         section.header.is_linked_to_previous = False
         memo.header(_emptied(section.header.part.element))
     section.footer.is_linked_to_previous = False
     memo.footer(_emptied(section.footer.part.element))
 
-    _core_properties(doc, document, style)
+    _core_properties(doc, view)
     data = write_zip(package_parts(part.package), meta.date)
-    warnings = list(writer.warnings)
+    warnings = list(view.warnings)
     if style.docx.reference:
         warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
-    facts = {"language": word_language(meta.language)[1], "hyperlinks": writer.links}
+    facts = {"language": view.language.word_tag, "hyperlinks": writer.links}
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
 
 
@@ -85,21 +83,21 @@ def _prop(text: str) -> str:
     return text if len(text) <= _MAX_PROPERTY else text[: _MAX_PROPERTY - 1].rstrip() + "…"
 
 
-def _core_properties(doc: docx.document.Document, document: Document, style: Style) -> None:
+def _core_properties(doc: docx.document.Document, view: View) -> None:
     """Fill the properties document management systems read; nothing from a template survives."""
-    meta = document.meta
+    meta = view.document.meta
     props = doc.core_properties
     stamp = datetime.datetime.combine(meta.date, datetime.time(0, 0))
-    author = _prop("; ".join(meta.authors) or style.brand.organisation)
+    author = _prop("; ".join(meta.authors) or view.style.brand.organisation)
     props.title = _prop(meta.title)
     props.subject = _prop(meta.summary or meta.kicker)
     props.author = author
     props.keywords = _prop("; ".join(meta.tags))
     props.category = _prop(meta.kicker)
     # The East Asian slot holds the full tag for every language (ja-JP, en-US, de-DE ...).
-    props.language = _prop(word_language(meta.language)[1])
+    props.language = _prop(view.language.word_tag)
     props.identifier = _prop(meta.identifier)
-    props.content_status = _prop(marking_of(document, style))
+    props.content_status = _prop(view.marking)
     props.last_modified_by = author
     props.revision = 1
     props.created = stamp

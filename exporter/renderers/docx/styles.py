@@ -7,8 +7,9 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 from msgspec.structs import replace
 
+from ...present.language import Language
+from ...present.view import content_width, east_asian_family, italic_allowed
 from ...style import Role, Style
-from ...typefaces import TYPEFACES
 from .ooxml import W_NS, Border, Element, border_el, ppr, rpr, serialize, sub, twips, w
 
 # styleIds the renderer refers to; the visible names are Word's built-in names where Word has one.
@@ -52,42 +53,8 @@ LIST_INDENT = 360
 MEMO_TAB = 1580
 """Twips from the margin to the values of the TO / FROM / ... block."""
 
-_REGIONS = {
-    "en": "en-US", "ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR",
-    "es": "es-ES", "it": "it-IT", "pt": "pt-PT", "nl": "nl-NL", "sv": "sv-SE", "pl": "pl-PL",
-}  # fmt: skip
-_EAST_ASIAN = {"ja", "zh", "ko"}
 _BULLETS = ("\u2022", "\u2013", "\u25aa")  # •, –, ▪ are in every shipped family
 _ORDERED = (("decimal", "%{n}."), ("lowerLetter", "%{n}."), ("lowerRoman", "%{n}."))
-
-
-def word_language(tag: str) -> tuple[str, str]:
-    """The (``w:val``, ``w:eastAsia``) pair for a BCP 47 tag: ``ja`` → (en-US, ja-JP), ``de`` → (de-DE, de-DE)."""
-    parts = [p for p in tag.replace("_", "-").split("-") if p] or ["en"]
-    primary = parts[0].lower()
-    rest = [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p for p in parts[1:]]
-    full = "-".join([primary, *rest]) if rest else _REGIONS.get(primary, primary)
-    if primary in _EAST_ASIAN:
-        # Latin words in an East Asian document are spell-checked as English, as Word does by default.
-        return ("en-US", full)
-    return (full, full)
-
-
-def is_east_asian(tag: str) -> bool:
-    """Whether the document language is Japanese, Chinese or Korean."""
-    return tag.replace("_", "-").split("-")[0].lower() in _EAST_ASIAN
-
-
-def east_asian_family(style: Style, font: str) -> str:
-    """The family for the East Asian font slot of a role whose font is ``font``."""
-    if font in ("serif", "cjk_serif"):
-        return style.fonts.cjk_serif
-    if font in ("sans", "mono", "cjk"):
-        return style.fonts.cjk
-    face = TYPEFACES.get(font)
-    if face is not None and "japanese" in face.scripts:
-        return font
-    return style.fonts.cjk_serif if face is not None and face.generic == "serif" else style.fonts.cjk
 
 
 def _fonts(style: Style, role: Role) -> tuple[str, str]:
@@ -161,17 +128,15 @@ def _para(
 
 
 def _text_width(style: Style) -> int:
-    page = style.page
-    return round((page.width - page.margins.left - page.margins.right) * 20)
+    return round(content_width(style) * 20)
 
 
-def compile_styles(style: Style, language: str) -> bytes:
+def compile_styles(style: Style, language: Language) -> bytes:
     """``word/styles.xml`` for ``style`` and a document in ``language``."""
     roles, colors = style.roles, style.colors
-    lang = word_language(language)
-    slant = not is_east_asian(language)
+    lang = language.word_lang
+    slant = italic_allowed(language)
     if not slant:
-        # Japanese type has no italic: a slanted role would only get synthetic oblique glyphs.
         roles = replace(roles, **{n: replace(getattr(roles, n), italic=False) for n in roles.__struct_fields__})
     body = roles.body
     root = etree.Element(w("styles"), nsmap={"w": W_NS})
