@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exporter import Document, Style, load_style, read_source
+from exporter.present.view import present
 from exporter.renderers.base import RenderOptions
 from exporter.renderers.pdf import PdfRenderer
 from exporter.renderers.pdf.fit import Sheet
@@ -33,9 +34,10 @@ def median_ms(fn: Callable[[], object], rounds: int) -> float:
 
 def one_pass(document: Document, style: Style, size: float) -> bytes:
     """What a renderer without a fit loop does: convert, lay out once at a known size, write."""
-    ctx = Context(document, style)
+    view = present(document, style)
+    ctx = Context(view)
     decor = Decor(ctx)
-    info = _info(document, style)
+    info = _info(view)
     info["initialFontName"] = ctx.pairs["body"].primary.regular
     sheet = Sheet(ctx, decor, make_geometry(ctx, decor), info)
     trial = sheet.run(size, draw=True)

@@ -15,10 +15,11 @@ def test_pdf_markup_cache_never_mixes_up_strings(default_style: Style) -> None:
 
     (It was keyed by id(): the one-pager drew the tags, or a date, where the authors belonged.)
     """
+    from exporter.present.view import present
     from exporter.renderers.pdf.layout import Context
 
     doc = Document(meta=Meta(title="T", date=datetime.date(2025, 2, 8)))
-    ctx = Context(doc, default_style)
+    ctx = Context(present(doc, default_style))
     for i in range(500):
         text = f"string number {i:05d} <&>"  # a new object each time; the previous one is freed
         assert f"{i:05d}" in ctx.text(text, "body")

@@ -13,7 +13,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
-from ...style import Style
 from ...typefaces import typeface
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
@@ -180,21 +179,3 @@ def _named(chars: dict[str, None]) -> str:
     found = list(chars)
     named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}" for c in found[:6])
     return named + (f" and {len(found) - 6} more" if len(found) > 6 else "")
-
-
-def is_japanese(language: str) -> bool:
-    """Whether a BCP 47 tag is Japanese."""
-    return language.split("-")[0].split("_")[0].lower() == "ja"
-
-
-def pair_for(style: Style, font: str, language: str) -> FontPair:
-    """The font pair for a role font (alias or family) in a document language."""
-    family = style.family(font)
-    generic = typeface(family).generic
-    cjk = style.fonts.cjk_serif if generic == "serif" else style.fonts.cjk
-    latin = style.fonts.serif if generic == "serif" else style.fonts.sans
-    if "japanese" in typeface(family).scripts:
-        return FontPair(font_family(family), latin)
-    if is_japanese(language) and generic != "monospace":
-        return FontPair(font_family(cjk), latin)
-    return FontPair(font_family(family), cjk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
 
@@ -24,7 +22,6 @@ from reportlab.platypus import (
     XPreformatted,
 )
 
-from ...labels import labels_for
 from ...model import (
     Block,
     BulletList,
@@ -39,24 +36,15 @@ from ...model import (
 )
 from ...model import Paragraph as ParagraphNode
 from ...model import Table as TableNode
-from ...style import Role, Style
-from .fonts import Coverage, FontPair, is_japanese, pair_for
-from .markup import Inliner, attr, safe_url
+from ...present.labels import Labels
+from ...present.view import View
+from ...style import Role
+from .fonts import Coverage, FontPair, font_family
+from .markup import Inliner, attr
 from .panel import Anchor, Panel
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 BULLETS = ("\u2022", "\u2013", "\u25e6")
 """Bullet characters by nesting depth (checked against the fonts like any text)."""
-
-
-def format_date(date: datetime.date, language: str) -> str:
-    """A long date in the document language (the ``date_long`` label)."""
-    return labels_for(language)["date_long"].format(
-        day=date.day, month=date.month, month_name=_MONTHS[date.month - 1], year=date.year
-    )
 
 
 def color(value: str) -> Color:
@@ -66,29 +54,29 @@ def color(value: str) -> Color:
 
 @dataclass
 class Context:
-    """What stays the same at every body size: the document, fonts, markup and labels."""
+    """What stays the same at every body size: the view, fonts, markup and labels."""
 
-    doc: Document
-    style: Style
+    view: View
     coverage: Coverage = field(default_factory=Coverage)
 
     def __post_init__(self) -> None:
-        lang = self.doc.meta.language
-        self.ja = is_japanese(lang)
-        self.labels: Mapping[str, str] = labels_for(lang)
-        roles = self.style.roles
+        view = self.view
+        self.doc: Document = view.document
+        self.style = view.style
+        self.cjk = view.language.is_cjk
+        self.labels: Labels = view.labels
         self.pairs: dict[str, FontPair] = {
-            name: pair_for(self.style, getattr(roles, name).font, lang) for name in roles.__struct_fields__
+            name: FontPair(font_family(fonts.primary), fonts.fallback) for name, fonts in view.fonts.items()
         }
         self.inliners: dict[str, Inliner] = {
-            name: Inliner(self.coverage, pair, self.pairs["code"], self.style.colors.accent)
+            name: Inliner(self.coverage, pair, self.pairs["code"], self.style.colors.accent, view.link)
             for name, pair in self.pairs.items()
         }
         # Keyed by id() for speed, so each entry keeps its node alive: a freed node's id could be reused by
         # another (a temporary ", ".join(authors) did, and the PDF then drew the tags in the authors' place).
         self._cache: dict[tuple[int, str], tuple[object, str]] = {}
         self._text_cache: dict[tuple[str, str], str] = {}
-        self.marking = self.doc.meta.marking or self.style.marking
+        self.marking = view.marking
 
     def markup(self, inlines: tuple[Inline, ...], role: str) -> str:
         """Markup for inlines in a role's face, converted once per render."""
@@ -114,13 +102,13 @@ class Context:
 
 
 def source_markup(ctx: Context) -> str:
-    """The source name (or URL), linked when the URL is safe, in the footer face."""
+    """The source name (or URL), linked when the link policy makes the URL a link, in the footer face."""
     src = ctx.doc.meta.source
     name = ctx.text(src.name or src.url, "footer")
-    href = safe_url(src.url)
-    if href is None:
+    target = ctx.view.source_link
+    if target.kind != "external":
         return name
-    return f'<a href="{attr(href)}" color="{attr(ctx.style.colors.accent)}">{name}</a>'
+    return f'<a href="{attr(target.href)}" color="{attr(ctx.style.colors.accent)}">{name}</a>'
 
 
 class Builder:
@@ -132,7 +120,7 @@ class Builder:
         self.scale = size / ctx.style.roles.body.size
         self.width = width
         self.column_width = column_width
-        self.leading = 1.6 if ctx.ja else 1.17
+        self.leading = 1.6 if ctx.cjk else 1.17
         self._n = 0
         roles = ctx.style.roles
         colors = ctx.style.colors
@@ -192,7 +180,7 @@ class Builder:
             uriWasteReduce=0.3,
             embeddedHyphenation=1,
         )
-        if self.ctx.ja:
+        if self.ctx.cjk:
             ps.wordWrap = "CJK"
         for key, value in kw.items():
             setattr(ps, key, value)
@@ -229,21 +217,17 @@ class Builder:
         if meta.authors:
             names = ", ".join(meta.authors)
             line1.append(f"{ctx.text(labels['by'], 'footer')} {ctx.text(names, 'footer')}")
-        line1.append(ctx.text(format_date(meta.date, meta.language), "footer"))
+        line1.append(ctx.text(ctx.view.date, "footer"))
         if meta.source.name or meta.source.url:
-            line1.append(f"{ctx.text(labels['source'], 'footer')}: {self.source_markup()}")
+            line1.append(f"{ctx.text(labels.lead('source'), 'footer')}{self.source_markup()}")
         line2: list[str] = []
-        memo, defaults = meta.memo, ctx.style.memo
-        memo_fields = (
-            ("to", memo.to or defaults.to),
-            ("from", memo.from_ or defaults.from_),
-            ("cc", memo.cc or defaults.cc),
-        )
+        memo = ctx.view.memo
+        memo_fields = (("to", memo.to), ("from", memo.from_), ("cc", memo.cc))
         for label, value in memo_fields:
             if value:
                 line2.append(f"<b>{ctx.text(labels[label], 'footer')}</b> {ctx.text(value, 'footer')}")
         if meta.tags:
-            line2.append(f"{ctx.text(labels['topics'], 'footer')}: {ctx.text(', '.join(meta.tags), 'footer')}")
+            line2.append(f"{ctx.text(labels.lead('topics'), 'footer')}{ctx.text(', '.join(meta.tags), 'footer')}")
         sep = " \u00a0\u00b7\u00a0 "
         out.append(Paragraph(sep.join(line1 + line2), self.meta))
         out.append(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import assert_never
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from ...model import Code, Emph, Inline, LineBreak, Link, Strong, Text
+from ...present.links import LinkTarget
 from .fonts import Coverage, FontPair
-
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-"""Link schemes that become clickable annotations; any other link is shown as its text only."""
 
 _ATTR = {'"': "&quot;", "'": "&#39;"}
 
@@ -20,22 +18,19 @@ def attr(value: str) -> str:
     return escape(value, _ATTR)
 
 
-def safe_url(url: str) -> str | None:
-    """The URL when its scheme is http, https or mailto and it holds no whitespace, else None."""
-    if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        return None
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in SAFE_SCHEMES else None
-
-
 class Inliner:
     """Turns text and inline nodes into escaped markup, with per-run font fallback."""
 
-    def __init__(self, coverage: Coverage, text_pair: FontPair, code_pair: FontPair, link_color: str) -> None:
+    def __init__(
+        self,
+        coverage: Coverage,
+        text_pair: FontPair,
+        code_pair: FontPair,
+        link_color: str,
+        link: Callable[[str], LinkTarget],
+    ) -> None:
         self.coverage = coverage
+        self.link = link
         self.text_pair = text_pair
         self.code_pair = code_pair
         self.link_color = link_color
@@ -87,10 +82,11 @@ class Inliner:
                 return self.code(text)
             case Link(url=url, children=children):
                 inner = self.inlines(children) if children else self.text(url)
-                href = safe_url(url)
-                if href is None:
+                target = self.link(url)
+                # Internal targets wait for the model's ids (none yet); until then they are text, as elsewhere.
+                if target.kind != "external":
                     return inner
-                return f'<a href="{attr(href)}" color="{attr(self.link_color)}">{inner}</a>'
+                return f'<a href="{attr(target.href)}" color="{attr(self.link_color)}">{inner}</a>'
             case LineBreak():
                 return "<br/>"
             case _:

@@ -17,7 +17,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from ...style import Role
-from .layout import Context, color, format_date, source_markup
+from .layout import Context, color, source_markup
 
 MIN_COLUMN = 170.0
 """Narrowest column (pt) worth setting; narrower pages get fewer columns."""
@@ -105,8 +105,7 @@ class Decor:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         style = ctx.style
-        page = style.page
-        self.width = page.width - page.margins.left - page.margins.right
+        self.width = ctx.view.content_width
         roles = style.roles
         self.org = self._ps("marking", roles.marking, TA_LEFT, role_color=style.colors.accent)
         self.mark = self._ps("marking", roles.marking, TA_RIGHT, role_color=style.colors.marking)
@@ -122,10 +121,11 @@ class Decor:
         if src.name or src.url:
             link = source_markup(ctx)
             url = ctx.text(src.url, "footer") if src.url and src.name else ""
-            self.source_text = f"{ctx.text(ctx.labels['source'], 'footer')}: {link}" + (f" \u00b7 {url}" if url else "")
+            lead = ctx.text(ctx.labels.lead("source"), "footer")
+            self.source_text = f"{lead}{link}" + (f" \u00b7 {url}" if url else "")
         else:
             self.source_text = self.org_text and ctx.text(style.brand.organisation, "footer")
-        self.date_text = ctx.text(format_date(meta.date, meta.language), "footer")
+        self.date_text = ctx.text(ctx.view.date, "footer")
         self.pages_label = ctx.labels["page_x_of_y"]
         # Page labels are drawn late; check their glyphs now.
         ctx.text(self.pages_label.format(page=1234567890, pages=0), "footer")
@@ -143,7 +143,7 @@ class Decor:
             leading=z * 1.25,
             textColor=color(role_color or role.color),
             alignment=align,
-            wordWrap="CJK" if self.ctx.ja else None,
+            wordWrap="CJK" if self.ctx.cjk else None,
             uriWasteReduce=0.3,
         )
 
@@ -202,7 +202,7 @@ def make_geometry(ctx: Context, decor: Decor) -> Geometry:
     """The page grid for a style: columns shrink when the page is too narrow for them."""
     page = ctx.style.page
     gap = 14.0
-    width = page.width - page.margins.left - page.margins.right
+    width = ctx.view.content_width
     columns = ctx.style.pdf.columns
     while columns > 1 and (width - gap * (columns - 1)) / columns < MIN_COLUMN:
         columns -= 1

@@ -6,6 +6,7 @@ from typing import Any
 
 from ...errors import OverflowError_, RenderError
 from ...model import Document
+from ...present.view import View, present
 from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .fit import FitLoop, Sheet, Trial
@@ -13,15 +14,15 @@ from .layout import Context
 from .page import Decor, make_geometry
 
 
-def _info(doc: Document, style: Style) -> dict[str, Any]:
-    meta = doc.meta
+def _info(view: View) -> dict[str, Any]:
+    meta = view.document.meta
     return {
         "title": meta.title,
-        "author": ", ".join(meta.authors) or style.brand.organisation,
+        "author": ", ".join(meta.authors) or view.style.brand.organisation,
         "subject": meta.summary or meta.kicker,
         "keywords": ", ".join(meta.tags),
         "creator": "exporter",
-        "lang": meta.language,
+        "lang": view.language.pdf_lang,
         "displayDocTitle": 1,
     }
 
@@ -38,11 +39,12 @@ class OnePager:
 
     def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
-        ctx = Context(document, style)
+        view = present(document, style)
+        ctx = Context(view)
         ctx.check_bullets()
         decor = Decor(ctx)
         geometry = make_geometry(ctx, decor)
-        info = _info(document, style)
+        info = _info(view)
         # reportlab otherwise declares (unembedded) Helvetica as each page's initial font.
         info["initialFontName"] = ctx.pairs["body"].primary.regular
         sheet = Sheet(ctx, decor, geometry, info)
@@ -53,7 +55,7 @@ class OnePager:
         pdf = style.pdf
         loop = FitLoop(sheet, pdf.min_body_size, pdf.max_body_size)
         facts: dict[str, Any] = {"columns": geometry.columns}
-        warnings: list[str] = []
+        warnings = list(view.warnings)
         chosen = loop.fit()
         if chosen is None:
             policy = options.overflow
