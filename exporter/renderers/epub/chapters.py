@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ...model import Document
-from ...style import Style
-from .xhtml import NavEntry, document, inlines, safe_href, sections, serialise, sub
+from ...present.view import View
+from .xhtml import NavEntry, document, inlines, sections, serialise, sub
 
 STYLESHEET = "style/briefing.css"
 """Where the stylesheet lives inside the package, relative to the OPF."""
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -29,20 +22,11 @@ class Chapter:
     entries: tuple[NavEntry, ...] = ()
 
 
-def long_date(document_: Document, labels: Mapping[str, str]) -> str:
-    """The document date written out for the reader, in the document's language."""
-    date = document_.meta.date
-    return labels["date_long"].format(
-        day=date.day, month=date.month, year=date.year, month_name=_MONTHS[date.month - 1]
-    )
-
-
-def _title_page(doc: Document, style: Style, labels: Mapping[str, str]) -> Chapter:
-    meta = doc.meta
-    lang = meta.language
-    html, body = document(meta.title, lang, STYLESHEET, "frontmatter")
+def _title_page(view: View) -> Chapter:
+    meta, style, labels = view.document.meta, view.style, view.labels
+    html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "frontmatter")
     page = sub(body, "section", {"epub:type": "titlepage", "class": "titlepage", "aria-label": labels["title_page"]})
-    marking = meta.marking or style.marking
+    marking = view.marking
     if marking:
         sub(page, "p", {"class": "marking"}, marking)
     if meta.kicker:
@@ -53,25 +37,25 @@ def _title_page(doc: Document, style: Style, labels: Mapping[str, str]) -> Chapt
     if meta.authors:
         sub(page, "p", {"class": "meta byline"}, f"{labels['by']} {', '.join(meta.authors)}")
     date_p = sub(page, "p", {"class": "meta date"})
-    sub(date_p, "time", {"datetime": meta.date.isoformat()}, long_date(doc, labels))
+    sub(date_p, "time", {"datetime": meta.date.isoformat()}, view.date)
     if meta.source.name or meta.source.url:
-        source = sub(page, "p", {"class": "meta source"}, f"{labels['source']}: ")
-        href = safe_href(meta.source.url) if meta.source.url else None
+        source = sub(page, "p", {"class": "meta source"}, labels.lead("source"))
+        target = view.source_link
         shown = meta.source.name or meta.source.url
-        if href is not None:
-            sub(source, "a", {"href": href}, shown)
+        if target.kind == "external":
+            sub(source, "a", {"href": target.href}, shown)
         else:
-            source.text = f"{labels['source']}: {shown}"
+            source.text = labels.lead("source") + shown
     if meta.tags:
-        sub(page, "p", {"class": "meta topics"}, f"{labels['topics']}: {', '.join(meta.tags)}")
+        sub(page, "p", {"class": "meta topics"}, labels.lead("topics") + ", ".join(meta.tags))
     if style.brand.organisation:
         sub(page, "p", {"class": "meta organisation"}, style.brand.organisation)
     return Chapter("title-page", "title.xhtml", labels["title_page"], serialise(html))
 
 
-def _key_points(doc: Document, labels: Mapping[str, str]) -> Chapter:
-    lang = doc.meta.language
-    html, body = document(labels["key_points"], lang, STYLESHEET, "bodymatter")
+def _key_points(view: View) -> Chapter:
+    doc, labels = view.document, view.labels
+    html, body = document(labels["key_points"], view.language.xml_lang, STYLESHEET, "bodymatter")
     box = sub(
         body,
         "section",
@@ -80,33 +64,35 @@ def _key_points(doc: Document, labels: Mapping[str, str]) -> Chapter:
     sub(box, "h1", {"id": "key-points"}, labels["key_points"])
     ul = sub(box, "ul")
     for point in doc.key_points:
-        inlines(sub(ul, "li"), point.inlines)
+        inlines(sub(ul, "li"), point.inlines, view.link)
     return Chapter("key-points", "key-points.xhtml", labels["key_points"], serialise(html))
 
 
-def _article(doc: Document, labels: Mapping[str, str]) -> Chapter:
+def _article(view: View) -> Chapter:
+    doc, labels = view.document, view.labels
     meta = doc.meta
-    html, body = document(meta.title, meta.language, STYLESHEET, "bodymatter")
+    html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "bodymatter")
     box = sub(
         body,
         "section",
         {"epub:type": "chapter", "role": "doc-chapter", "class": "article", "aria-labelledby": "article"},
     )
     sub(box, "h1", {"id": "article"}, meta.title)
-    entries = sections(box, doc.sections, "s", 2)
+    entries = sections(box, doc.sections, "s", 2, view.link)
     # The headline is already on the title page; a short label keeps the reader's contents list scannable.
     return Chapter("article", "article.xhtml", labels["article"], serialise(html), tuple(entries))
 
 
-def _commentary(doc: Document, style: Style, labels: Mapping[str, str]) -> Chapter | None:
-    part = doc.commentary
+def _commentary(view: View) -> Chapter | None:
+    labels = view.labels
+    part = view.document.commentary
     if part is None:
         return None
     title = part.title or labels["commentary"]
     # An empty part is left out, unless its own title says something (that text must not be lost).
     if not any(s.heading or s.blocks for s in part.sections) and title.strip() in ("", labels["commentary"]):
         return None
-    html, body = document(title, doc.meta.language, STYLESHEET, "bodymatter")
+    html, body = document(title, view.language.xml_lang, STYLESHEET, "bodymatter")
     box = sub(
         body,
         "section",
@@ -116,18 +102,19 @@ def _commentary(doc: Document, style: Style, labels: Mapping[str, str]) -> Chapt
         # A custom part title still tells the reader this is the in-house view, not the article.
         sub(box, "p", {"class": "part-label"}, labels["commentary"])
     sub(box, "h1", {"id": "commentary"}, title)
-    entries = sections(box, part.sections, "c", 2)
+    entries = sections(box, part.sections, "c", 2, view.link)
     return Chapter("commentary", "commentary.xhtml", title, serialise(html), tuple(entries))
 
 
-def chapters(doc: Document, style: Style, labels: Mapping[str, str]) -> list[Chapter]:
+def chapters(view: View) -> list[Chapter]:
     """Every content document in reading order; empty parts are left out (EbookLib rejects empty ones)."""
-    out = [_title_page(doc, style, labels)]
+    doc = view.document
+    out = [_title_page(view)]
     if doc.key_points:
-        out.append(_key_points(doc, labels))
+        out.append(_key_points(view))
     if any(s.heading or s.blocks for s in doc.sections):
-        out.append(_article(doc, labels))
-    commentary = _commentary(doc, style, labels)
+        out.append(_article(view))
+    commentary = _commentary(view)
     if commentary is not None:
         out.append(commentary)
     return out

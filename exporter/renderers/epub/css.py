@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from ...style import Role, Style
-from ...typefaces import TYPEFACES
+from ...present.view import View
 
 
-def _families(style: Style, role: Role, cjk: bool) -> str:
-    family = style.family(role.font)
-    generic = TYPEFACES[family].generic if family in TYPEFACES else "serif"
-    names = [family]
-    if cjk:
-        # Latin faces lack kana and kanji; name the matching Japanese face before the generic.
-        names.append(style.fonts.cjk_serif if generic == "serif" else style.fonts.cjk)
-    quoted = ", ".join(f'"{name}"' for name in dict.fromkeys(names))
+def _families(view: View, role: str) -> str:
+    *names, generic = view.fonts[role].stack
+    quoted = ", ".join(f'"{name}"' for name in names)
     return f"{quoted}, {generic}"
 
 
@@ -21,14 +15,13 @@ def _num(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _role(
-    style: Style, role: Role, cjk: bool, *, scale: float = 1.0, unit: str = "rem", floor: float = 0.0
-) -> list[str]:
-    size = max(floor, role.size / style.roles.body.size * scale)
-    # Synthetic oblique kana read badly, so Japanese text is never slanted.
-    italic = role.italic and not cjk
+def _role(view: View, name: str, *, scale: float = 1.0, unit: str = "rem", floor: float = 0.0) -> list[str]:
+    roles = view.style.roles
+    role = getattr(roles, name)
+    size = max(floor, role.size / roles.body.size * scale)
+    italic = role.italic and view.italic
     return [
-        f"font-family: {_families(style, role, cjk)};",
+        f"font-family: {_families(view, name)};",
         f"font-size: {_num(size)}{unit};",
         f"font-weight: {'bold' if role.bold else 'normal'};",
         f"font-style: {'italic' if italic else 'normal'};",
@@ -41,12 +34,12 @@ def _rule(selector: str, declarations: list[str]) -> str:
     return f"{selector} {{\n{body}\n}}\n"
 
 
-def stylesheet(style: Style, language: str) -> str:
+def stylesheet(view: View) -> str:
     """CSS for every content document; the style file's ``epub.css`` comes last so it wins."""
-    cjk = language.split("-")[0].lower() in ("ja", "zh", "ko")
-    roles = style.roles
+    style = view.style
+    cjk = view.language.is_cjk
     colors = style.colors
-    body = _role(style, roles.body, cjk)
+    body = _role(view, "body")
     # The reader's own text size stays the base: the body role sets no size of its own.
     body = [d for d in body if not d.startswith("font-size")]
     line_height = "1.75" if cjk else "1.5"
@@ -59,12 +52,12 @@ def stylesheet(style: Style, language: str) -> str:
             "h1, h2, h3, h4, h5, h6",
             ["line-height: 1.25;", "page-break-after: avoid;", "break-after: avoid;", "margin: 1.4em 0 0.5em 0;"],
         ),
-        _rule("h1", _role(style, roles.heading, cjk, scale=1.2)),
-        _rule("h2", _role(style, roles.heading, cjk)),
-        _rule("h3, h4, h5, h6", _role(style, roles.subheading, cjk)),
+        _rule("h1", _role(view, "heading", scale=1.2)),
+        _rule("h2", _role(view, "heading")),
+        _rule("h3, h4, h5, h6", _role(view, "subheading")),
         _rule("h4, h5, h6", ["font-size: 1em;"]),
         _rule("a", [f"color: {colors.accent};", "text-decoration: underline;"]),
-        _rule("code", [*_role(style, roles.code, cjk, unit="em"), "overflow-wrap: anywhere;"]),
+        _rule("code", [*_role(view, "code", unit="em"), "overflow-wrap: anywhere;"]),
         _rule(
             "pre",
             [
@@ -102,7 +95,7 @@ def stylesheet(style: Style, language: str) -> str:
         _rule(
             ".marking",
             [
-                *_role(style, roles.marking, cjk),
+                *_role(view, "marking"),
                 f"color: {colors.marking};",
                 f"border: 0.12em solid {colors.marking};",
                 "display: inline-block;",
@@ -111,11 +104,11 @@ def stylesheet(style: Style, language: str) -> str:
                 "letter-spacing: 0.08em;",
             ],
         ),
-        _rule(".kicker", [*_role(style, roles.kicker, cjk), "letter-spacing: 0.06em;", "margin: 0 0 0.4em 0;"]),
+        _rule(".kicker", [*_role(view, "kicker"), "letter-spacing: 0.06em;", "margin: 0 0 0.4em 0;"]),
         _rule(
             "h1.title",
             [
-                *_role(style, roles.title, cjk),
+                *_role(view, "title"),
                 "line-height: 1.2;",
                 "margin: 0 0 0.6em 0;",
                 f"border-bottom: 0.1em solid {colors.rule};",
@@ -124,7 +117,7 @@ def stylesheet(style: Style, language: str) -> str:
         ),
         _rule(".summary", ["font-size: 1.1em;", "margin: 0 0 1.2em 0;"]),
         # Footer-sized type is too small on a phone; the meta lines never go below 0.875rem.
-        _rule(".titlepage .meta", [*_role(style, roles.footer, cjk, floor=0.875), "margin: 0 0 0.3em 0;"]),
+        _rule(".titlepage .meta", [*_role(view, "footer", floor=0.875), "margin: 0 0 0.3em 0;"]),
         _rule(
             ".titlepage .organisation",
             [
@@ -145,12 +138,12 @@ def stylesheet(style: Style, language: str) -> str:
             ],
         ),
         _rule(".key-points h1", ["margin-top: 0.6em;"]),
-        _rule(".key-points li", [*_role(style, roles.key_point, cjk), "margin: 0 0 0.6em 0;"]),
+        _rule(".key-points li", [*_role(view, "key_point"), "margin: 0 0 0.6em 0;"]),
         # Commentary: a distinct part in its own panel and voice.
         _rule(
             ".commentary",
             [
-                *_role(style, roles.commentary, cjk),
+                *_role(view, "commentary"),
                 f"background-color: {colors.commentary_background};",
                 f"border-left: 0.3em solid {colors.commentary_border};",
                 "padding: 0.2em 0.9em 0.5em 0.9em;",
@@ -158,7 +151,7 @@ def stylesheet(style: Style, language: str) -> str:
             ],
         ),
         _rule(".commentary h1", ["margin-top: 0.6em;"]),
-        _rule(".commentary .part-label", [*_role(style, roles.kicker, cjk), "margin: 0.8em 0 0 0;"]),
+        _rule(".commentary .part-label", [*_role(view, "kicker"), "margin: 0.8em 0 0 0;"]),
         # Navigation document.
         _rule("nav ol", ["list-style: none;", "padding-left: 1em;"]),
         _rule("nav > ol", ["padding-left: 0;"]),

@@ -8,14 +8,14 @@ import io
 import uuid
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ebooklib import epub
 
 from ...errors import RenderError
 from ...model import Document, to_json
+from ...present.view import View
 from .chapters import STYLESHEET, Chapter
-from .xhtml import safe_href
 
 _FOLDER = "EPUB"
 _NAV = "nav.xhtml"
@@ -31,11 +31,12 @@ def identifier(doc: Document) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'exporter:document:{digest}')}"
 
 
-def _metadata(book: epub.EpubBook, doc: Document, organisation: str, labels: Mapping[str, str]) -> None:
+def _metadata(book: epub.EpubBook, view: View) -> None:
+    doc, labels, organisation = view.document, view.labels, view.style.brand.organisation
     meta = doc.meta
     book.set_identifier(identifier(doc))
     book.set_title(meta.title)
-    book.set_language(meta.language)
+    book.set_language(view.language.xml_lang)
     for index, author in enumerate(meta.authors, start=1):
         book.add_author(author, role="aut", uid=f"creator{index}")
     if organisation:
@@ -44,7 +45,7 @@ def _metadata(book: epub.EpubBook, doc: Document, organisation: str, labels: Map
         book.add_metadata("DC", "subject", tag)
     if meta.summary:
         book.add_metadata("DC", "description", meta.summary)
-    source = (safe_href(meta.source.url) if meta.source.url else None) or meta.source.name
+    source = view.source_link.href if view.source_link.kind == "external" else meta.source.name
     if source:
         book.add_metadata("DC", "source", source)
     book.add_metadata("DC", "date", meta.date.isoformat())
@@ -71,12 +72,11 @@ def _toc(chapters: Sequence[Chapter]) -> list[object]:
     return toc
 
 
-def assemble(
-    doc: Document, chapters: Sequence[Chapter], css: str, organisation: str, labels: Mapping[str, str]
-) -> bytes:
+def assemble(view: View, chapters: Sequence[Chapter], css: str) -> bytes:
     """The EPUB bytes: EbookLib writes the package, then the zip is rebuilt reproducibly."""
+    doc, labels = view.document, view.labels
     book = epub.EpubBook()
-    _metadata(book, doc, organisation, labels)
+    _metadata(book, view)
     style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8"))
     book.add_item(style)
     # Plain items, not EpubHtml: EbookLib would re-parse the XHTML with an HTML parser and rebuild it.

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
-import msgspec
-
 from ...errors import RenderError
-from ...labels import labels_for
 from ...model import Document
+from ...present.view import present
 from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .chapters import chapters
 from .css import stylesheet
 from .package import assemble, identifier
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
-
-
-def _with_valid_language(document: Document) -> Document:
-    # Readers validate the tag, but a model built in code may carry "" or "en_US"; EPUBCheck rejects both.
-    tag = document.meta.language.replace("_", "-")
-    tag = tag if _LANGUAGE.fullmatch(tag) else "und"
-    if tag == document.meta.language:
-        return document
-    return msgspec.structs.replace(document, meta=msgspec.structs.replace(document.meta, language=tag))
 
 
 class EpubBriefing:
@@ -32,14 +17,12 @@ class EpubBriefing:
 
     def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
         """Render ``document`` as EPUB 3; byte-identical for the same document and style."""
-        document = _with_valid_language(document)
-        labels = labels_for(document.meta.language)
+        view = present(document, style)
         try:
-            docs = chapters(document, style, labels)
+            docs = chapters(view)
         except ValueError as exc:
             # lxml refuses characters XML cannot hold: a model built in code that skipped sanitising.
             raise RenderError(f"cannot write the EPUB: {exc}") from None
-        css = stylesheet(style, document.meta.language)
-        data = assemble(document, docs, css, style.brand.organisation, labels)
+        data = assemble(view, docs, stylesheet(view))
         facts = {"identifier": identifier(document), "documents": len(docs)}
-        return RenderResult(data=data, facts=facts)
+        return RenderResult(data=data, warnings=view.warnings, facts=facts)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
@@ -28,6 +27,7 @@ from ...model import (
     Table,
     Text,
 )
+from ...present.links import LinkTarget
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -36,10 +36,11 @@ _NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 _EPUB_TYPE = f"{{{EPUB_NS}}}type"
 _XML_LANG = f"{{{XML_NS}}}lang"
 
-_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
-_MAILBOX = re.compile(r"^[^\s@<>\"]+@[A-Za-z0-9.\-]+$")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CLASS_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+Decide = Callable[[str], LinkTarget]
+"""The view's link decision for a raw target."""
 
 
 @dataclass(frozen=True)
@@ -86,60 +87,31 @@ def append_text(parent: etree._Element, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-def safe_href(url: str) -> str | None:
-    """A valid http(s)/mailto URL for ``url`` with unsafe characters percent-encoded, or None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        if not _HOST.match(parts.netloc):
-            return None
-        path = _encode(parts.path or "/", "/!$&'()*+,;=:@-._~")
-        query = _encode(parts.query, "/?!$&'()*+,;=:@-._~")
-        fragment = _encode(parts.fragment, "/?!$&'()*+,;=:@-._~")
-        return urlunsplit((scheme, parts.netloc.lower(), path, query, fragment))
-    if scheme == "mailto":
-        address = parts.path
-        if not _MAILBOX.match(address):
-            return None
-        query = _encode(parts.query, "/?!$&'()*+,;=:@-._~")
-        return urlunsplit(("mailto", "", address, query, ""))
-    return None
-
-
-def _encode(component: str, safe: str) -> str:
-    # Keep existing %XX escapes; encode a stray "%" and everything outside ``safe``.
-    fixed = _BAD_PERCENT.sub("%25", component)
-    return quote(fixed, safe=safe + "%")
-
-
 # --- inlines ----------------------------------------------------------------------------------
 
 
-def inlines(parent: etree._Element, nodes: Iterable[Inline]) -> None:
-    """Append inline nodes to ``parent``."""
+def inlines(parent: etree._Element, nodes: Iterable[Inline], link: Decide) -> None:
+    """Append inline nodes to ``parent``; ``link`` decides what each link target becomes."""
     for node in nodes:
         match node:
             case Text(text=text):
                 append_text(parent, text)
             case Emph(children=children):
-                inlines(sub(parent, "em"), children)
+                inlines(sub(parent, "em"), children, link)
             case Strong(children=children):
-                inlines(sub(parent, "strong"), children)
+                inlines(sub(parent, "strong"), children, link)
             case Code(text=text):
                 sub(parent, "code", text=text)
             case LineBreak():
                 sub(parent, "br")
             case Link(url=url, children=children):
-                href = safe_href(url)
-                if href is None:
-                    # Not a web or mail link: keep the words, drop the target.
-                    inlines(parent, children) if children else append_text(parent, url)
+                target = link(url)
+                # Internal targets wait for the model's ids (none yet): like refused ones they keep only the words.
+                if target.kind != "external":
+                    inlines(parent, children, link) if children else append_text(parent, url)
                 else:
-                    anchor = sub(parent, "a", {"href": href})
-                    inlines(anchor, children) if children else append_text(anchor, url)
+                    anchor = sub(parent, "a", {"href": target.href})
+                    inlines(anchor, children, link) if children else append_text(anchor, url)
             case _:
                 assert_never(node)
 
@@ -147,24 +119,24 @@ def inlines(parent: etree._Element, nodes: Iterable[Inline]) -> None:
 # --- blocks -----------------------------------------------------------------------------------
 
 
-def blocks(parent: etree._Element, nodes: Iterable[Block], heading_level: int) -> None:
+def blocks(parent: etree._Element, nodes: Iterable[Block], heading_level: int, link: Decide) -> None:
     """Append block nodes; sub-headings start one level below ``heading_level``."""
     for node in nodes:
         match node:
             case Paragraph(inlines=children):
-                inlines(sub(parent, "p"), children)
+                inlines(sub(parent, "p"), children, link)
             case SubHeading(level=level, inlines=children):
                 tag = f"h{min(6, heading_level + max(1, level))}"
-                inlines(sub(parent, tag, {"class": "subheading"}), children)
+                inlines(sub(parent, tag, {"class": "subheading"}), children, link)
             case BulletList(items=items):
-                _list_items(sub(parent, "ul"), items, heading_level)
+                _list_items(sub(parent, "ul"), items, heading_level, link)
             case OrderedList(items=items, start=start):
                 attrib = {"start": str(start)} if start != 1 else {}
-                _list_items(sub(parent, "ol", attrib), items, heading_level)
+                _list_items(sub(parent, "ol", attrib), items, heading_level, link)
             case Quote(blocks=children):
-                blocks(sub(parent, "blockquote"), children, heading_level)
+                blocks(sub(parent, "blockquote"), children, heading_level, link)
             case Table(header=header, rows=rows):
-                _table(parent, header, rows)
+                _table(parent, header, rows, link)
             case CodeBlock(text=text, language=language):
                 pre = sub(parent, "pre")
                 attrib = {}
@@ -176,20 +148,21 @@ def blocks(parent: etree._Element, nodes: Iterable[Block], heading_level: int) -
                 assert_never(node)
 
 
-def _list_items(parent: etree._Element, items: Sequence[tuple[Block, ...]], heading_level: int) -> None:
+def _list_items(parent: etree._Element, items: Sequence[tuple[Block, ...]], heading_level: int, link: Decide) -> None:
     for item in items:
         li = sub(parent, "li")
         if len(item) == 1 and isinstance(item[0], Paragraph):
             # A one-paragraph item reads tighter without a <p> inside.
-            inlines(li, item[0].inlines)
+            inlines(li, item[0].inlines, link)
         else:
-            blocks(li, item, heading_level)
+            blocks(li, item, heading_level, link)
 
 
 def _table(
     parent: etree._Element,
     header: Sequence[tuple[Inline, ...]],
     rows: Sequence[Sequence[tuple[Inline, ...]]],
+    link: Decide,
 ) -> None:
     if not header and not rows:
         return
@@ -198,16 +171,18 @@ def _table(
     if header:
         tr = sub(sub(table, "thead"), "tr")
         for cell in header:
-            inlines(sub(tr, "th", {"scope": "col"}), cell)
+            inlines(sub(tr, "th", {"scope": "col"}), cell, link)
     if rows:
         tbody = sub(table, "tbody")
         for row in rows:
             tr = sub(tbody, "tr")
             for cell in row:
-                inlines(sub(tr, "td"), cell)
+                inlines(sub(tr, "td"), cell, link)
 
 
-def sections(parent: etree._Element, items: Sequence[Section], prefix: str, heading_level: int) -> list[NavEntry]:
+def sections(
+    parent: etree._Element, items: Sequence[Section], prefix: str, heading_level: int, link: Decide
+) -> list[NavEntry]:
     """Append sections (headed ones as ``<section>`` with an id); return their navigation entries."""
     entries: list[NavEntry] = []
     for index, section in enumerate(items, start=1):
@@ -218,7 +193,7 @@ def sections(parent: etree._Element, items: Sequence[Section], prefix: str, head
             entries.append(NavEntry(ident, section.heading))
         else:
             box = sub(parent, "div", {"class": "lead"})
-        blocks(box, section.blocks, heading_level)
+        blocks(box, section.blocks, heading_level, link)
     return entries
 
 
