@@ -1,4 +1,4 @@
-"""The canonical model: JSON round-trip, schema, sanitising, labels."""
+"""The canonical model: JSON round-trip, schema, sanitising."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import msgspec
 from hypothesis import given, settings
 from strategies import any_text, documents
 
-from exporter.labels import LABELS, labels_for
 from exporter.model import Document, from_builtins, json_schema, to_builtins, to_json
 from exporter.readers.base import sanitised
 from exporter.sanitize import clean_text, clean_tree
@@ -78,10 +77,3 @@ def test_sanitising_leaves_only_legal_text_and_reports_the_count(doc: Document) 
     else:
         assert result.warnings == () and result.document == doc
     assert clean_text(text)[1] == 0
-
-
-def test_labels_cover_english_and_japanese_alike() -> None:
-    assert set(LABELS["en"]) == set(LABELS["ja"])
-    assert labels_for("ja-JP")["memorandum"] != labels_for("en")["memorandum"]
-    assert labels_for("fr") is LABELS["en"]
-    assert "{page}" in labels_for("ja")["page_x_of_y"] and "{pages}" in labels_for("ja")["page_x_of_y"]

@@ -13,6 +13,7 @@ import msgspec
 
 from ..errors import EncodingError, InputError, MetadataError, ParseError
 from ..model import Document, Memo, Meta, Paragraph, Part, Section, Source, from_builtins, to_builtins
+from ..present.language import is_language_tag, parse_language
 from ..sanitize import clean_text, clean_tree
 from .frontmatter import split_front_matter
 
@@ -20,7 +21,6 @@ DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
 """Largest source accepted unless ``--max-input-bytes`` says otherwise (16 MiB)."""
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
-_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -223,9 +223,9 @@ def normalise_meta(raw: Mapping[str, Any], *, strict: bool, where: str) -> tuple
             meta[key] = _text(raw_key, value)
         elif key == "language":
             lang = _text(raw_key, value)
-            if not _LANG_TAG.match(lang):
+            if not is_language_tag(lang):
                 raise MetadataError(f"metadata field `{raw_key}` must be a language tag like en or ja-JP, not {lang!r}")
-            meta[key] = lang
+            meta[key] = parse_language(lang).tag
         elif key == "date":
             meta[key] = parse_date(raw_key, value)
         elif key in ("authors", "tags"):
@@ -269,6 +269,13 @@ def merge_meta(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]
     return out
 
 
+def language_option(tag: str) -> str:
+    """The ``--lang`` tag in canonical case (``en-GB``); raises ``MetadataError`` when it is not a tag."""
+    if not is_language_tag(tag):
+        raise MetadataError(f"--lang must be a language tag like en or ja-JP, not {tag!r}")
+    return parse_language(tag).tag
+
+
 def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> ReadResult:
     """Apply overrides, defaults and language; sanitise every string; validate the result."""
     warnings = list(draft.warnings)
@@ -283,9 +290,7 @@ def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> 
         warnings.append(f"no title found; using the file name {stem!r}")
     meta.setdefault("date", default_date(options.today))
     if options.lang:
-        if not _LANG_TAG.match(options.lang):
-            raise MetadataError(f"--lang must be a language tag like en or ja-JP, not {options.lang!r}")
-        meta["language"] = options.lang
+        meta["language"] = language_option(options.lang)
     elif not meta.get("language"):
         meta["language"] = detect_language(body_text)
     document = Document(

@@ -17,6 +17,7 @@ from .base import (
     decode,
     default_date,
     detect_language,
+    language_option,
     merge_meta,
     normalise_meta,
     require_text,
@@ -120,7 +121,7 @@ def _apply_options(document: Document, options: ReadOptions) -> Document:
         extra, _ = normalise_meta(options.overrides, strict=True, where="--set")
         meta = merge_meta(meta, msgspec.to_builtins(extra))
     if options.lang:
-        meta["language"] = options.lang
+        meta["language"] = language_option(options.lang)
     elif not meta.get("language"):
         meta["language"] = detect_language(json.dumps(to_builtins(document), ensure_ascii=False))
     data = to_builtins(document)
