@@ -30,11 +30,14 @@ from ..model import (
     Text,
     plain_text,
 )
+from ..present.labels import LABELS
 from .base import Draft, ReadOptions, ReadResult, begin_text_source, finish
 from .plaintext import commentary_title
 
-KEY_POINT_HEADINGS = frozenset({"key points", "key takeaways", "highlights", "要点", "ポイント"})
-"""Section headings whose single bullet list becomes the document's key points."""
+KEY_POINT_HEADINGS = frozenset(
+    {"key takeaways", "highlights", "ポイント", *(table["key_points"].casefold() for table in LABELS.values())}
+)
+"""Section headings whose single bullet list becomes the document's key points (the label in every language)."""
 
 _MAX_NESTING = 40
 

