@@ -607,3 +607,18 @@ def test_renderers_leave_presentation_to_the_view(path: Path) -> None:
 def test_the_structure_check_finds_each_kind_of_decision(snippet: str) -> None:
     """The check above is not vacuous: each kind of decision it forbids is found."""
     assert presentation_decisions(snippet) != []
+
+
+def test_bullets_are_one_sequence(default_style: Style) -> None:
+    """The memo and the one-pager bullet nested lists alike (•, –, ◦, then again), in glyphs every face has."""
+    from exporter.present.view import BULLETS, bullet
+    from exporter.renderers.pdf.fonts import font_family
+    from exporter.typefaces import TYPEFACES
+
+    assert [bullet(depth) for depth in range(4)] == [*BULLETS, BULLETS[0]]
+    for family in TYPEFACES:
+        assert all(ord(b) in font_family(family).cmap for b in BULLETS), family
+    numbering = zipfile.ZipFile(io.BytesIO(render("docx", article("en"), default_style).data)).read(
+        "word/numbering.xml"
+    )
+    assert all(b.encode() in numbering for b in BULLETS)

@@ -28,6 +28,14 @@ from .labels import Labels, labels_for
 from .language import Language, parse_language
 from .links import LinkPolicy, LinkTarget, refused_warning
 
+BULLETS = ("\u2022", "\u2013", "\u25e6")
+"""List bullets by nesting depth, repeating below the third level: •, –, ◦ (every shipped family draws them)."""
+
+
+def bullet(depth: int) -> str:
+    """The bullet of a list nested ``depth`` levels deep (0 for a top-level list)."""
+    return BULLETS[depth % len(BULLETS)]
+
 
 @dataclass(frozen=True)
 class RoleFonts:

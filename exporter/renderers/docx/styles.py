@@ -8,7 +8,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml shi
 from msgspec.structs import replace
 
 from ...present.language import Language
-from ...present.view import content_width, east_asian_family, italic_allowed
+from ...present.view import bullet, content_width, east_asian_family, italic_allowed
 from ...style import Role, Style
 from .ooxml import W_NS, Border, Element, border_el, ppr, rpr, serialize, sub, twips, w
 
@@ -53,7 +53,6 @@ LIST_INDENT = 360
 MEMO_TAB = 1580
 """Twips from the margin to the values of the TO / FROM / ... block."""
 
-_BULLETS = ("\u2022", "\u2013", "\u25aa")  # •, –, ▪ are in every shipped family
 _ORDERED = (("decimal", "%{n}."), ("lowerLetter", "%{n}."), ("lowerRoman", "%{n}."))
 
 
@@ -281,7 +280,7 @@ def compile_numbering(style: Style) -> bytes:
                 sub(lvl, "lvlText", val=text.format(n=level + 1))
             else:
                 sub(lvl, "numFmt", val="bullet")
-                sub(lvl, "lvlText", val=_BULLETS[level % 3])
+                sub(lvl, "lvlText", val=bullet(level))
             sub(lvl, "lvlJc", val="left")
             ppr(lvl, ind={"left": str(LIST_INDENT * (level + 1)), "hanging": str(LIST_INDENT - (0 if ordered else 90))})
             rpr(lvl, fonts=fonts, bold=ordered and level == 0, color=style.colors.accent)

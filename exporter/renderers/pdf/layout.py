@@ -37,14 +37,11 @@ from ...model import (
 from ...model import Paragraph as ParagraphNode
 from ...model import Table as TableNode
 from ...present.labels import Labels
-from ...present.view import View
+from ...present.view import BULLETS, View, bullet
 from ...style import Role
 from .fonts import Coverage, FontPair, font_family
 from .markup import Inliner, attr
 from .panel import Anchor, Panel
-
-BULLETS = ("\u2022", "\u2013", "\u25e6")
-"""Bullet characters by nesting depth (checked against the fonts like any text)."""
 
 
 def color(value: str) -> Color:
@@ -270,7 +267,7 @@ class Builder:
             return None
         label = Paragraph(ctx.text(ctx.labels["key_points"], "kicker"), self.box_heading)
         points: list[Flowable] = [
-            Paragraph(ctx.markup(kp.inlines, "key_point"), self.key_point, bulletText=BULLETS[0])
+            Paragraph(ctx.markup(kp.inlines, "key_point"), self.key_point, bulletText=bullet(0))
             for kp in ctx.doc.key_points
         ]
         pad = 0.6 * self.size
@@ -419,7 +416,7 @@ class Builder:
         }
         if ordered:
             return ListFlowable(flow_items, bulletType="1", start=start, bulletFormat="%s.", **kw)
-        return ListFlowable(flow_items, bulletType="bullet", start=BULLETS[min(depth, len(BULLETS) - 1)], **kw)
+        return ListFlowable(flow_items, bulletType="bullet", start=bullet(depth), **kw)
 
     def table(self, node: TableNode, role: str, ps: ParagraphStyle, *, width: float) -> Flowable:
         """A table with wrapped cells and a styled header row that repeats after a split."""
