@@ -290,6 +290,39 @@ def test_refused_warning_names_up_to_five() -> None:
     assert many == "7 link target(s) kept as text: 't0', 't1', 't2', 't3', 't4', …"
 
 
+# --- the view ---------------------------------------------------------------------------------
+
+
+def test_the_view_resolves_memo_marking_width_and_fonts(default_style: Style, a4_style: Style) -> None:
+    """Memo fields and marking fall back to the style's; fonts pair by script; the view is frozen."""
+    from dataclasses import FrozenInstanceError
+
+    from exporter.model import Memo
+    from exporter.present.view import MemoFields
+
+    japanese = Document(meta=Meta(title="T", date=FEB_8, language="ja-JP", memo=Memo(to="Minister")))
+    view = present(japanese, a4_style)
+    assert view.memo == MemoFields(to="Minister", from_="Analysis Team", cc="")
+    assert view.marking == "INTERNAL"
+    assert view.content_width == pytest.approx(595.2756 - 2 * 16 * 72 / 25.4)
+    assert view.italic is False and view.language.is_cjk
+    assert view.labels["memorandum"] == "覚書" and view.date == "2025年2月8日"
+    marked = msgspec.structs.replace(japanese, meta=msgspec.structs.replace(japanese.meta, marking="SECRET"))
+    assert present(marked, a4_style).marking == "SECRET"
+
+    body_ja = present(japanese, default_style).fonts["body"]
+    assert (body_ja.primary, body_ja.fallback) == ("IPAexMincho", "Liberation Serif")
+    assert body_ja.stack == ("Liberation Serif", "IPAexMincho", "serif")
+    code_ja = present(japanese, default_style).fonts["code"]
+    assert (code_ja.primary, code_ja.fallback) == ("Liberation Mono", "IPAexGothic")
+    english = present(msgspec.structs.replace(japanese, meta=Meta(title="T", date=FEB_8)), default_style)
+    body_en = english.fonts["body"]
+    assert (body_en.primary, body_en.fallback, body_en.east_asian) == ("Liberation Serif", "IPAexMincho", "IPAexMincho")
+    assert body_en.stack == ("Liberation Serif", "serif") and english.italic
+    with pytest.raises(FrozenInstanceError):
+        english.date = "tomorrow"  # type: ignore[misc]
+
+
 # --- the acceptance documents -------------------------------------------------------------------
 
 KEY_POINT = "Leaders agreed to deepen economic cooperation."

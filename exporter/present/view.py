@@ -88,13 +88,15 @@ class View:
     """Every family the style names, sorted (Word's font table)."""
     links: Mapping[str, LinkTarget]
     """The decision for every link target in the document and the source URL, by raw target."""
+    policy: LinkPolicy
+    """The link policy behind ``links`` (with the ids internal links may point at)."""
     warnings: tuple[str, ...]
     """What a reader of the outputs should know: labels or dates in English, links kept as text."""
 
     def link(self, url: str) -> LinkTarget:
         """The decision for a link target of this document."""
         found = self.links.get(url)
-        return found if found is not None else LinkPolicy().decide(url)
+        return found if found is not None else self.policy.decide(url)
 
     @property
     def source_link(self) -> LinkTarget:
@@ -227,5 +229,6 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] = fro
         fonts=MappingProxyType(fonts),
         families=style_families(style),
         links=MappingProxyType(links),
+        policy=policy,
         warnings=tuple(w for w in (label_warning, date_warning, link_warning) if w),
     )
