@@ -396,6 +396,28 @@ def test_the_long_date_and_labels_agree_in_every_output(
             assert "Key points" not in text, fmt
 
 
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [("en-GB", ("en-GB", "en-GB")), ("de", ("de-DE", "de-DE")), ("fr", ("fr-FR", "fr-FR")), ("ja", ("en-US", "ja-JP"))],
+)
+def test_every_output_declares_the_parsed_language(language: str, word: tuple[str, str], default_style: Style) -> None:
+    """Word's w:lang, the EPUB's dc:language and xml:lang, and the PDF's /Lang all come from one parsed tag."""
+    from pypdf import PdfReader
+
+    doc = article(language)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(render("docx", doc, default_style).data)) as zf:
+        lang = etree.fromstring(zf.read("word/styles.xml")).find(f"{w}docDefaults//{w}lang")
+    assert (lang.get(f"{w}val"), lang.get(f"{w}eastAsia")) == word
+    pdf = PdfReader(io.BytesIO(render("pdf", doc, default_style).data))
+    assert str(pdf.trailer["/Root"]["/Lang"]) == language
+    with zipfile.ZipFile(io.BytesIO(render("epub", doc, default_style).data)) as zf:
+        opf = etree.fromstring(zf.read("EPUB/content.opf"))
+        assert [e.text for e in opf.iter("{http://purl.org/dc/elements/1.1/}language")] == [language]
+        title = etree.fromstring(zf.read("EPUB/title.xhtml"))
+        assert title.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
 def test_the_pdf_refuses_chinese_by_name(default_style: Style) -> None:
     """Until the PDF has a Chinese font it says so (a GlyphError), rather than drawing blanks."""
     with pytest.raises(GlyphError, match="not supported in the PDF yet"):
