@@ -76,15 +76,19 @@ def _web(scheme: str, netloc: str, path: str, query: str, fragment: str) -> str 
 
 def _mailto(path: str, query: str) -> str | None:
     local, at, domain = path.rpartition("@")
-    if not at or not _LOCAL_PART.match(local) or _host(domain) is None or ":" in domain:
+    host = _host(domain) if at and ":" not in domain else None
+    if host is None or not _LOCAL_PART.match(local):
         return None
-    return urlunsplit(("mailto", "", f"{_encode(local, _PATH_SAFE)}@{_host(domain)}", _encode(query, _QUERY_SAFE), ""))
+    return urlunsplit(("mailto", "", f"{_encode(local, _PATH_SAFE)}@{host}", _encode(query, _QUERY_SAFE), ""))
 
 
 @dataclass(frozen=True)
 class LinkPolicy:
-    """Decides every link: http, https and mailto with a valid host are external links; ``#id`` is internal
-    when the id exists; everything else (ftp, javascript:, data:, file:, relative paths) stays text."""
+    """Decides what every link target becomes, the same for every output.
+
+    http, https and mailto with a valid host are external links; ``#id`` is internal when the id exists;
+    everything else (ftp, javascript:, data:, file:, relative paths) stays text.
+    """
 
     known_ids: frozenset[str] = frozenset()
     """Ids a ``#id`` target may point at (none yet: the model has no ids)."""
@@ -102,6 +106,7 @@ class LinkPolicy:
             return TEXT
         scheme = parts.scheme.lower()
         if scheme in ("http", "https"):
+            # "https:example.org" has no authority: browsers read it as a relative path, not a host.
             if not url[len(scheme) + 1 :].startswith("//"):
                 return TEXT
             href = _web(scheme, parts.netloc, parts.path, parts.query, parts.fragment)
