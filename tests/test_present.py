@@ -227,8 +227,6 @@ def test_bad_label_overrides_are_style_errors(tmp_path: Path, body: str, message
 
 # --- links --------------------------------------------------------------------------------------
 
-EXTERNAL = LinkTarget("external", "")
-
 
 @pytest.mark.parametrize(
     ("url", "href"),
