@@ -25,6 +25,7 @@ _WORD_REGIONS = {
 """The region Word assumes for a bare primary subtag (its proofing tools are per region)."""
 
 Direction = Literal["ltr", "rtl"]
+"""A writing direction."""
 
 
 def is_language_tag(text: str) -> bool:

@@ -24,6 +24,7 @@ _PATH_SAFE = "/!$&'()*+,;=:@-._~%"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
 Kind = Literal["external", "internal", "text"]
+"""What a link becomes: a link out of the document, a link inside it, or its words only."""
 
 
 @dataclass(frozen=True)
