@@ -124,8 +124,8 @@ def test_unknown_locale_falls_back_to_english_with_a_warning() -> None:
 @pytest.mark.parametrize(
     ("tag", "house", "locale"),
     [
-        ("en", "en-GB", "en-GB"),  # a bare English document takes the house's British dates
-        ("en-US", "en-GB", "en-US"),  # one that names its region keeps it
+        ("en", "en-GB", "en-GB"),  # an English document takes the house's British dates
+        ("en-US", "en-GB", "en-GB"),  # even one that names another region: dates are a house convention
         ("de", "en-GB", "de"),  # another language is untouched
         ("en", "", "en"),
         ("de", "de-AT", "de-AT"),

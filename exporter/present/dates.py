@@ -13,10 +13,11 @@ FALLBACK_LOCALE = "en"
 def date_locale(language: Language, house_locale: str = "") -> str:
     """The locale a document's dates are written in.
 
-    A style's ``[text] date_locale`` (``en-GB``) applies to documents of its language that name no region of
-    their own: a bare ``en`` document takes the house's British dates, an explicit ``en-US`` one keeps its own.
+    A style's ``[text] date_locale`` (``en-GB``) is the house convention for every document of its language,
+    whatever region the document names (a wire story tagged ``en-US`` still gets the house's British dates);
+    documents in other languages keep their own.
     """
-    if house_locale and not language.region:
+    if house_locale:
         house = parse_language(house_locale)
         if house.primary == language.primary:
             return house.tag
