@@ -104,9 +104,11 @@ def _dates(fmt: str, data: bytes) -> str:
     if fmt == "docx":
         props = docx.Document(io.BytesIO(data)).core_properties
         assert props.created is not None
-        return props.created.date().isoformat()
+        return str(props.created.date().isoformat())
     if fmt == "pdf":
-        stamp = str(PdfReader(io.BytesIO(data)).metadata["/CreationDate"])
+        metadata = PdfReader(io.BytesIO(data)).metadata
+        assert metadata is not None
+        stamp = str(metadata["/CreationDate"])
         return f"{stamp[2:6]}-{stamp[6:8]}-{stamp[8:10]}"
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         opf = next(n for n in zf.namelist() if n.endswith(".opf"))
