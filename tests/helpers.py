@@ -42,8 +42,20 @@ _TOKEN = re.compile(rf"[{_CJK_CHARS}]|[^\W{_CJK_CHARS}]+")
 _HYPHEN_JOIN = re.compile(r"(?<=\w)[-\u2010\u2011]\s*(?=\w)")
 
 
+CURRENT_TEST: pytest.Item | None = None
+"""The test being set up or run (kept by conftest), so require_tool can insist on the judge marker."""
+HEAVY_JUDGES = frozenset({"soffice", "java"})
+"""Outside programs that take seconds to start: only tests marked ``judge`` may run them."""
+
+
 def require_tool(name: str) -> str:
-    """The path of an outside tool; skip locally when missing, fail under CI=true."""
+    """The path of an outside tool; skip locally when missing, fail under CI=true.
+
+    LibreOffice and Java are for tests marked ``judge`` only: the fast run (``-m "not slow and not judge"``)
+    relies on it. The quick ones (qpdf, poppler) may serve any test.
+    """
+    if name in HEAVY_JUDGES and CURRENT_TEST is not None and CURRENT_TEST.get_closest_marker("judge") is None:
+        pytest.fail(f"{CURRENT_TEST.nodeid} uses the outside program {name}: mark it @pytest.mark.judge")
     path = shutil.which(name)
     if path is None:
         if os.environ.get("CI") == "true":
@@ -275,4 +287,4 @@ def exporter_command() -> list[str]:
     script = Path(sys.executable).with_name("exporter")
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "from exporter.cli import run; run()"]
+    return [sys.executable, "-m", "exporter"]

@@ -105,6 +105,7 @@ def memos(request: pytest.FixtureRequest, default_style: Style, a4_style: Style)
 # --- outside judges ---------------------------------------------------------------------------
 
 
+@pytest.mark.judge
 def test_libreoffice_converts_every_memo(memos: dict[tuple[str, str], bytes], tmp_path: Path) -> None:
     """LibreOffice turns each memo into a non-empty PDF and evaluates the page fields (one soffice call)."""
     paths = []

@@ -24,7 +24,6 @@ from exporter.model import Link, Paragraph, Part, Section, Text
 from exporter.registry import get_renderer
 from exporter.renderers.base import RenderOptions, RenderResult
 from exporter.renderers.pdf import PdfRenderer
-from exporter.renderers.pdf.fit import largest
 
 STYLES = ("default", "a4-ministry")
 
@@ -370,6 +369,8 @@ def test_unsafe_link_is_text_only(sample_txt_doc: Document, default_style: Style
 
 
 def test_largest_search() -> None:
+    from exporter.renderers.pdf.fit import largest
+
     for bound in range(-1, 12):
 
         def fits(x: int, bound: int = bound) -> bool:

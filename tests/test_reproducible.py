@@ -28,6 +28,8 @@ from pypdf import PdfReader
 
 from exporter import read_source, render
 
+pytestmark = pytest.mark.slow
+
 FORMATS = ("docx", "pdf", "epub")
 SAMPLES = {"txt/japan-us-summit.txt": SAMPLE_TXT, "md/japan-us-summit.md": SAMPLE_MD, "ja/ja-summit.txt": JAPANESE_TXT}
 SAMPLES["md/rich.md"] = RICH_MD
@@ -148,6 +150,7 @@ def _written(sample_runs: dict[str, dict[str, bytes]], fmt: str, tmp: Path) -> l
     return paths
 
 
+@pytest.mark.judge
 def test_epubcheck_on_every_sample_epub(sample_runs: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
     """EPUBCheck 5 finds no error or warning in any EPUB the CLI wrote for the sample sources."""
     java = require_tool("java")

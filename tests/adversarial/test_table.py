@@ -28,6 +28,8 @@ from exporter.readers.base import ReadOptions
 from .cases import FORMATS, Case
 from .conftest import CASES, Table
 
+pytestmark = [pytest.mark.slow, pytest.mark.judge]
+
 _REMOVED = re.compile(r"removed (\d+) character")
 
 
