@@ -25,7 +25,7 @@ SAMPLES = {
     "md": ROOT / "sources" / "markdown" / "japan-us-summit.md",
     "ja": ROOT / "tests" / "data" / "ja-summit.txt",
 }
-EXPORTER = [sys.executable, "-c", "from exporter.cli import run; run()"]
+EXPORTER = [sys.executable, "-m", "exporter"]
 
 
 def _vary_lines(lines: list[str], rng: random.Random, keep_from: int) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import statistics
 import time
@@ -62,8 +63,8 @@ def main() -> None:
             style = load_style(str(ROOT / "styles" / f"{style_name}.toml"))
             result = renderer.render(document, style, options)
             size = result.facts["body_size"]
-            full = median_ms(lambda d=document, s=style: renderer.render(d, s, options), 40)
-            single = median_ms(lambda d=document, s=style, z=size: one_pass(d, s, z), 40)
+            full = median_ms(functools.partial(renderer.render, document, style, options), 40)
+            single = median_ms(functools.partial(one_pass, document, style, size), 40)
             print(
                 f"{label:<6} {style_name:<12} {size:>7} {result.facts['trials']:>6} "
                 f"{full:>9.1f} {single:>9.1f} {full / single:>6.2f}"

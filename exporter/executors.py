@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import signal
@@ -17,6 +18,7 @@ from .fsio import read_bytes
 _SETTINGS: Settings | None = None
 # Tasks kept in flight per worker: enough to keep workers busy, few enough to bound memory.
 _WINDOW_PER_WORKER = 4
+_CAN_BLOCK = hasattr(signal, "pthread_sigmask")
 
 
 def _init_worker(settings: Settings) -> None:
@@ -24,6 +26,27 @@ def _init_worker(settings: Settings) -> None:
     global _SETTINGS
     _SETTINGS = settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _CAN_BLOCK:
+        # Forked with SIGINT blocked (see _forking): a Ctrl-C that came meanwhile is dropped now, not raised.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Block SIGINT in this thread while workers are forked from it.
+
+    A forked worker inherits the parent's Python handler until its initializer ignores SIGINT; a Ctrl-C to the
+    process group in between would print a worker traceback. Blocked, it waits: the workers then drop it,
+    and this process receives it as KeyboardInterrupt once the block is lifted.
+    """
+    if not _CAN_BLOCK:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _convert_in_worker(task: Task) -> Converted:
@@ -49,6 +72,8 @@ def _local(tasks: Sequence[Task], settings: Settings, workers: int) -> Iterator[
     )
     running: set[Future[Converted]] = set()
     try:
+        with _forking():  # the pool forks every worker at its first task
+            running.add(pool.submit(_convert_in_worker, queue.popleft()))
         while queue or running:
             while queue and len(running) < workers * _WINDOW_PER_WORKER:
                 running.add(pool.submit(_convert_in_worker, queue.popleft()))

@@ -1,9 +1,9 @@
 """Shared fixtures: the sample sources, a Japanese article, rich and hostile documents, styles.
 
-Hypothesis profiles: ``ci`` (the default: 200 examples per property, derandomized so CI is repeatable) and
-``long`` (5,000 random examples per property, for a soak run:
-``HYPOTHESIS_PROFILE=long python -m pytest tests/test_properties.py``). Neither keeps an example database,
-so a run writes nothing into the checkout.
+Hypothesis profiles, chosen with ``HYPOTHESIS_PROFILE``: ``dev`` (the local default: 25 examples per property),
+``ci`` (the default under ``CI=true``: 200 examples, derandomized so CI is repeatable) and ``long`` (5,000
+random examples, for a soak run: ``HYPOTHESIS_PROFILE=long python -m pytest tests/test_properties.py``). None
+keeps an example database, so a run writes nothing into the checkout.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 
+import helpers
 import pytest
 from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT
 from hypothesis import HealthCheck, settings
@@ -36,12 +37,21 @@ from exporter.model import (
 )
 
 settings.register_profile(
+    "dev", max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "long", max_examples=5000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Remember the test being set up (before its fixtures, session-scoped ones included)."""
+    helpers.CURRENT_TEST = item
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,7 @@ def folder_300(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return src
 
 
+@pytest.mark.slow
 def test_300_articles_with_3_broken(folder_300: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     report_file = tmp_path / "report.json"
@@ -127,8 +128,8 @@ def test_scheduler_needs_the_dask_executor() -> None:
     assert result.exit_code == 2 and "--executor dask" in result.stderr
 
 
+@pytest.mark.slow
 def test_dask_executor_is_byte_identical_to_local(tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
     sources = [SAMPLE_TXT, RICH_MD, JAPANESE_TXT, tmp_path / "missing.txt"]
     style = load_style("default")
     settings = Settings(style=style)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from importlib.metadata import EntryPoint
+from importlib.metadata import EntryPoint, distribution
 
 import pytest
 
@@ -32,6 +32,33 @@ def test_installed_entry_points_are_registered(fresh_registry: None) -> None:
     for name in registry.reader_targets():
         assert isinstance(registry.get_reader(name), Reader)
     assert isinstance(registry.get_renderer("json"), Renderer)
+
+
+def test_installed_distribution_declares_every_builtin() -> None:
+    """pyproject.toml's entry points, as installed, name exactly the built-ins, and each one loads.
+
+    The registry falls back to its built-in table, so without this a broken entry point would go unnoticed
+    here and break only for tools that read the distribution's metadata.
+    """
+    dist = distribution("exporter")
+    declared = {(ep.group, ep.name): ep for ep in dist.entry_points}
+    expected = {("exporter.readers", n): t for n, t in registry._BUILTIN_READERS.items()} | {
+        ("exporter.renderers", n): t for n, t in registry._BUILTIN_RENDERERS.items()
+    }
+    plugin_groups = {
+        key: ep.value for key, ep in declared.items() if key[0] in ("exporter.readers", "exporter.renderers")
+    }
+    assert plugin_groups == expected
+    for (group, name), ep in declared.items():
+        if group == "console_scripts":
+            assert callable(ep.load()), name
+            continue
+        if group not in ("exporter.readers", "exporter.renderers"):
+            continue
+        loaded = ep.load()
+        instance = loaded() if isinstance(loaded, type) else loaded
+        assert isinstance(instance, Reader if group == "exporter.readers" else Renderer), (group, name)
+    assert ("console_scripts", "exporter") in declared
 
 
 def test_readers_are_chosen_by_extension() -> None:

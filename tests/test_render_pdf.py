@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -23,7 +24,6 @@ from exporter.present.labels import LABELS
 from exporter.registry import get_renderer
 from exporter.renderers.base import RenderOptions, RenderResult
 from exporter.renderers.pdf import PdfRenderer
-from exporter.renderers.pdf.fit import largest
 
 STYLES = ("default", "a4-ministry")
 
@@ -146,7 +146,7 @@ def test_japanese_article_one_page_extractable(japanese_doc: Document, any_style
 
 
 def test_japanese_catalog_language(japanese_doc: Document, default_style: Style) -> None:
-    reader = PdfReader(io.BytesIO(render(japanese_doc, default_style).data))
+    reader: Any = PdfReader(io.BytesIO(render(japanese_doc, default_style).data))  # pypdf's objects are loosely typed
     assert reader.trailer["/Root"]["/Lang"] == "ja"
 
 
@@ -241,7 +241,7 @@ def test_hostile_strings_appear_literally(hostile_doc: Document, any_style: Styl
 
 def test_hostile_document_embeds_and_runs_nothing(hostile_doc: Document, default_style: Style) -> None:
     data = render(hostile_doc, default_style).data
-    reader = PdfReader(io.BytesIO(data))
+    reader: Any = PdfReader(io.BytesIO(data))
     for page in reader.pages:
         xobjects = page["/Resources"].get("/XObject", {})
         assert not xobjects
@@ -281,7 +281,7 @@ def test_uncovered_characters_raise_glyph_error(
 
 
 def test_metadata_outline_and_language(sample_md_doc: Document, default_style: Style) -> None:
-    reader = PdfReader(io.BytesIO(render(sample_md_doc, default_style).data))
+    reader: Any = PdfReader(io.BytesIO(render(sample_md_doc, default_style).data))
     info = reader.metadata
     assert info is not None
     assert info.title == sample_md_doc.meta.title
@@ -370,6 +370,8 @@ def test_unsafe_link_is_text_only(sample_txt_doc: Document, default_style: Style
 
 
 def test_largest_search() -> None:
+    from exporter.renderers.pdf.fit import largest
+
     for bound in range(-1, 12):
 
         def fits(x: int, bound: int = bound) -> bool:

@@ -28,6 +28,8 @@ from pypdf import PdfReader
 
 from exporter import read_source, render
 
+pytestmark = pytest.mark.slow
+
 FORMATS = ("docx", "pdf", "epub")
 SAMPLES = {"txt/japan-us-summit.txt": SAMPLE_TXT, "md/japan-us-summit.md": SAMPLE_MD, "ja/ja-summit.txt": JAPANESE_TXT}
 SAMPLES["md/rich.md"] = RICH_MD
@@ -104,9 +106,11 @@ def _dates(fmt: str, data: bytes) -> str:
     if fmt == "docx":
         props = docx.Document(io.BytesIO(data)).core_properties
         assert props.created is not None
-        return props.created.date().isoformat()
+        return str(props.created.date().isoformat())
     if fmt == "pdf":
-        stamp = str(PdfReader(io.BytesIO(data)).metadata["/CreationDate"])
+        metadata = PdfReader(io.BytesIO(data)).metadata
+        assert metadata is not None
+        stamp = str(metadata["/CreationDate"])
         return f"{stamp[2:6]}-{stamp[6:8]}-{stamp[8:10]}"
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         opf = next(n for n in zf.namelist() if n.endswith(".opf"))
@@ -146,6 +150,7 @@ def _written(sample_runs: dict[str, dict[str, bytes]], fmt: str, tmp: Path) -> l
     return paths
 
 
+@pytest.mark.judge
 def test_epubcheck_on_every_sample_epub(sample_runs: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
     """EPUBCheck 5 finds no error or warning in any EPUB the CLI wrote for the sample sources."""
     java = require_tool("java")

@@ -13,6 +13,8 @@ from exporter.fsio import TEMP_MARK
 from .cases import FORMATS, article
 from .runner import CliRun, run_cli
 
+pytestmark = pytest.mark.slow
+
 ALL = ",".join(FORMATS)
 _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 

@@ -17,6 +17,8 @@ from .cases import CANARY, GROUP_ARGS, front_matter
 from .conftest import Table
 from .runner import CliRun, allowed_reads, cli_env
 
+pytestmark = pytest.mark.slow
+
 GROUPS = sorted(GROUP_ARGS)
 
 
