@@ -13,7 +13,7 @@ import msgspec
 
 from ..errors import EncodingError, InputError, MetadataError, ParseError
 from ..model import Document, Memo, Meta, Paragraph, Part, Section, Source, from_builtins, to_builtins
-from ..sanitize import clean_text, clean_tree
+from ..sanitize import clean_text, clean_tree, may_need_cleaning
 from .frontmatter import split_front_matter
 
 DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -311,17 +311,21 @@ def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> 
 
 def sanitised(document: Document, warnings: list[str], *, already_removed: int = 0) -> ReadResult:
     """Remove XML-illegal characters from every string and report how many went."""
-    cleaned, removed = clean_tree(to_builtins(document))
+    removed = 0
+    # The walk over every string costs most of a large read; the encoded model tells first whether it is needed.
+    if may_need_cleaning(document):
+        cleaned, removed = clean_tree(to_builtins(document))
+        if removed:
+            try:
+                document = from_builtins(cleaned)
+            except msgspec.ValidationError as exc:  # pragma: no cover - cleaning keeps types
+                raise ParseError(f"invalid document after cleaning: {exc}") from None
     removed += already_removed
     if removed:
         warnings.append(
             f"removed {removed} character(s) that documents cannot hold "
             "(control characters, U+FFFE/U+FFFF, lone surrogates)"
         )
-        try:
-            document = from_builtins(cleaned)
-        except msgspec.ValidationError as exc:  # pragma: no cover - cleaning keeps types
-            raise ParseError(f"invalid document after cleaning: {exc}") from None
     return ReadResult(document=document, warnings=tuple(warnings))
 
 
