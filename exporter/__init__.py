@@ -10,12 +10,15 @@ from .errors import ExporterError
 from .model import Document, json_schema, to_json
 from .pipeline import parse
 from .readers.base import ReadOptions, ReadResult
-from .renderers.base import RenderOptions, RenderResult
+from .renderers.base import DocxRenderOptions, EpubRenderOptions, PdfRenderOptions, RenderOptions, RenderResult
 from .style import Style, load_style
 
 __all__ = [
     "Document",
+    "DocxRenderOptions",
+    "EpubRenderOptions",
     "ExporterError",
+    "PdfRenderOptions",
     "ReadOptions",
     "ReadResult",
     "RenderOptions",

@@ -85,8 +85,17 @@ class Report:
                 "articles_per_second": round(done / self.seconds, 2) if self.seconds > 0 else 0.0,
             },
             "settings": self.settings,
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [_reported(s) for s in self.sources],
         }
+
+
+def _reported(record: SourceRecord) -> dict[str, Any]:
+    # The traceback is for -v on a terminal; the report keeps the one-line error and its code.
+    data = asdict(record)
+    data.pop("traceback")
+    for output in data["outputs"]:
+        output.pop("traceback")
+    return data
 
 
 def plan(
@@ -135,6 +144,7 @@ def _merge(job: Job, parts: list[Converted]) -> Converted:
     failed = next((p.record for p in parts if p.record.error), None)
     if failed is not None:
         record.status, record.error, record.code = "failed", failed.error, failed.code
+        record.traceback = failed.traceback
         return Converted(first.index, record)
     by_format = {o.format: o for p in parts for o in p.record.outputs}
     payloads = {fmt: data for p in parts for fmt, data in p.payloads.items()}
@@ -235,5 +245,5 @@ def _describe(formats: Sequence[str], settings: Settings, jobs: int, executor: s
         "style_path": settings.style.path,
         "jobs": jobs,
         "executor": executor,
-        "overflow": settings.render_options.overflow,
+        "options": {fmt: asdict(options) for fmt, options in settings.render_options.items() if fmt in formats},
     }

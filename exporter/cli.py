@@ -17,9 +17,9 @@ from .console import Console
 from .errors import ExporterError, UsageError, printable
 from .fsio import write_atomic
 from .model import json_schema, to_json
+from .pipeline import render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
 from .registry import get_renderer, renderer_targets
-from .renderers.base import RenderOptions
 from .style import available_styles, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub")
@@ -172,7 +172,8 @@ def export_command(
     settings = Settings(
         style=load_style(style_name),
         read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets)),
-        render_options=RenderOptions(overflow=overflow, strict=strict),  # type: ignore[arg-type]
+        # Each format's record takes the options named like its fields (--overflow reaches PdfRenderOptions).
+        render_options={fmt: render_options(fmt, {"overflow": overflow}) for fmt in formats},
         max_input_bytes=max_input_bytes,
     )
     console = Console(verbose=verbose, quiet=quiet)

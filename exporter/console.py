@@ -33,11 +33,19 @@ class Console:
             click.echo("\r\x1b[2K", err=True, nl=False)
         click.echo(line, err=self.bar is not None or line.startswith("exporter:"))
 
+    def _traceback(self, text: str) -> None:
+        # Only with -v: without it every failure stays one line.
+        if self.verbose and text:
+            if self.bar is not None:
+                click.echo("\r\x1b[2K", err=True, nl=False)
+            click.echo("\n".join(printable(line) for line in text.splitlines()), err=True)
+
     def done(self, record: SourceRecord) -> None:
         """Report one finished source; file names are escaped so every message stays one line."""
         source = printable(record.source)
         if record.error:
             self._echo(f"exporter: error: {source}: {printable(record.error)}")
+            self._traceback(record.traceback)
         if not self.quiet:
             for warning in record.warnings:
                 self._echo(f"exporter: warning: {source}: {printable(warning)}")
@@ -45,6 +53,7 @@ class Console:
             path = printable(output.path)
             if output.status != "ok":
                 self._echo(f"exporter: error: {source} -> {output.format}: {printable(output.error)}")
+                self._traceback(output.traceback)
                 continue
             if not self.quiet:
                 for warning in output.warnings:
