@@ -14,8 +14,8 @@ from .conversion import Converted, OutputRecord, Settings, SourceRecord, Task
 from .errors import OutputError
 from .executors import run_tasks
 from .fsio import remove_stale_temps, write_atomic
+from .model import default_date
 from .paths import SourceItem, check_output_dir, collect_sources, output_path
-from .readers.base import default_date
 from .registry import get_renderer, source_extensions
 
 __all__ = [

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import plugins
@@ -15,7 +17,23 @@ import exporter
 from exporter.batch import Settings, export
 from exporter.cli import cli
 from exporter.errors import ExporterError, ParseError, RenderError, UsageError
-from exporter.model import Document
+from exporter.model import (
+    BulletList,
+    Code,
+    Document,
+    Emph,
+    Link,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Part,
+    Quote,
+    Section,
+    Strong,
+    SubHeading,
+    Table,
+    Text,
+)
 from exporter.pipeline import render_options
 from exporter.renderers.base import DocxRenderOptions, EpubRenderOptions, PdfRenderOptions, RenderOptions
 from exporter.style import Style
@@ -147,3 +165,122 @@ def _subclasses(cls: type) -> set[type]:
     for sub in cls.__subclasses__():
         out |= {sub} | _subclasses(sub)
     return out
+
+
+# --- a model that refuses mistakes at construction --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "expected"),
+    [
+        (lambda: Paragraph("hello"), "Paragraph.inlines", "tuple[Inline, ...]"),
+        (lambda: Meta(title="T", date="2025-01-01"), "Meta.date", "datetime.date"),
+        (lambda: Meta(title="T", date=datetime.datetime(2025, 1, 1, 9, 0)), "Meta.date", "datetime.date"),
+        (lambda: Section(heading=1), "Section.heading", "str"),
+        (lambda: Paragraph(inlines=[Text("x")]), "Paragraph.inlines", "tuple[Inline, ...]"),
+        (lambda: Paragraph(inlines=(Text("x"), "y")), "Paragraph.inlines[1]", "Inline"),
+        (lambda: BulletList(items=((Paragraph.of("a"), "b"),)), "BulletList.items[0][1]", "Block"),
+        (lambda: OrderedList(items=(), start=True), "OrderedList.start", "int"),
+        (lambda: Document(meta=None), "Document.meta", "Meta"),
+        (lambda: Section.of("H", Text("not a block")), "Section.blocks[0]", "Block"),
+        (lambda: Document.of(title="T", sections=["not a section"]), "Document.sections[0]", "Section"),
+    ],
+)
+def test_wrong_types_are_refused_at_construction(build: Callable[[], object], field: str, expected: str) -> None:
+    with pytest.raises(TypeError) as info:
+        build()
+    message = str(info.value)
+    assert message.startswith(f"{field}: expected {expected}"), message
+
+
+def test_the_messages_say_how_to_fix_it() -> None:
+    with pytest.raises(TypeError, match=r"got str 'hello'; Paragraph.of\(\.\.\.\) builds one from text"):
+        Paragraph("hello")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"fromisoformat"):
+        Meta(title="T", date="2025-01-01")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="give a tuple, not a list"):
+        Paragraph(inlines=[Text("x")])  # type: ignore[arg-type]
+
+
+def test_decoded_json_with_wrong_types_still_names_the_path() -> None:
+    with pytest.raises(ParseError, match=r"\$\.meta\.title"):
+        exporter.parse('{"meta": {"title": 1, "date": "2025-01-01"}}', name="x.json")
+
+
+def test_parse_takes_text_as_well_as_bytes() -> None:
+    doc = exporter.parse("# T\n\nx", name="x.md").document
+    assert doc.meta.title == "T" and doc == exporter.parse(b"# T\n\nx", name="x.md").document
+    assert exporter.parse("Kicker: Title\n\nBody.", name="x.txt").document.meta.kicker == "Kicker"
+    with pytest.raises(TypeError, match="bytes or str, not int"):
+        exporter.parse(3, name="x.md")  # type: ignore[arg-type]
+
+
+def test_short_constructors_build_the_long_form() -> None:
+    short = Document.of(
+        title="Summit",
+        date=datetime.date(2025, 2, 8),
+        key_points=["One", "Two"],
+        sections=[
+            Section.of("", "Lead.", Paragraph.of("See ", Strong.of("this"), " and ", Link.of("https://e.org"))),
+            Section.of("Lists", BulletList.of("a", ["b", "c"]), OrderedList.of("x", start=3), Quote.of("q")),
+            Section.of("Table", Table.of(["A", Emph.of("B")], ["1", ["2", Code("x")]]), SubHeading.of("Sub", level=2)),
+        ],
+        commentary=Part.of("Commentary", Section.of("View", "Ours.")),
+        authors=["A. Writer"],
+        language="de",
+    )
+    p = Paragraph
+    long = Document(
+        meta=Meta(title="Summit", date=datetime.date(2025, 2, 8), authors=("A. Writer",), language="de"),
+        key_points=(p(inlines=(Text(text="One"),)), p(inlines=(Text(text="Two"),))),
+        sections=(
+            Section(
+                heading="",
+                blocks=(
+                    p(inlines=(Text(text="Lead."),)),
+                    p(
+                        inlines=(
+                            Text(text="See "),
+                            Strong(children=(Text(text="this"),)),
+                            Text(text=" and "),
+                            Link(url="https://e.org", children=(Text(text="https://e.org"),)),
+                        )
+                    ),
+                ),
+            ),
+            Section(
+                heading="Lists",
+                blocks=(
+                    BulletList(
+                        items=(
+                            (p(inlines=(Text(text="a"),)),),
+                            (p(inlines=(Text(text="b"),)), p(inlines=(Text(text="c"),))),
+                        )
+                    ),
+                    OrderedList(items=((p(inlines=(Text(text="x"),)),),), start=3),
+                    Quote(blocks=(p(inlines=(Text(text="q"),)),)),
+                ),
+            ),
+            Section(
+                heading="Table",
+                blocks=(
+                    Table(
+                        header=((Text(text="A"),), (Emph(children=(Text(text="B"),)),)),
+                        rows=(((Text(text="1"),), (Text(text="2"), Code(text="x"))),),
+                    ),
+                    SubHeading(level=2, inlines=(Text(text="Sub"),)),
+                ),
+            ),
+        ),
+        commentary=Part(
+            title="Commentary", sections=(Section(heading="View", blocks=(p(inlines=(Text(text="Ours."),)),)),)
+        ),
+    )
+    assert short == long
+
+
+def test_a_document_built_in_code_renders() -> None:
+    doc = Document.of(title="Built in code", sections=[Section.of("Background", "A paragraph.")])
+    assert doc.meta.date == datetime.date(2025, 2, 8)  # SOURCE_DATE_EPOCH, as for an undated source
+    assert exporter.render(doc, "docx").data.startswith(b"PK")
+    assert exporter.parse(exporter.render(doc, "json").data, name="x.json").document == doc

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,8 +10,19 @@ from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
-from ..errors import EncodingError, InputError, MetadataError, ParseError
-from ..model import Document, Memo, Meta, Paragraph, Part, Section, Source, from_builtins, to_builtins
+from ..errors import EncodingError, MetadataError, ParseError
+from ..model import (
+    Document,
+    Memo,
+    Meta,
+    Paragraph,
+    Part,
+    Section,
+    Source,
+    default_date,
+    from_builtins,
+    to_builtins,
+)
 from ..sanitize import clean_text, clean_tree, may_need_cleaning
 from .frontmatter import split_front_matter
 
@@ -104,19 +114,6 @@ def detect_language(text: str) -> str:
     kana = len(_KANA.findall(sample))
     japanese = kana + len(_KANJI.findall(sample))
     return "ja" if kana and japanese * _JAPANESE_WEIGHT > len(_LATIN.findall(sample)) else "en"
-
-
-def default_date(today: datetime.date | None = None) -> datetime.date:
-    """The date of ``SOURCE_DATE_EPOCH`` if set, else today in UTC."""
-    if today is not None:
-        return today
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise InputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
-    return datetime.datetime.now(datetime.UTC).date()
 
 
 # --- metadata ---------------------------------------------------------------------------------
