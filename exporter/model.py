@@ -135,7 +135,7 @@ def _refuse(node: _Checked, name: str) -> NoReturn:
         hint = "; give its .date()"
     elif isinstance(value, list) and isinstance(kind, mi.VarTupleType):
         hint = "; give a tuple, not a list"
-    elif isinstance(value, str) and hasattr(type(node), "of"):
+    elif isinstance(value, str) and ("Inline" in expected or "Block" in expected) and hasattr(type(node), "of"):
         hint = f"; {type(node).__name__}.of(...) builds one from text"
     raise TypeError(f"{where}: expected {expected}, got {type(value).__name__} {_shown(value)}{hint}")
 

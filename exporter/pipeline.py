@@ -20,7 +20,8 @@ def _unexpected(exc: Exception, what: str) -> str:
         return f"the document is nested too deeply for the {what}"
     if isinstance(exc, MemoryError):
         return f"the {what} ran out of memory"
-    return f"the {what} failed unexpectedly: {type(exc).__name__}: {exc}"
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"the {what} failed unexpectedly: {detail}"
 
 
 def parse(
