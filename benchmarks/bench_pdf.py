@@ -11,7 +11,7 @@ from pathlib import Path
 
 from exporter import Document, Style, load_style, read_source
 from exporter.present.view import present
-from exporter.renderers.base import RenderOptions
+from exporter.renderers.base import PdfRenderOptions
 from exporter.renderers.pdf import PdfRenderer
 from exporter.renderers.pdf.fit import Sheet
 from exporter.renderers.pdf.layout import Context
@@ -55,7 +55,7 @@ def main() -> None:
         ("md", ROOT / "sources" / "markdown" / "japan-us-summit.md"),
     )
     renderer = PdfRenderer()
-    options = RenderOptions()
+    options = PdfRenderOptions()
     print(f"{'source':<6} {'style':<12} {'body pt':>7} {'trials':>6} {'render ms':>9} {'1 pass ms':>9} {'ratio':>6}")
     for label, source in sources:
         document = read_source(source).document

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from exporter import load_style, read_source
+from exporter.pipeline import render_options
 from exporter.registry import get_renderer
-from exporter.renderers.base import RenderOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (
@@ -24,7 +24,7 @@ def per_render_ms(fmt: str, source: Path, style_name: str, rounds: int) -> tuple
     document = read_source(source).document
     style = load_style(str(ROOT / "styles" / f"{style_name}.toml"))
     renderer = get_renderer(fmt)
-    options = RenderOptions()
+    options = render_options(fmt)
     for _ in range(5):  # the first renders load fonts and build cached templates
         size = len(renderer.render(document, style, options).data)
     times = []

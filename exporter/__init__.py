@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .model import Document, json_schema, to_json
     from .pipeline import parse
     from .readers.base import ReadOptions, ReadResult
-    from .renderers.base import RenderOptions, RenderResult
+    from .renderers.base import DocxRenderOptions, EpubRenderOptions, PdfRenderOptions, RenderOptions, RenderResult
     from .style import Style, load_style
 
 # Names are imported on first use, so starting the command line (and a Ctrl-C during it) costs little.
@@ -33,6 +33,9 @@ _HOME = {
     "ReadOptions": ".readers.base",
     "ReadResult": ".readers.base",
     "RenderOptions": ".renderers.base",
+    "PdfRenderOptions": ".renderers.base",
+    "DocxRenderOptions": ".renderers.base",
+    "EpubRenderOptions": ".renderers.base",
     "RenderResult": ".renderers.base",
     "Style": ".style",
     "load_style": ".style",
@@ -40,7 +43,10 @@ _HOME = {
 
 __all__ = [
     "Document",
+    "DocxRenderOptions",
+    "EpubRenderOptions",
     "ExporterError",
+    "PdfRenderOptions",
     "ReadOptions",
     "ReadResult",
     "RenderOptions",

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from . import pipeline
 from .errors import InputError, UsageError
 from .fsio import read_bytes
 from .model import Document
-from .pipeline import parse
+from .pipeline import parse, render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, ReadResult
-from .registry import get_renderer, reader_for, source_extensions
+from .registry import reader_for, source_extensions
 from .renderers.base import Overflow, RenderOptions, RenderResult
 from .style import Style, load_style
 
@@ -48,11 +49,19 @@ def render(
     format: str,
     style: Style | str | None = None,
     *,
-    overflow: Overflow = "error",
+    overflow: Overflow | None = None,
     options: RenderOptions | None = None,
 ) -> RenderResult:
-    """Render a document to bytes in one format (``docx``, ``pdf``, ``epub``, ``json`` …)."""
-    if overflow not in ("error", "truncate", "pages"):
-        raise UsageError(f"overflow must be error, truncate or pages, not {overflow!r}")
-    renderer = get_renderer(format)
-    return renderer.render(document, resolve_style(style), options or RenderOptions(overflow=overflow))
+    """Render a document to bytes in one format (``docx``, ``pdf``, ``epub``, ``json`` …).
+
+    ``options`` is the format's options record (``PdfRenderOptions(overflow="pages")`` …); ``overflow`` is a
+    shortcut for the PDF's. A failure raises an ``ExporterError`` whose ``code`` says what failed (a
+    renderer's own exception becomes code ``render``, kept as ``__cause__``).
+    """
+    if not isinstance(document, Document):
+        raise TypeError(f"render() takes a Document, not {type(document).__name__}")
+    if overflow is not None:
+        if options is not None:
+            raise UsageError("give overflow inside options, or overflow alone, not both")
+        options = render_options(format, {"overflow": overflow}, strict=True)
+    return pipeline.render(document, format, resolve_style(style), options)

@@ -8,14 +8,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from .conversion import Converted, OutputRecord, Settings, SourceRecord, Task
-from .errors import OutputError
+from .errors import OutputError, UsageError
 from .executors import run_tasks
 from .fsio import remove_stale_temps, write_atomic
+from .model import default_date
 from .paths import SourceItem, check_output_dir, collect_sources, output_path
-from .readers.base import default_date
 from .registry import get_renderer, source_extensions
 
 __all__ = [
@@ -30,12 +30,16 @@ __all__ = [
     "default_jobs",
     "export",
     "plan",
+    "plan_one",
     "split_tasks",
     "write_outputs",
 ]
 
 ExecutorName = Literal["local", "dask"]
 """Where conversions run: a local process pool, or a Dask cluster."""
+
+STDOUT = Path("-")
+"""The output path recorded for an output written to stdout."""
 
 # The PDF costs several times the other formats: it goes first and alone when formats are split.
 _COST = {"pdf": 10, "docx": 2, "epub": 1}
@@ -85,8 +89,17 @@ class Report:
                 "articles_per_second": round(done / self.seconds, 2) if self.seconds > 0 else 0.0,
             },
             "settings": self.settings,
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [_reported(s) for s in self.sources],
         }
+
+
+def _reported(record: SourceRecord) -> dict[str, Any]:
+    # The traceback is for -v on a terminal; the report keeps the one-line error and its code.
+    data = asdict(record)
+    data.pop("traceback")
+    for output in data["outputs"]:
+        output.pop("traceback")
+    return data
 
 
 def plan(
@@ -135,6 +148,7 @@ def _merge(job: Job, parts: list[Converted]) -> Converted:
     failed = next((p.record for p in parts if p.record.error), None)
     if failed is not None:
         record.status, record.error, record.code = "failed", failed.error, failed.code
+        record.traceback = failed.traceback
         return Converted(first.index, record)
     by_format = {o.format: o for p in parts for o in p.record.outputs}
     payloads = {fmt: data for p in parts for fmt, data in p.payloads.items()}
@@ -147,14 +161,18 @@ def _merge(job: Job, parts: list[Converted]) -> Converted:
     return Converted(first.index, record, payloads)
 
 
-def write_outputs(converted: Converted) -> None:
-    """Write every rendered output atomically; a failed write fails that output."""
+def write_outputs(converted: Converted, stdout: BinaryIO | None = None) -> None:
+    """Write every rendered output atomically (or to ``stdout`` when given); a failed write fails that output."""
     for item in converted.record.outputs:
         payload = converted.payloads.get(item.format)
         if payload is None:
             continue
         try:
-            write_atomic(Path(item.path), payload)
+            if stdout is not None:
+                stdout.write(payload)
+                stdout.flush()
+            else:
+                write_atomic(Path(item.path), payload)
         except OSError as exc:
             item.status, item.code = "failed", OutputError.code
             item.error = f"cannot write {item.path}: {exc.strerror or exc}"
@@ -169,11 +187,24 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def plan_one(sources: Sequence[Path], formats: Sequence[str], target: Path | None) -> Job:
+    """The one job of a run writing one file (``target``), or to stdout (None): one source file, one format."""
+    where = str(target) if target is not None else "stdout"
+    if len(formats) != 1:
+        raise UsageError(f"writing to {where} takes exactly one format, not {len(formats)} ({', '.join(formats)})")
+    if len(sources) != 1 or sources[0].is_dir():
+        given = f"{len(sources)} sources" if len(sources) != 1 else "a directory"
+        raise UsageError(f"writing to {where} takes exactly one source file, not {given}")
+    return Job(sources[0], ((formats[0], target if target is not None else STDOUT),))
+
+
 def export(
     sources: Sequence[Path],
     *,
     formats: Sequence[str],
-    output_dir: Path,
+    output_dir: Path | None = None,
+    output_file: Path | None = None,
+    stdout: BinaryIO | None = None,
     settings: Settings,
     jobs: int = 1,
     executor: ExecutorName = "local",
@@ -184,14 +215,24 @@ def export(
 ) -> Report:
     """Convert every source to every format under ``output_dir``; the report says what happened.
 
-    Workers read and render; only this process writes, each file atomically.
+    Instead of ``output_dir``, ``output_file`` or ``stdout`` (a binary stream) takes the one output of one
+    source file in one format. Workers read and render; only this process writes, each file atomically.
     """
     started = time.perf_counter()
+    if sum(x is not None for x in (output_dir, output_file, stdout)) != 1:
+        raise UsageError("export() writes to exactly one of output_dir, output_file or stdout")
     for fmt in formats:
         get_renderer(fmt)
-    job_list = plan(list(sources), formats, output_dir)
-    check_output_dir(output_dir)
-    remove_stale_temps(output_dir)
+    if output_dir is not None:
+        job_list = plan(list(sources), formats, output_dir)
+        check_output_dir(output_dir)
+        remove_stale_temps(output_dir)
+    else:
+        job_list = [plan_one(list(sources), formats, output_file)]
+        if output_file is not None:
+            if output_file.is_dir():
+                raise OutputError(f"output file {output_file} is a directory")
+            remove_stale_temps(output_file.parent, output_file.name)
     # Undated sources get one date, fixed here, so every worker (on any machine) agrees on it.
     if settings.read_options.today is None:
         options = dataclasses.replace(settings.read_options, today=default_date())
@@ -213,7 +254,7 @@ def export(
             if len(pending[part.index]) < parts_left[part.index]:
                 continue
             converted = _merge(job_list[part.index], pending.pop(part.index))
-            write_outputs(converted)
+            write_outputs(converted, stdout)
             results[part.index] = converted.record
             if on_done is not None:
                 on_done(converted.record)
@@ -235,5 +276,5 @@ def _describe(formats: Sequence[str], settings: Settings, jobs: int, executor: s
         "style_path": settings.style.path,
         "jobs": jobs,
         "executor": executor,
-        "overflow": settings.render_options.overflow,
+        "options": {fmt: asdict(options) for fmt, options in settings.render_options.items() if fmt in formats},
     }

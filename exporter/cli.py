@@ -17,9 +17,9 @@ from .console import Console
 from .errors import ExporterError, UsageError, printable
 from .fsio import write_atomic
 from .model import json_schema, to_json
+from .pipeline import render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
-from .registry import get_renderer, renderer_targets
-from .renderers.base import RenderOptions
+from .registry import format_for_output, get_renderer, renderer_targets
 from .style import available_styles, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub")
@@ -38,6 +38,21 @@ def _parse_sets(values: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
         out[key.strip()] = value
     return out
+
+
+def _destination(output: str, to: str | None) -> tuple[list[str], dict[str, Any]]:
+    """The formats and the export() target that ``-o`` and ``-t`` ask for (pandoc's rules)."""
+    if output == "-":
+        formats = _parse_formats(to) if to is not None else list(DEFAULT_FORMATS)
+        if len(formats) != 1:
+            raise UsageError(f"-o - writes to stdout and takes exactly one format (-t FORMAT), not {','.join(formats)}")
+        return formats, {"stdout": sys.stdout.buffer}
+    fmt = format_for_output(output)
+    if fmt is None:
+        return (_parse_formats(to) if to is not None else list(DEFAULT_FORMATS)), {"output_dir": Path(output)}
+    if to is not None and _parse_formats(to) != [fmt]:
+        raise UsageError(f"-o {output} is a {fmt} file name, so -t can only be {fmt}, not {to}")
+    return [fmt], {"output_file": Path(output)}
 
 
 def _parse_formats(value: str) -> list[str]:
@@ -106,15 +121,23 @@ def cli() -> None:
 @cli.command("export")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-t", "--to", "to", default=",".join(DEFAULT_FORMATS), show_default=True, help="Comma-separated output formats."
+    "-t",
+    "--to",
+    "to",
+    default=None,
+    metavar="FORMATS",
+    help=f"Comma-separated output formats  [default: {','.join(DEFAULT_FORMATS)}, or the one -o FILE names]",
 )
 @click.option(
     "-o",
+    "--output",
     "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
+    "output",
+    default="output",
     show_default=True,
-    help="Where outputs are written.",
+    metavar="DIR|FILE|-",
+    help="A directory for <name>.<ext> outputs; a file name ending in .docx, .pdf, .epub or .json "
+    "(one source, that format); or - for stdout (one source, one -t format).",
 )
 @click.option(
     "-s",
@@ -149,8 +172,8 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def export_command(
     sources: tuple[Path, ...],
-    to: str,
-    output_dir: Path,
+    to: str | None,
+    output: str,
     style_name: str,
     overflow: str,
     lang: str | None,
@@ -165,14 +188,15 @@ def export_command(
     verbose: bool,
     quiet: bool,
 ) -> None:
-    """Export SOURCE files or directories to OUTPUT_DIR/<name>.<ext>."""
-    formats = _parse_formats(to)
+    """Export SOURCE files or directories to DIR/<name>.<ext>, or one source to FILE or stdout."""
+    formats, destination = _destination(output, to)
     if scheduler and executor != "dask":
         raise UsageError("--scheduler goes with --executor dask")
     settings = Settings(
         style=load_style(style_name),
         read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets)),
-        render_options=RenderOptions(overflow=overflow, strict=strict),  # type: ignore[arg-type]
+        # Each format's record takes the options named like its fields (--overflow reaches PdfRenderOptions).
+        render_options={fmt: render_options(fmt, {"overflow": overflow}) for fmt in formats},
         max_input_bytes=max_input_bytes,
     )
     console = Console(verbose=verbose, quiet=quiet)
@@ -180,7 +204,7 @@ def export_command(
         report = export(
             list(sources),
             formats=formats,
-            output_dir=output_dir,
+            **destination,
             settings=settings,
             jobs=jobs or default_jobs(),
             executor=executor,  # type: ignore[arg-type]

@@ -31,13 +31,21 @@ class Console:
         if self.bar is not None:
             # Clear the bar's line first so messages do not run into it.
             click.echo("\r\x1b[2K", err=True, nl=False)
-        click.echo(line, err=self.bar is not None or line.startswith("exporter:"))
+        click.echo(line, err=True)  # stdout may carry an output (-o -)
+
+    def _traceback(self, text: str) -> None:
+        # Only with -v: without it every failure stays one line.
+        if self.verbose and text:
+            if self.bar is not None:
+                click.echo("\r\x1b[2K", err=True, nl=False)
+            click.echo("\n".join(printable(line) for line in text.splitlines()), err=True)
 
     def done(self, record: SourceRecord) -> None:
         """Report one finished source; file names are escaped so every message stays one line."""
         source = printable(record.source)
         if record.error:
             self._echo(f"exporter: error: {source}: {printable(record.error)}")
+            self._traceback(record.traceback)
         if not self.quiet:
             for warning in record.warnings:
                 self._echo(f"exporter: warning: {source}: {printable(warning)}")
@@ -45,13 +53,18 @@ class Console:
             path = printable(output.path)
             if output.status != "ok":
                 self._echo(f"exporter: error: {source} -> {output.format}: {printable(output.error)}")
+                self._traceback(output.traceback)
                 continue
             if not self.quiet:
                 for warning in output.warnings:
                     self._echo(f"exporter: warning: {path}: {printable(warning)}")
+            # One line per file written, so a run shows what it did (stdout is no file: only with -v).
             if self.verbose:
                 facts = " ".join(f"{k}={v}" for k, v in output.facts.items())
-                self._echo(f"wrote {path} ({output.bytes} bytes){' ' + facts if facts else ''}")
+                where = "stdout" if output.path == "-" else path
+                self._echo(f"exporter: wrote {where} ({output.bytes} bytes){' ' + facts if facts else ''}")
+            elif not self.quiet and output.path != "-":
+                self._echo(f"exporter: wrote {path}")
         if self.bar is not None:
             self.bar.update(1)
 

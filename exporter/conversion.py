@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ExporterError, InputError
+from .errors import ExporterError
 from .fsio import read_bytes
-from .pipeline import parse
+from .pipeline import parse, render
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
-from .registry import get_renderer
 from .renderers.base import RenderOptions
 from .style import Style
 
@@ -39,6 +40,7 @@ class OutputRecord:
     warnings: list[str] = field(default_factory=list)
     error: str = ""
     code: str = ""
+    traceback: str = ""
 
 
 @dataclass
@@ -49,17 +51,22 @@ class SourceRecord:
     status: str = "ok"
     error: str = ""
     code: str = ""
+    traceback: str = ""
     warnings: list[str] = field(default_factory=list)
     outputs: list[OutputRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a conversion needs besides the task; picklable for worker processes."""
+    """Everything a conversion needs besides the task; picklable for worker processes.
+
+    ``render_options`` holds each format's options record (``PdfRenderOptions`` for ``pdf`` …); a format
+    missing from it renders with its record's defaults.
+    """
 
     style: Style
     read_options: ReadOptions = field(default_factory=ReadOptions)
-    render_options: RenderOptions = field(default_factory=RenderOptions)
+    render_options: Mapping[str, RenderOptions] = field(default_factory=dict)
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
 
 
@@ -72,6 +79,13 @@ class Converted:
     payloads: dict[str, bytes] = field(default_factory=dict)
 
 
+def _traceback(exc: ExporterError) -> str:
+    """The original traceback behind an error the pipeline's boundary wrapped (for ``-v``), else ""."""
+    if exc.__cause__ is None:
+        return ""
+    return "".join(traceback.format_exception(exc.__cause__)).rstrip("\n")
+
+
 def convert(task: Task, settings: Settings) -> Converted:
     """Read and render one task; never raises for a bad source, the record says what failed."""
     record = SourceRecord(source=str(task.source))
@@ -81,26 +95,17 @@ def convert(task: Task, settings: Settings) -> Converted:
         result = parse(data, name=task.source.name, options=settings.read_options)
     except ExporterError as exc:
         record.status, record.error, record.code = "failed", exc.message, exc.code
-        return out
-    except (RecursionError, MemoryError) as exc:
-        record.status, record.code = "failed", InputError.code
-        record.error = "too deeply nested" if isinstance(exc, RecursionError) else "out of memory"
+        record.traceback = _traceback(exc)
         return out
     record.warnings.extend(result.warnings)
     for fmt in task.formats:
         item = OutputRecord(format=fmt, path="")
         record.outputs.append(item)
         try:
-            rendered = get_renderer(fmt).render(result.document, settings.style, settings.render_options)
-        except ExporterError as exc:
+            rendered = render(result.document, fmt, settings.style, settings.render_options.get(fmt))
+        except ExporterError as exc:  # one failed format must not stop the source's other formats
             item.status, item.error, item.code = "failed", exc.message, exc.code
-            continue
-        except RecursionError:
-            item.status, item.code, item.error = "failed", "render", "the document is nested too deeply to render"
-            continue
-        except Exception as exc:  # a renderer bug must fail one output, not the whole batch
-            item.status, item.code = "failed", "internal"
-            item.error = f"internal error in the {fmt} renderer: {type(exc).__name__}: {exc}"
+            item.traceback = _traceback(exc)
             continue
         out.payloads[fmt] = rendered.data
         item.bytes = len(rendered.data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 import stat
@@ -71,12 +72,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temps(directory: Path) -> int:
-    """Delete temp files left by killed runs below ``directory``; return how many went."""
+def remove_stale_temps(directory: Path, name: str | None = None) -> int:
+    """Delete temp files left by killed runs below ``directory`` (only those of file ``name`` when given)."""
     removed = 0
     if not directory.is_dir():
         return 0
-    for path in directory.rglob(f".*{TEMP_MARK}*"):
+    # For one named file only its own directory is looked at: -o /tmp/brief.pdf must not walk all of /tmp.
+    found = directory.glob(f".{glob.escape(name)}{TEMP_MARK}*") if name else directory.rglob(f".*{TEMP_MARK}*")
+    for path in found:
         pid_text = path.name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
         # A temp file of another run that is still going belongs to that run.
         if pid_text.isdigit() and _alive(int(pid_text)):

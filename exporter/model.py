@@ -3,15 +3,144 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any, assert_never
+import os
+import reprlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn, Self, assert_never
 
 import msgspec
+import msgspec.inspect as mi
+
+from .errors import InputError
 
 SCHEMA_VERSION = 1
 
 
-class _Node(msgspec.Struct, frozen=True, tag_field="type", forbid_unknown_fields=False):
+class _Checked(msgspec.Struct, frozen=True):
+    """Base of every model type: construction checks each field against its annotation."""
+
+    def __post_init__(self) -> None:
+        """Raise ``TypeError`` naming the field and the expected type when a value does not fit."""
+        # msgspec checks types when decoding, not when a Struct is built in code; without this a
+        # Paragraph("hello") reached a renderer and failed there with an unrelated AssertionError.
+        for name, fits in _CHECKS.get(type(self)) or _compile(type(self)):
+            if not fits(getattr(self, name)):
+                _refuse(self, name)
+
+
+# --- construction checks ----------------------------------------------------------------------
+
+_CHECKS: dict[type, tuple[tuple[str, Callable[[Any], bool]], ...]] = {}
+
+
+def _fields(cls: type) -> tuple[mi.Field, ...]:
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    return info.fields
+
+
+def _compile(cls: type) -> tuple[tuple[str, Callable[[Any], bool]], ...]:
+    """The field checks of a model type, built from its annotations once, on its first construction."""
+    checks = tuple((f.name, _predicate(f.type)) for f in _fields(cls))
+    _CHECKS[cls] = checks
+    return checks
+
+
+def _classes(kind: mi.Type) -> tuple[type, ...] | None:
+    """The classes for which ``kind`` is exactly an isinstance test, else None."""
+    if isinstance(kind, mi.StructType):
+        return (kind.cls,)
+    if isinstance(kind, mi.UnionType) and all(isinstance(m, mi.StructType) for m in kind.types):
+        return tuple(m.cls for m in kind.types if isinstance(m, mi.StructType))
+    if isinstance(kind, mi.StrType) and kind.min_length is None and kind.max_length is None and kind.pattern is None:
+        return (str,)
+    return None
+
+
+def _predicate(kind: mi.Type) -> Callable[[Any], bool]:
+    """A cheap test of one value against a field's type (nodes inside were checked when they were built)."""
+    classes = _classes(kind)
+    if classes is not None:
+        return lambda v: isinstance(v, classes)
+    if isinstance(kind, mi.IntType):
+        return lambda v: type(v) is int  # True is an int to Python, not a number here
+    if isinstance(kind, mi.DateType):
+        return lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
+    if isinstance(kind, mi.NoneType):
+        return lambda v: v is None
+    if isinstance(kind, mi.UnionType):
+        members = tuple(_predicate(m) for m in kind.types)
+        return lambda v: any(p(v) for p in members)
+    if isinstance(kind, mi.VarTupleType):
+        items = _classes(kind.item_type)
+        if items is not None:
+            # A plain loop: most tuples hold one or two nodes, where all(map(...)) costs twice as much.
+            def fits_items(value: Any) -> bool:
+                if not isinstance(value, tuple):
+                    return False
+                for item in value:  # noqa: SIM110 - the loop is the point (see above)
+                    if not isinstance(item, items):
+                        return False
+                return True
+
+            return fits_items
+        each = _predicate(kind.item_type)
+        return lambda v: isinstance(v, tuple) and all(map(each, v))
+    return lambda v: True  # no model field has another type; msgspec checks decoded data anyway
+
+
+def _describe(kind: mi.Type) -> str:
+    """A type as a reader of the error message would write it."""
+    if isinstance(kind, mi.StructType):
+        return kind.cls.__name__
+    if isinstance(kind, mi.UnionType):
+        names = {_describe(m) for m in kind.types}
+        for alias, members in (("Inline", _INLINE), ("Block", _BLOCK)):
+            if names == {c.__name__ for c in members}:
+                return alias
+        return " | ".join(_describe(m) for m in kind.types)
+    if isinstance(kind, mi.VarTupleType):
+        return f"tuple[{_describe(kind.item_type)}, ...]"
+    if isinstance(kind, mi.DateType):
+        return "datetime.date"
+    simple = {mi.StrType: "str", mi.IntType: "int", mi.NoneType: "None"}
+    return simple.get(type(kind), type(kind).__name__)
+
+
+def _shown(value: Any) -> str:
+    shown = reprlib.Repr()
+    shown.maxstring = shown.maxother = 60
+    return shown.repr(value)
+
+
+def _refuse(node: _Checked, name: str) -> NoReturn:
+    """Raise the TypeError for field ``name`` of ``node``: where the misfit is, what was expected and got."""
+    kind = next(f.type for f in _fields(type(node)) if f.name == name)
+    value, where = getattr(node, name), f"{type(node).__name__}.{name}"
+    # Into tuples down to the first item that does not fit, so the message points at it.
+    while isinstance(kind, mi.VarTupleType) and isinstance(value, tuple):
+        fits = _predicate(kind.item_type)
+        index = next((i for i, item in enumerate(value) if not fits(item)), None)
+        if index is None:
+            break
+        kind, value, where = kind.item_type, value[index], f"{where}[{index}]"
+    expected = _describe(kind)
+    for alias, members in (("Inline", _INLINE), ("Block", _BLOCK)):
+        if alias in expected:
+            expected += f" ({alias} = {' | '.join(c.__name__ for c in members)})"
+    hint = ""
+    if isinstance(value, str) and isinstance(kind, mi.DateType):
+        hint = "; datetime.date.fromisoformat() makes a date from such text"
+    elif isinstance(value, datetime.datetime) and isinstance(kind, mi.DateType):
+        hint = "; give its .date()"
+    elif isinstance(value, list) and isinstance(kind, mi.VarTupleType):
+        hint = "; give a tuple, not a list"
+    elif isinstance(value, str) and ("Inline" in expected or "Block" in expected) and hasattr(type(node), "of"):
+        hint = f"; {type(node).__name__}.of(...) builds one from text"
+    raise TypeError(f"{where}: expected {expected}, got {type(value).__name__} {_shown(value)}{hint}")
+
+
+class _Node(_Checked, frozen=True, tag_field="type", forbid_unknown_fields=False):
     """Base of every tagged model node."""
 
 
@@ -29,11 +158,21 @@ class Emph(_Node, frozen=True, tag="emph"):
 
     children: tuple[Inline, ...]
 
+    @classmethod
+    def of(cls, *parts: str | Inline) -> Self:
+        """Emphasis around text (``str``) and inline nodes."""
+        return cls(children=_inlines(parts))
+
 
 class Strong(_Node, frozen=True, tag="strong"):
     """Strongly emphasised (bold) inlines."""
 
     children: tuple[Inline, ...]
+
+    @classmethod
+    def of(cls, *parts: str | Inline) -> Self:
+        """Strong emphasis around text (``str``) and inline nodes."""
+        return cls(children=_inlines(parts))
 
 
 class Code(_Node, frozen=True, tag="code"):
@@ -47,6 +186,11 @@ class Link(_Node, frozen=True, tag="link"):
 
     url: str
     children: tuple[Inline, ...]
+
+    @classmethod
+    def of(cls, url: str, *parts: str | Inline) -> Self:
+        """A link to ``url`` around text and inline nodes (the URL itself when none are given)."""
+        return cls(url=url, children=_inlines(parts or (url,)))
 
 
 class LineBreak(_Node, frozen=True, tag="line_break"):
@@ -63,6 +207,11 @@ class Paragraph(_Node, frozen=True, tag="paragraph"):
 
     inlines: tuple[Inline, ...]
 
+    @classmethod
+    def of(cls, *parts: str | Inline) -> Self:
+        """A paragraph of text (``str``) and inline nodes: ``Paragraph.of("See ", Strong.of("this"), ".")``."""
+        return cls(inlines=_inlines(parts))
+
 
 class SubHeading(_Node, frozen=True, tag="sub_heading"):
     """A heading inside a section; level 1 is the first level below the section heading."""
@@ -70,11 +219,21 @@ class SubHeading(_Node, frozen=True, tag="sub_heading"):
     level: int
     inlines: tuple[Inline, ...]
 
+    @classmethod
+    def of(cls, *parts: str | Inline, level: int = 1) -> Self:
+        """A sub-heading of text and inline nodes, level 1 unless given."""
+        return cls(level=level, inlines=_inlines(parts))
+
 
 class BulletList(_Node, frozen=True, tag="bullet_list"):
     """An unordered list; each item is a sequence of blocks (so lists nest)."""
 
     items: tuple[tuple[Block, ...], ...]
+
+    @classmethod
+    def of(cls, *items: ListItem) -> Self:
+        """A list whose items are text, a node, or a sequence of blocks: ``BulletList.of("one", "two")``."""
+        return cls(items=tuple(_item(i) for i in items))
 
 
 class OrderedList(_Node, frozen=True, tag="ordered_list"):
@@ -83,11 +242,21 @@ class OrderedList(_Node, frozen=True, tag="ordered_list"):
     items: tuple[tuple[Block, ...], ...]
     start: int = 1
 
+    @classmethod
+    def of(cls, *items: ListItem, start: int = 1) -> Self:
+        """A numbered list whose items are text, a node, or a sequence of blocks."""
+        return cls(items=tuple(_item(i) for i in items), start=start)
+
 
 class Quote(_Node, frozen=True, tag="quote"):
     """A block quotation."""
 
     blocks: tuple[Block, ...]
+
+    @classmethod
+    def of(cls, *blocks: str | Block) -> Self:
+        """A quotation of blocks; text (``str``) becomes a paragraph."""
+        return cls(blocks=_blocks(blocks))
 
 
 class Table(_Node, frozen=True, tag="table"):
@@ -95,6 +264,11 @@ class Table(_Node, frozen=True, tag="table"):
 
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+
+    @classmethod
+    def of(cls, header: Sequence[Cell], *rows: Sequence[Cell]) -> Self:
+        """A table from a header row and body rows; a cell is text, an inline node or a sequence of them."""
+        return cls(header=tuple(_cell(c) for c in header), rows=tuple(tuple(_cell(c) for c in row) for row in rows))
 
 
 class CodeBlock(_Node, frozen=True, tag="code_block"):
@@ -106,17 +280,50 @@ class CodeBlock(_Node, frozen=True, tag="code_block"):
 
 Block = Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock
 
+_INLINE = (Text, Emph, Strong, Code, Link, LineBreak)
+_BLOCK = (Paragraph, SubHeading, BulletList, OrderedList, Quote, Table, CodeBlock)
+
+ListItem = str | Inline | Block | Sequence["str | Block"]
+"""What the short constructors of lists take as one item."""
+
+Cell = str | Inline | Sequence["str | Inline"]
+"""What ``Table.of`` takes as one cell."""
+
+
+def _inlines(parts: Iterable[str | Inline]) -> tuple[Inline, ...]:
+    # Anything else is passed on, so the node's own check names the field and the misfit.
+    return tuple(Text(text=p) if isinstance(p, str) else p for p in parts)
+
+
+def _blocks(parts: Iterable[str | Block]) -> tuple[Block, ...]:
+    return tuple(Paragraph(inlines=(Text(text=p),)) if isinstance(p, str) else p for p in parts)
+
+
+def _item(item: ListItem) -> tuple[Block, ...]:
+    if isinstance(item, str | Text | Emph | Strong | Code | Link | LineBreak):
+        return (Paragraph(inlines=_inlines((item,))),)
+    if isinstance(item, Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock):
+        return (item,)
+    return _blocks(item)
+
+
+def _cell(cell: Cell) -> tuple[Inline, ...]:
+    if isinstance(cell, str | Text | Emph | Strong | Code | Link | LineBreak):
+        return _inlines((cell,))
+    return _inlines(cell)
+
+
 # --- document ---------------------------------------------------------------------------------
 
 
-class Source(msgspec.Struct, frozen=True):
+class Source(_Checked, frozen=True):
     """Where the article was published."""
 
     name: str = ""
     url: str = ""
 
 
-class Memo(msgspec.Struct, frozen=True, rename={"from_": "from"}):
+class Memo(_Checked, frozen=True, rename={"from_": "from"}):
     """Memo header fields (TO / FROM / CC)."""
 
     to: str = ""
@@ -124,7 +331,7 @@ class Memo(msgspec.Struct, frozen=True, rename={"from_": "from"}):
     cc: str = ""
 
 
-class Meta(msgspec.Struct, frozen=True):
+class Meta(_Checked, frozen=True):
     """Document metadata."""
 
     title: str
@@ -140,21 +347,31 @@ class Meta(msgspec.Struct, frozen=True):
     identifier: str = ""
 
 
-class Section(msgspec.Struct, frozen=True):
+class Section(_Checked, frozen=True):
     """A headed run of blocks; an empty heading marks an untitled lead section."""
 
     heading: str
     blocks: tuple[Block, ...] = ()
 
+    @classmethod
+    def of(cls, heading: str, *blocks: str | Block) -> Self:
+        """A section of blocks; text (``str``) becomes a paragraph: ``Section.of("Background", "First ...")``."""
+        return cls(heading=heading, blocks=_blocks(blocks))
 
-class Part(msgspec.Struct, frozen=True):
+
+class Part(_Checked, frozen=True):
     """A titled group of sections (the commentary)."""
 
     title: str
     sections: tuple[Section, ...] = ()
 
+    @classmethod
+    def of(cls, title: str, *sections: Section) -> Self:
+        """A titled part (the commentary) of sections."""
+        return cls(title=title, sections=tuple(sections))
 
-class Document(msgspec.Struct, frozen=True):
+
+class Document(_Checked, frozen=True):
     """An article with key points, sections and an optional commentary part."""
 
     meta: Meta
@@ -162,6 +379,42 @@ class Document(msgspec.Struct, frozen=True):
     sections: tuple[Section, ...] = ()
     commentary: Part | None = None
     schema: int = SCHEMA_VERSION
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        title: str,
+        sections: Iterable[Section] = (),
+        key_points: Iterable[str | Paragraph] = (),
+        commentary: Part | None = None,
+        date: datetime.date | None = None,
+        **meta: Any,
+    ) -> Self:
+        """A document in a few lines; ``date`` defaults as for an undated source, other Meta fields by name."""
+        for key in ("authors", "tags"):
+            if isinstance(meta.get(key), list | str):
+                value = meta[key]
+                meta[key] = (value,) if isinstance(value, str) else tuple(value)
+        return cls(
+            meta=Meta(title=title, date=default_date() if date is None else date, **meta),
+            key_points=tuple(Paragraph(inlines=(Text(text=k),)) if isinstance(k, str) else k for k in key_points),
+            sections=tuple(sections),
+            commentary=commentary,
+        )
+
+
+def default_date(today: datetime.date | None = None) -> datetime.date:
+    """The date of ``SOURCE_DATE_EPOCH`` if set, else today in UTC."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    return datetime.datetime.now(datetime.UTC).date()
 
 
 def plain_text(nodes: Iterable[Inline]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import PurePath
 from typing import Any
 
 from .errors import PluginError, UsageError
@@ -92,6 +93,22 @@ def get_renderer(name: str) -> Renderer:
         raise UsageError(f"unknown format {name!r} (available: {', '.join(sorted(renderer_targets()))})")
     renderer: Renderer = _load("renderer", name, targets[name])
     return renderer
+
+
+def format_for_output(path: str) -> str | None:
+    """The format whose renderer writes files with the extension of ``path``, or None."""
+    suffix = PurePath(path).suffix.lower()
+    if not suffix:
+        return None
+    # Built-ins first, so a usual name never imports plugins; a plugin that cannot load matches nothing.
+    for names in (list(_BUILTIN_RENDERERS), [n for n in renderer_targets() if n not in _BUILTIN_RENDERERS]):
+        for name in names:
+            try:
+                if get_renderer(name).extension.lower() == suffix:
+                    return name
+            except PluginError:
+                continue
+    return None
 
 
 def reader_for(filename: str) -> Reader | None:

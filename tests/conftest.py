@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
 
 import helpers
 import pytest
@@ -154,3 +155,33 @@ def a4_style() -> Style:
 def any_style(request: pytest.FixtureRequest) -> Style:
     """Each shipped style in turn."""
     return load_style(str(ROOT / "styles" / f"{request.param}.toml"))
+
+
+@pytest.fixture
+def fake_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Entry points for the renderers ``boom`` (raises) and ``echo`` and the reader of ``.boom`` files (raises)."""
+    from importlib.metadata import EntryPoint
+
+    import plugins as module
+
+    from exporter import registry
+
+    def fake_entry_points(group: str) -> list[EntryPoint]:
+        if group == "exporter.renderers":
+            return [
+                EntryPoint("boom", "plugins:BoomRenderer", group),
+                EntryPoint("echo", "plugins:EchoRenderer", group),
+            ]
+        if group == "exporter.readers":
+            return [EntryPoint("boomsrc", "plugins:BoomReader", group)]
+        return []
+
+    caches = (registry.reader_targets, registry.renderer_targets, registry.get_reader, registry.get_renderer)
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(registry, "entry_points", fake_entry_points)
+    module.BoomRenderer.seen.clear()
+    module.EchoRenderer.seen.clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()

@@ -239,3 +239,83 @@ def test_hostile_source_names_stay_inside_the_output_dir(tmp_path: Path) -> None
     assert len(written) == len(names)
     assert all(out.resolve() in p.resolve().parents for p in written)
     assert all(len(p.name.encode()) <= 255 for p in written)
+
+
+# --- -o like pandoc: a directory, a file that picks the format, or - for stdout ----------------
+
+
+def test_output_file_picks_the_format_and_writes_one_file(tmp_path: Path) -> None:
+    target = tmp_path / "brief.pdf"
+    result = run("export", SAMPLE_TXT, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.pdf"]
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert result.stderr == f"exporter: wrote {target}\n" and result.stdout == ""
+    again = run("export", SAMPLE_TXT, "-o", tmp_path / "sub" / "BRIEF.JSON", "-t", "json", "-q")
+    assert again.exit_code == 0 and again.stderr == "" and (tmp_path / "sub" / "BRIEF.JSON").is_file()
+
+
+def test_output_dash_writes_one_format_to_stdout(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    result = run("export", SAMPLE_TXT, "-t", "epub", "-o", "-", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    data = result.stdout_bytes
+    assert data.startswith(b"PK") and result.stderr == ""
+    with zipfile.ZipFile(io.BytesIO(data)) as epub:
+        first = epub.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert epub.read("mimetype") == b"application/epub+zip" and epub.testzip() is None
+    assert list(tmp_path.iterdir()) == []  # nothing written to the current directory
+    verbose = run("export", SAMPLE_TXT, "-t", "json", "-o", "-", "-v")
+    assert json.loads(verbose.stdout)["meta"]["kicker"] == "Investment"  # -v details stay on stderr
+    assert "exporter: wrote stdout (" in verbose.stderr
+
+
+def test_a_directory_output_prints_one_line_per_file(tmp_path: Path) -> None:
+    result = run("export", SAMPLE_TXT, "-t", "json,epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"exporter: wrote {tmp_path / 'out' / 'japan-us-summit.json'}",
+        f"exporter: wrote {tmp_path / 'out' / 'japan-us-summit.epub'}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "x.pdf", "-t", "docx"], "-t can only be pdf"),
+        (["-o", "x.pdf", "-t", "pdf,docx"], "-t can only be pdf"),
+        (["-o", "-"], "exactly one format"),
+        (["-o", "-", "-t", "pdf,epub"], "exactly one format"),
+        (["-o", "x.pdf", SAMPLE_MD], "exactly one source file, not 2 sources"),
+        (["-o", "-", "-t", "json", SAMPLE_MD], "exactly one source file, not 2 sources"),
+    ],
+)
+def test_output_file_and_stdout_misuse_is_a_usage_error(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run("export", SAMPLE_TXT, *args, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert message in one_error_line(result) and "usage error" in one_error_line(result)
+    assert list(tmp_path.iterdir()) == [] and result.stdout == ""
+
+
+def test_a_directory_source_with_an_output_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("export", ROOT / "sources", "-o", tmp_path / "x.json")
+    assert result.exit_code == 2 and "not a directory" in one_error_line(result)
+
+
+def test_an_output_file_that_is_a_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "odd.pdf").mkdir()
+    result = run("export", SAMPLE_TXT, "-o", tmp_path / "odd.pdf")
+    assert result.exit_code == 1 and "is a directory" in one_error_line(result)
+
+
+def test_only_the_output_files_own_stale_temps_are_removed(tmp_path: Path) -> None:
+    mine = tmp_path / f".brief.json{TEMP_MARK}999999999-abcd"
+    other = tmp_path / "deeper" / f".other.json{TEMP_MARK}999999999-abcd"
+    other.parent.mkdir()
+    mine.write_bytes(b"partial")
+    other.write_bytes(b"partial")
+    assert run("export", SAMPLE_TXT, "-o", tmp_path / "brief.json").exit_code == 0
+    assert not mine.exists() and other.exists()

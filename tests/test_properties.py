@@ -22,7 +22,7 @@ from exporter.errors import GlyphError
 from exporter.model import Document, to_builtins
 from exporter.readers.base import sanitised
 from exporter.registry import get_renderer
-from exporter.renderers.base import RenderOptions
+from exporter.renderers.base import PdfRenderOptions, RenderOptions
 from exporter.style import Style, load_style
 
 SCRIPTS = (
@@ -45,6 +45,11 @@ _REMOVED = re.compile(r"removed (\d+) character")
 def style() -> Style:
     """The shipped default style (loaded once; fixtures do not mix with @given)."""
     return load_style(str(ROOT / "styles" / "default.toml"))
+
+
+def _pages(fmt: str) -> RenderOptions:
+    """Each format's options; the one-pager's overflow policies are tested elsewhere, here every word is drawn."""
+    return PdfRenderOptions(overflow="pages") if fmt == "pdf" else RenderOptions()
 
 
 def _legal(ch: str) -> bool:
@@ -128,7 +133,7 @@ def _sanitise(doc: Document) -> Document:
 def _round_trip(doc: Document, fmt: str) -> None:
     clean = _sanitise(doc)
     # "pages": the one-pager's overflow policies are tested elsewhere; here every word must be drawn.
-    data = get_renderer(fmt).render(clean, style(), RenderOptions(overflow="pages")).data
+    data = get_renderer(fmt).render(clean, style(), _pages(fmt)).data
     text = output_text(fmt, data)
     assert lost_strings(clean, fmt, text) == []
 
@@ -156,7 +161,7 @@ def test_pdf_refuses_only_characters_the_document_has(doc: Document) -> None:
     """With any text the PDF is complete, or a one-line GlyphError names characters the document holds."""
     clean = _sanitise(doc)
     try:
-        data = get_renderer("pdf").render(clean, style(), RenderOptions(overflow="pages")).data
+        data = get_renderer("pdf").render(clean, style(), PdfRenderOptions(overflow="pages")).data
     except GlyphError as exc:
         assert "\n" not in exc.message
         named = [chr(int(cp, 16)) for cp in re.findall(r"U\+([0-9A-F]{4,6})", exc.message)]
@@ -173,9 +178,9 @@ def test_rendering_the_same_document_again_gives_the_same_bytes(first: Document,
     first, other = _sanitise(first), _sanitise(other)
     for fmt in ("docx", "pdf", "epub"):
         renderer = get_renderer(fmt)
-        before = renderer.render(first, style(), RenderOptions(overflow="pages")).data
-        renderer.render(other, style(), RenderOptions(overflow="pages"))
-        assert renderer.render(first, style(), RenderOptions(overflow="pages")).data == before, fmt
+        before = renderer.render(first, style(), _pages(fmt)).data
+        renderer.render(other, style(), _pages(fmt))
+        assert renderer.render(first, style(), _pages(fmt)).data == before, fmt
 
 
 def _strings(value: object) -> list[str]:

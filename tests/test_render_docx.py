@@ -33,7 +33,7 @@ from strategies import documents
 from exporter.model import Document, Link, Meta, OrderedList, Paragraph, Section, Source, Text
 from exporter.present.labels import LABELS
 from exporter.registry import get_renderer
-from exporter.renderers.base import RenderOptions
+from exporter.renderers.base import DocxRenderOptions
 from exporter.renderers.docx import DocxRenderer
 from exporter.style import Style, load_style
 
@@ -45,7 +45,7 @@ DOCS = ("sample_txt_doc", "sample_md_doc", "japanese_doc", "rich_doc")
 
 def render(doc: Document, style: Style) -> bytes:
     """The DOCX bytes of ``doc`` in ``style``."""
-    return DocxRenderer().render(doc, style, RenderOptions()).data
+    return DocxRenderer().render(doc, style, DocxRenderOptions()).data
 
 
 def part_xml(data: bytes, name: str) -> etree._Element:
@@ -352,7 +352,7 @@ def test_japanese_language_and_fonts(memos: dict[tuple[str, str], bytes], japane
 
 def test_hostile_strings_stay_literal(hostile_doc: Document, default_style: Style) -> None:
     """Markup- and field-like text appears literally; only our own fields exist; javascript: is not a link."""
-    result = DocxRenderer().render(hostile_doc, default_style, RenderOptions())
+    result = DocxRenderer().render(hostile_doc, default_style, DocxRenderOptions())
     text = extracted_text(result.data)
     for s in HOSTILE_STRINGS:
         assert s in text
@@ -389,10 +389,10 @@ def test_two_runs_are_byte_identical(sample_md_doc: Document, default_style: Sty
     assert render(sample_md_doc, default_style) == first
     script = (
         "import sys, hashlib; from exporter import read_source, load_style;"
-        "from exporter.renderers.docx import DocxRenderer; from exporter.renderers.base import RenderOptions;"
+        "from exporter.renderers.docx import DocxRenderer; from exporter.renderers.base import DocxRenderOptions;"
         f"d = read_source({str(SAMPLE_MD)!r}).document;"
         f"s = load_style({str(ROOT / 'styles' / 'default.toml')!r});"
-        "sys.stdout.write(hashlib.sha256(DocxRenderer().render(d, s, RenderOptions()).data).hexdigest())"
+        "sys.stdout.write(hashlib.sha256(DocxRenderer().render(d, s, DocxRenderOptions()).data).hexdigest())"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1738972800"}
     fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
@@ -455,6 +455,6 @@ def test_non_web_source_url_stays_text(default_style: Style) -> None:
         meta=Meta(title="t", date=datetime.date(2025, 1, 1), source=Source(name="Wire", url="file:///etc/passwd")),
         sections=(Section(heading="", blocks=(Paragraph(inlines=(link,)),)),),
     )
-    result = DocxRenderer().render(doc, default_style, RenderOptions())
+    result = DocxRenderer().render(doc, default_style, DocxRenderOptions())
     assert "file:///etc/passwd" in extracted_text(result.data)
     assert "External" not in part_xml(result.data, "word/_rels/document.xml.rels").xpath("string(//@TargetMode)")

@@ -20,7 +20,7 @@ from lxml import etree
 from exporter.model import Document, Memo, Meta, Paragraph, Part, Section, Text
 from exporter.present.labels import LABELS
 from exporter.registry import get_renderer
-from exporter.renderers.base import RenderOptions
+from exporter.renderers.base import EpubRenderOptions
 from exporter.renderers.epub import EpubRenderer
 from exporter.style import EpubOptions, Style
 
@@ -56,7 +56,7 @@ public class BatchCheck {
 
 def render(doc: Document, style: Style) -> bytes:
     """The EPUB bytes of ``doc`` in ``style``."""
-    return EpubRenderer().render(doc, style, RenderOptions()).data
+    return EpubRenderer().render(doc, style, EpubRenderOptions()).data
 
 
 class Book:
@@ -377,7 +377,7 @@ def test_reproducible(request: pytest.FixtureRequest, doc_name: str, any_style: 
     """Two runs give the same SHA-256."""
     doc: Document = request.getfixturevalue(doc_name)
     first = hashlib.sha256(render(doc, any_style)).hexdigest()
-    second = hashlib.sha256(EpubRenderer().render(doc, any_style, RenderOptions()).data).hexdigest()
+    second = hashlib.sha256(EpubRenderer().render(doc, any_style, EpubRenderOptions()).data).hexdigest()
     assert first == second
 
 

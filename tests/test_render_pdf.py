@@ -22,7 +22,7 @@ from exporter.errors import GlyphError, OverflowError_
 from exporter.model import Link, Paragraph, Part, Section, Text
 from exporter.present.labels import LABELS
 from exporter.registry import get_renderer
-from exporter.renderers.base import RenderOptions, RenderResult
+from exporter.renderers.base import PdfRenderOptions, RenderResult
 from exporter.renderers.pdf import PdfRenderer
 
 STYLES = ("default", "a4-ministry")
@@ -30,7 +30,7 @@ STYLES = ("default", "a4-ministry")
 
 def render(doc: Document, style: Style, overflow: str = "error") -> RenderResult:
     """Render with the PDF renderer and an overflow policy."""
-    return PdfRenderer().render(doc, style, RenderOptions(overflow=overflow))  # type: ignore[arg-type]
+    return PdfRenderer().render(doc, style, PdfRenderOptions(overflow=overflow))  # type: ignore[arg-type]
 
 
 def pdftotext(data: bytes, tmp_path: Path, *, layout: bool = False) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,10 +10,21 @@ from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
-from ..errors import EncodingError, InputError, MetadataError, ParseError
-from ..model import Document, Memo, Meta, Paragraph, Part, Section, Source, from_builtins, to_builtins
+from ..errors import EncodingError, MetadataError, ParseError
+from ..model import (
+    Document,
+    Memo,
+    Meta,
+    Paragraph,
+    Part,
+    Section,
+    Source,
+    default_date,
+    from_builtins,
+    to_builtins,
+)
 from ..present.language import is_language_tag, parse_language
-from ..sanitize import clean_text, clean_tree
+from ..sanitize import clean_text, clean_tree, may_need_cleaning
 from .frontmatter import split_front_matter
 
 DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -104,19 +114,6 @@ def detect_language(text: str) -> str:
     kana = len(_KANA.findall(sample))
     japanese = kana + len(_KANJI.findall(sample))
     return "ja" if kana and japanese * _JAPANESE_WEIGHT > len(_LATIN.findall(sample)) else "en"
-
-
-def default_date(today: datetime.date | None = None) -> datetime.date:
-    """The date of ``SOURCE_DATE_EPOCH`` if set, else today in UTC."""
-    if today is not None:
-        return today
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise InputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
-    return datetime.datetime.now(datetime.UTC).date()
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -316,17 +313,21 @@ def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> 
 
 def sanitised(document: Document, warnings: list[str], *, already_removed: int = 0) -> ReadResult:
     """Remove XML-illegal characters from every string and report how many went."""
-    cleaned, removed = clean_tree(to_builtins(document))
+    removed = 0
+    # The walk over every string costs most of a large read; the encoded model tells first whether it is needed.
+    if may_need_cleaning(document):
+        cleaned, removed = clean_tree(to_builtins(document))
+        if removed:
+            try:
+                document = from_builtins(cleaned)
+            except msgspec.ValidationError as exc:  # pragma: no cover - cleaning keeps types
+                raise ParseError(f"invalid document after cleaning: {exc}") from None
     removed += already_removed
     if removed:
         warnings.append(
             f"removed {removed} character(s) that documents cannot hold "
             "(control characters, U+FFFE/U+FFFF, lone surrogates)"
         )
-        try:
-            document = from_builtins(cleaned)
-        except msgspec.ValidationError as exc:  # pragma: no cover - cleaning keeps types
-            raise ParseError(f"invalid document after cleaning: {exc}") from None
     return ReadResult(document=document, warnings=tuple(warnings))
 
 

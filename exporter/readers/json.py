@@ -9,13 +9,12 @@ from typing import Any
 import msgspec
 
 from ..errors import ParseError
-from ..model import SCHEMA_VERSION, Document, from_builtins, to_builtins
+from ..model import SCHEMA_VERSION, Document, default_date, from_builtins, to_builtins
 from ..sanitize import clean_tree
 from .base import (
     ReadOptions,
     ReadResult,
     decode,
-    default_date,
     detect_language,
     language_option,
     merge_meta,

@@ -128,11 +128,22 @@ class _Converter:
 
 def _merge_text(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     out: list[Inline] = []
+    # Adjacent texts are joined once per run: adding each to the last made a long paragraph quadratic.
+    run: list[str] = []
+
+    def flush() -> None:
+        text = "".join(run)
+        if text:
+            out.append(Text(text=text))
+        run.clear()
+
     for node in inlines:
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(text=out[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
+        if isinstance(node, Text):
+            run.append(node.text)
+        else:
+            flush()
             out.append(node)
+    flush()
     return tuple(out)
 
 

@@ -99,12 +99,13 @@ class PlainTextReader:
         if kicker:
             draft.meta.setdefault("kicker", kicker)
         index += 1
-        rest = lines[index:]
-        if "" in [line.strip() for line in rest]:
-            while rest and rest[0].strip():
-                draft.key_points.append(_para(_BULLET.sub("", rest[0], count=1)))
-                rest = rest[1:]
-        self._body(rest, draft)
+        # Key points run up to the first blank line, when there is one; an index walks them, since
+        # slicing the rest off line by line made 80,000 key points take seconds.
+        if any(not line.strip() for line in lines[index:]):
+            while index < len(lines) and lines[index].strip():
+                draft.key_points.append(_para(_BULLET.sub("", lines[index], count=1)))
+                index += 1
+        self._body(lines[index:], draft)
         return finish(draft, body_text=body, name=name, options=options)
 
     @staticmethod

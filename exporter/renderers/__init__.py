@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
-from .base import Overflow, Renderer, RenderOptions, RenderResult
+from .base import (
+    DocxRenderOptions,
+    EpubRenderOptions,
+    Overflow,
+    PdfRenderOptions,
+    Renderer,
+    RenderOptions,
+    RenderResult,
+    options_type,
+)
 
-__all__ = ["Overflow", "RenderOptions", "RenderResult", "Renderer"]
+__all__ = [
+    "DocxRenderOptions",
+    "EpubRenderOptions",
+    "Overflow",
+    "PdfRenderOptions",
+    "RenderOptions",
+    "RenderResult",
+    "Renderer",
+    "options_type",
+]

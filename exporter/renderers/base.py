@@ -1,11 +1,12 @@
-"""The renderer contract: document + style + options in, bytes and a small result record out."""
+"""The renderer contract: document + style + the format's options in, bytes and a small result record out."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
+from ..errors import PluginError, UsageError
 from ..model import Document
 from ..style import Style
 
@@ -15,11 +16,29 @@ Overflow = Literal["error", "truncate", "pages"]
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """Options every renderer receives; renderers ignore what does not concern them."""
+    """The options of a renderer that declares none (empty); every format's options record extends it."""
+
+
+@dataclass(frozen=True)
+class PdfRenderOptions(RenderOptions):
+    """Options of the PDF one-pager: the overflow policy (``--overflow``)."""
 
     overflow: Overflow = "error"
-    strict: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Refuse an unknown overflow policy by name."""
+        if self.overflow not in get_args(Overflow):
+            raise UsageError(f"overflow must be error, truncate or pages, not {self.overflow!r}")
+
+
+@dataclass(frozen=True)
+class DocxRenderOptions(RenderOptions):
+    """Options of the DOCX memo (none yet; the memo's settings come from the style)."""
+
+
+@dataclass(frozen=True)
+class EpubRenderOptions(RenderOptions):
+    """Options of the EPUB briefing (none yet; the briefing's settings come from the style)."""
 
 
 @dataclass(frozen=True)
@@ -33,12 +52,26 @@ class RenderResult:
 
 @runtime_checkable
 class Renderer(Protocol):
-    """An output format. Pure: never touches the filesystem or the CLI."""
+    """An output format. Pure: never touches the filesystem or the CLI.
+
+    A renderer may also declare ``options_type``, the ``RenderOptions`` subclass its ``render`` takes;
+    one that does not receives a plain ``RenderOptions()``.
+    """
 
     name: str
     extension: str
     media_type: str
 
-    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
-        """Render ``document`` in ``style``."""
+    def render(self, document: Document, style: Style, options: Any) -> RenderResult:
+        """Render ``document`` in ``style`` with an instance of the renderer's ``options_type``."""
         ...
+
+
+def options_type(renderer: object) -> type[RenderOptions]:
+    """The options record ``renderer`` declares (its ``options_type``), else ``RenderOptions``."""
+    declared = getattr(renderer, "options_type", RenderOptions)
+    if isinstance(declared, type) and issubclass(declared, RenderOptions):
+        return declared
+    # A plugin that declares something else cannot be given options it understands.
+    name = getattr(renderer, "name", type(renderer).__name__)
+    raise PluginError(f"the {name} renderer's options_type must be a RenderOptions subclass, not {declared!r}")

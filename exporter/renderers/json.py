@@ -13,6 +13,7 @@ class JsonRenderer:
     name = "json"
     extension = ".json"
     media_type = "application/json"
+    options_type = RenderOptions
 
     def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
         """Encode the document; the style does not apply to JSON."""

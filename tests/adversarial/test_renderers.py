@@ -53,7 +53,7 @@ def test_pdf_pages_split_a_commentary_list_item_taller_than_a_column(default_sty
 
     from exporter.model import BulletList, CodeBlock, OrderedList, Part, Section, Table
     from exporter.registry import get_renderer
-    from exporter.renderers.base import RenderOptions
+    from exporter.renderers.base import PdfRenderOptions
 
     if shape == "code-in-list":
         code = CodeBlock(text="\n".join(f"line {i}" for i in range(400)), language="")
@@ -66,6 +66,6 @@ def test_pdf_pages_split_a_commentary_list_item_taller_than_a_column(default_sty
         meta=Meta(title="Long commentary item", date=datetime.date(2025, 2, 8)),
         commentary=Part(title="Commentary", sections=(Section(heading="View", blocks=(block,)),)),  # type: ignore[arg-type]
     )
-    result = get_renderer("pdf").render(doc, default_style, RenderOptions(overflow="pages"))
+    result = get_renderer("pdf").render(doc, default_style, PdfRenderOptions(overflow="pages"))
     assert result.facts["pages"] >= 2
     assert not missing_words(doc, output_text("pdf", result.data))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import Document
 from ...style import Style
-from ..base import RenderOptions, RenderResult
+from ..base import DocxRenderOptions, RenderResult
 
 
 class DocxRenderer:
@@ -13,8 +13,9 @@ class DocxRenderer:
     name = "docx"
     extension = ".docx"
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    options_type = DocxRenderOptions
 
-    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+    def render(self, document: Document, style: Style, options: DocxRenderOptions) -> RenderResult:
         """Render ``document`` as a memo in ``style``."""
         # Imported here so that naming the format (planning, --help) does not pay for python-docx.
         from .render import DocxMemo

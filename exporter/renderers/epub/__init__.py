@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import Document
 from ...style import Style
-from ..base import RenderOptions, RenderResult
+from ..base import EpubRenderOptions, RenderResult
 
 
 class EpubRenderer:
@@ -13,8 +13,9 @@ class EpubRenderer:
     name = "epub"
     extension = ".epub"
     media_type = "application/epub+zip"
+    options_type = EpubRenderOptions
 
-    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+    def render(self, document: Document, style: Style, options: EpubRenderOptions) -> RenderResult:
         """Render ``document`` as EPUB 3; byte-identical for the same document and style."""
         # Imported here so that naming the format (planning, --help) does not pay for EbookLib.
         from .render import EpubBriefing

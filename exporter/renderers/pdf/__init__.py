@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import Document
 from ...style import Style
-from ..base import RenderOptions, RenderResult
+from ..base import PdfRenderOptions, RenderResult
 
 
 class PdfRenderer:
@@ -13,8 +13,9 @@ class PdfRenderer:
     name = "pdf"
     extension = ".pdf"
     media_type = "application/pdf"
+    options_type = PdfRenderOptions
 
-    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+    def render(self, document: Document, style: Style, options: PdfRenderOptions) -> RenderResult:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
         # Imported here so that naming the format (planning, --help) does not pay ~100 ms for reportlab.
         from .render import OnePager

@@ -8,7 +8,7 @@ from ...errors import OverflowError_, RenderError
 from ...model import Document
 from ...present.view import View, present
 from ...style import Style
-from ..base import RenderOptions, RenderResult
+from ..base import PdfRenderOptions, RenderResult
 from .fit import FitLoop, Sheet, Trial
 from .layout import Context
 from .page import Decor, make_geometry
@@ -37,7 +37,7 @@ def _families(ctx: Context) -> list[str]:
 class OnePager:
     """Lays the document out as a one-page handout (or more pages when asked)."""
 
-    def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
+    def render(self, document: Document, style: Style, options: PdfRenderOptions) -> RenderResult:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
         view = present(document, style)
         ctx = Context(view)
