@@ -131,8 +131,10 @@ def run_cli(
 
 
 def allowed_reads(*roots: Path) -> tuple[str, ...]:
-    """Path prefixes a run may read: Python itself, the installed package, and the given roots."""
+    """Path prefixes a run may read: Python itself, the installed package, time-zone data, and the given roots."""
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(ROOT / "exporter"), str(ROOT / "styles")}
     prefixes |= {os.path.realpath(p) for p in list(prefixes)}
     prefixes |= {str(r) for r in roots}
+    # The system's time-zone database: Babel looks up the local zone when it loads (public data, never the user's).
+    prefixes |= {"/usr/share/zoneinfo", "/etc/localtime", "/etc/timezone"}
     return tuple(sorted(p.rstrip("/") + "/" for p in prefixes))

@@ -42,7 +42,7 @@ def test_nothing_fetched_or_executed(table: Table, group: str) -> None:
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_nothing_read_outside_python_the_package_and_the_sources(table: Table, group: str) -> None:
-    """Reads stay in Python, the package, the group's sources and HOME (reportlab looks for its settings)."""
+    """Reads stay in Python, the package, time-zone data, the group's sources and HOME (reportlab's settings)."""
     run = table.runs[group]
     allowed = allowed_reads(table.base / "src" / group, table.base / "home")
     stray = sorted({p for p in run.reads() if not (p + "/").startswith(allowed) and p != "/dev/null"})
