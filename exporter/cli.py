@@ -16,7 +16,7 @@ from .batch import Settings, default_jobs, export
 from .console import Console
 from .errors import ExporterError, UsageError, printable
 from .fsio import write_atomic
-from .model import json_schema, to_json
+from .model import Document, json_schema, to_json
 from .pipeline import render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
 from .registry import format_for_output, get_renderer, renderer_targets
@@ -224,8 +224,22 @@ def export_command(
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @_with_read_options
-def inspect(source: Path, lang: str | None, sets: tuple[str, ...], strict: bool, max_input_bytes: int) -> None:
-    """Print the canonical model of SOURCE as JSON."""
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Instead of the model, list per output format the characters it cannot render (exit 1 if any).",
+)
+@click.option("-s", "--style", "style_name", default="default", show_default=True, help="Style for --check.")
+def inspect(
+    source: Path,
+    lang: str | None,
+    sets: tuple[str, ...],
+    strict: bool,
+    max_input_bytes: int,
+    check: bool = False,
+    style_name: str = "default",
+) -> None:
+    """Print the canonical model of SOURCE as JSON (or, with --check, what each format cannot render)."""
     try:
         result = read_source(
             source, lang=lang, strict=strict, overrides=_parse_sets(sets), max_input_bytes=max_input_bytes
@@ -236,7 +250,20 @@ def inspect(source: Path, lang: str | None, sets: tuple[str, ...], strict: bool,
         _fail(f"{printable(str(source))}: {exc.message}", exc.exit_code)
     for warning in result.warnings:
         click.echo(f"exporter: warning: {printable(str(source))}: {printable(warning)}", err=True)
+    if check:
+        raise SystemExit(_check(result.document, style_name))
     sys.stdout.buffer.write(to_json(result.document))
+
+
+def _check(document: Document, style_name: str) -> int:
+    """Print the preflight of ``document``: one line per format and problem; 1 when a format cannot render it."""
+    from .present.preflight import preflight  # the font cmaps are read only when asked
+
+    checks = preflight(document, load_style(style_name))
+    for name, result in checks.items():
+        for message in result.messages() or ("ok",):
+            click.echo(f"{name}: {printable(message)}")
+    return 0 if all(result.ok for result in checks.values()) else 1
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""The TrueType families shipped with the package (Latin, Greek, Cyrillic, Japanese)."""
+"""The TrueType families shipped with the package: the styles' (Latin, Greek, Cyrillic, Japanese) and the fallbacks."""
 
 from __future__ import annotations
 
@@ -71,9 +71,61 @@ TYPEFACES: dict[str, Typeface] = {
         _ipaex("IPAexMincho", "ipaexm.ttf", "serif"),
     )
 }
-"""Every shipped family by name."""
+"""Every family a style may name, by name."""
+
+
+def _fallback(family: str, filename: str, licence: str, scripts: tuple[str, ...], generic: str) -> Typeface:
+    # One regular face: the fallbacks draw a few characters of a run, and a heavier twin would
+    # double their size for headings alone (reportlab sets the regular face for bold then).
+    path = FONT_DIR / filename
+    return Typeface(
+        family=family,
+        regular=path,
+        bold=path,
+        italic=path,
+        bold_italic=path,
+        license=FONT_DIR / "licenses" / licence,
+        scripts=scripts,
+        generic=generic,
+    )
+
+
+FALLBACKS: dict[str, Typeface] = {
+    t.family: t
+    for t in (
+        _fallback(
+            "DejaVu Sans",
+            "DejaVuSans-Fallback.ttf",
+            "DejaVu-COPYRIGHT.txt",
+            ("symbols", "latin", "greek", "cyrillic", "armenian", "georgian"),
+            "sans-serif",
+        ),
+        _fallback("Symbola", "Symbola-Fallback.ttf", "Symbola-COPYRIGHT.txt", ("symbols", "emoji"), "serif"),
+        _fallback(
+            "Droid Sans Fallback",
+            "DroidSansFallback-Han.ttf",
+            "DroidSansFallback-COPYRIGHT.txt",
+            ("han", "bopomofo"),
+            "sans-serif",
+        ),
+        _fallback(
+            "Exporter Hangul Gothic", "ExporterHangulGothic.ttf", "Nanum-COPYRIGHT.txt", ("hangul",), "sans-serif"
+        ),
+        _fallback(
+            "Exporter Hangul Myeongjo", "ExporterHangulMyeongjo.ttf", "Nanum-COPYRIGHT.txt", ("hangul",), "serif"
+        ),
+    )
+}
+"""The families that draw what a style's families lack (symbols, emoji, Chinese, Korean), by name.
+
+Subsets made by ``scripts/subset_fonts.py``; styles cannot name them (they lack Latin or look out of place
+as text), the PDF's fallback chain (``exporter.present.coverage``) sets them.
+"""
 
 
 def typeface(family: str) -> Typeface:
-    """Return a shipped family by name; raises ``KeyError`` for an unknown one."""
-    return TYPEFACES[family]
+    """Return a shipped family (a style's or a fallback) by name; raises ``KeyError`` for an unknown one."""
+    found = TYPEFACES.get(family) or FALLBACKS.get(family)
+    if found is None:
+        raise KeyError(family)
+    return found

@@ -367,15 +367,23 @@ def test_sample_files_exist_and_are_sources() -> None:
 
 def test_80000_key_points_read_in_under_a_second() -> None:
     # The one timing bound of the suite (issue 11 asks for it): slicing the rest off line by line made
-    # this take ~17 s. Linear code takes ~0.2 s here, so 1 s leaves room for a loaded machine.
+    # this take ~17 s. Linear code takes ~0.2 s here. The best of three runs is timed, so a busy machine does
+    # not fail it; and 8 times the lines must cost less than 20 times the time (quadratic code: 64 times).
     import time
 
-    data = ("Kicker: Headline\n" + "- a key point\n" * 80_000 + "\nHeading\nA body paragraph.\n").encode()
-    started = time.perf_counter()
-    doc = parse(data, name="many.txt").document
-    elapsed = time.perf_counter() - started
-    assert len(doc.key_points) == 80_000 and doc.sections[0].heading == "Heading"
-    assert elapsed < 1.0, f"80,000 key points took {elapsed:.2f} s"
+    def best(lines: int) -> float:
+        data = ("Kicker: Headline\n" + "- a key point\n" * lines + "\nHeading\nA body paragraph.\n").encode()
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            doc = parse(data, name="many.txt").document
+            times.append(time.perf_counter() - started)
+            assert len(doc.key_points) == lines and doc.sections[0].heading == "Heading"
+        return min(times)
+
+    small, large = best(10_000), best(80_000)
+    assert large < 1.0, f"80,000 key points took {large:.2f} s"
+    assert large < 20 * small, f"8x the lines took {large / small:.0f}x the time"
 
 
 def test_markdown_joins_a_long_run_of_texts_once() -> None:

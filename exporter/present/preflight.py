@@ -1,0 +1,94 @@
+"""Preflight: the characters each output format cannot render, found from the model before any export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from ..model import Document
+from ..sanitize import clean_text
+from ..style import Roles, Style
+from .coverage import describe, font_chain, hidden_warning, missing_message, refusal_message
+from .language import parse_language
+from .view import present, role_fonts
+
+FORMATS = ("pdf", "docx", "epub")
+"""The formats a preflight reports on (the JSON output holds any character)."""
+
+
+@dataclass(frozen=True)
+class FormatCheck:
+    """What one output format would do with a document's characters; each field lists distinct characters."""
+
+    format: str
+    missing: str = ""
+    """Characters no bundled font draws, even through NFKC (the PDF)."""
+    refused: str = ""
+    """Characters of right-to-left or complex-shaping scripts the engine refuses (the PDF)."""
+    hidden: str = ""
+    """Invisible characters the output leaves out, with a warning (the PDF)."""
+    illegal: str = ""
+    """Characters XML cannot hold (the model removes them when it is built, so normally none)."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the format renders every character (left-out invisible ones only warn)."""
+        return not (self.missing or self.refused or self.illegal)
+
+    def messages(self) -> tuple[str, ...]:
+        """One line per problem, errors first, then the warning about invisible characters."""
+        lines = [
+            refusal_message(self.refused) if self.refused else "",
+            missing_message(self.missing) if self.missing else "",
+            f"XML cannot hold {describe(self.illegal)}" if self.illegal else "",
+            hidden_warning(self.hidden),
+        ]
+        return tuple(line for line in lines if line)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def document_characters(document: Document, style: Style) -> str:
+    """Every distinct character a document's outputs print: its strings, its labels, date and memo fields."""
+    view = present(document, style)
+    printed = (view.date, view.marking, view.memo.to, view.memo.from_, view.memo.cc)
+    punctuation = (view.labels.punctuation.colon, view.labels.punctuation.kicker)
+    texts = [*_strings(msgspec.to_builtins(document)), *view.labels.texts.values(), *punctuation, *printed]
+    seen: dict[str, None] = {}
+    for text in texts:
+        seen.update(dict.fromkeys(text))
+    return "".join(seen)
+
+
+def preflight(document: Document, style: Style) -> dict[str, FormatCheck]:
+    """The characters of ``document`` each format (pdf, docx, epub) cannot render in ``style``, by format.
+
+    For the PDF a character counts when the fallback chain of any role lacks it (a character in a heading
+    and in the body is checked against both), so the report errs on the side of listing.
+    """
+    chars = document_characters(document, style)
+    illegal = "".join(ch for ch in chars if clean_text(ch)[1])
+    language = parse_language(document.meta.language)
+    missing: dict[str, None] = {}
+    refused: dict[str, None] = {}
+    hidden: dict[str, None] = {}
+    for name in Roles.__struct_fields__:
+        fonts = role_fonts(style, getattr(style.roles, name).font, language)
+        split = font_chain(fonts.primary, fonts.fallback, language=language).split(chars)
+        missing.update(dict.fromkeys(split.missing))
+        refused.update(dict.fromkeys(split.refused))
+        hidden.update(dict.fromkeys(split.hidden))
+    pdf = FormatCheck("pdf", "".join(missing), "".join(refused), "".join(hidden), illegal)
+    return {"pdf": pdf, "docx": FormatCheck("docx", illegal=illegal), "epub": FormatCheck("epub", illegal=illegal)}
