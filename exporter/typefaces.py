@@ -47,7 +47,9 @@ def _liberation(name: str, generic: str, faces: tuple[str, str, str, str]) -> Ty
     )
 
 
-def _ipaex(family: str, filename: str, generic: str) -> Typeface:
+def _single_face(family: str, filename: str, licence: str, scripts: tuple[str, ...], generic: str) -> Typeface:
+    # A family with one face: bold and italic fall back to it (IPAex has no others; see _fallback for why
+    # the fallbacks ship one).
     path = FONT_DIR / filename
     return Typeface(
         family=family,
@@ -55,10 +57,14 @@ def _ipaex(family: str, filename: str, generic: str) -> Typeface:
         bold=path,
         italic=path,
         bold_italic=path,
-        license=FONT_DIR / "licenses" / "IPAex-COPYRIGHT.txt",
-        scripts=("latin", "japanese"),
+        license=FONT_DIR / "licenses" / licence,
+        scripts=scripts,
         generic=generic,
     )
+
+
+def _ipaex(family: str, filename: str, generic: str) -> Typeface:
+    return _single_face(family, filename, "IPAex-COPYRIGHT.txt", ("latin", "japanese"), generic)
 
 
 TYPEFACES: dict[str, Typeface] = {
@@ -77,17 +83,7 @@ TYPEFACES: dict[str, Typeface] = {
 def _fallback(family: str, filename: str, licence: str, scripts: tuple[str, ...], generic: str) -> Typeface:
     # One regular face: the fallbacks draw a few characters of a run, and a heavier twin would
     # double their size for headings alone (reportlab sets the regular face for bold then).
-    path = FONT_DIR / filename
-    return Typeface(
-        family=family,
-        regular=path,
-        bold=path,
-        italic=path,
-        bold_italic=path,
-        license=FONT_DIR / "licenses" / licence,
-        scripts=scripts,
-        generic=generic,
-    )
+    return _single_face(family, filename, licence, scripts, generic)
 
 
 FALLBACKS: dict[str, Typeface] = {
