@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime
 import os
 import reprlib
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn, Self, assert_never
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal, NoReturn, Self, assert_never
 
 import msgspec
 import msgspec.inspect as mi
 
 from .errors import InputError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The JSON ``schema`` this version writes; it reads every earlier one too (each added only optional fields)."""
+
+READABLE_SCHEMAS = frozenset({1, 2})
+"""The JSON ``schema`` versions the JSON reader accepts."""
 
 
 class _Checked(msgspec.Struct, frozen=True):
@@ -64,6 +68,11 @@ def _predicate(kind: mi.Type) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, classes)
     if isinstance(kind, mi.IntType):
         return lambda v: type(v) is int  # True is an int to Python, not a number here
+    if isinstance(kind, mi.BoolType):
+        return lambda v: type(v) is bool
+    if isinstance(kind, mi.LiteralType):
+        allowed = frozenset(kind.values)
+        return lambda v: type(v) in (str, int) and v in allowed
     if isinstance(kind, mi.DateType):
         return lambda v: isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
     if isinstance(kind, mi.NoneType):
@@ -103,7 +112,9 @@ def _describe(kind: mi.Type) -> str:
         return f"tuple[{_describe(kind.item_type)}, ...]"
     if isinstance(kind, mi.DateType):
         return "datetime.date"
-    simple = {mi.StrType: "str", mi.IntType: "int", mi.NoneType: "None"}
+    if isinstance(kind, mi.LiteralType):
+        return " | ".join(repr(v) for v in kind.values)
+    simple = {mi.StrType: "str", mi.IntType: "int", mi.NoneType: "None", mi.BoolType: "bool"}
     return simple.get(type(kind), type(kind).__name__)
 
 
@@ -197,7 +208,35 @@ class LineBreak(_Node, frozen=True, tag="line_break"):
     """A hard line break inside a paragraph."""
 
 
-Inline = Text | Emph | Strong | Code | Link | LineBreak
+class Strike(_Node, frozen=True, tag="strike"):
+    """Struck-through (deleted) inlines."""
+
+    children: tuple[Inline, ...]
+
+    @classmethod
+    def of(cls, *parts: str | Inline) -> Self:
+        """Strikethrough around text (``str``) and inline nodes."""
+        return cls(children=_inlines(parts))
+
+
+class Note(_Node, frozen=True, tag="note"):
+    """A footnote, placed where it is referenced; renderers number the notes in reading order."""
+
+    blocks: tuple[Block, ...]
+
+    @classmethod
+    def of(cls, *blocks: str | Block) -> Self:
+        """A footnote of blocks; text (``str``) becomes a paragraph."""
+        return cls(blocks=_blocks(blocks))
+
+
+class Checkbox(_Node, frozen=True, tag="checkbox"):
+    """The box of a task-list item, ticked or not; it opens the item's first paragraph."""
+
+    checked: bool = False
+
+
+Inline = Text | Emph | Strong | Code | Link | LineBreak | Strike | Note | Checkbox
 
 # --- block nodes ------------------------------------------------------------------------------
 
@@ -218,11 +257,13 @@ class SubHeading(_Node, frozen=True, tag="sub_heading"):
 
     level: int
     inlines: tuple[Inline, ...]
+    id: str = ""
+    """The target of internal links (``#id``); "" when none."""
 
     @classmethod
-    def of(cls, *parts: str | Inline, level: int = 1) -> Self:
+    def of(cls, *parts: str | Inline, level: int = 1, id: str = "") -> Self:
         """A sub-heading of text and inline nodes, level 1 unless given."""
-        return cls(level=level, inlines=_inlines(parts))
+        return cls(level=level, inlines=_inlines(parts), id=id)
 
 
 class BulletList(_Node, frozen=True, tag="bullet_list"):
@@ -237,15 +278,17 @@ class BulletList(_Node, frozen=True, tag="bullet_list"):
 
 
 class OrderedList(_Node, frozen=True, tag="ordered_list"):
-    """A numbered list starting at ``start``; each item is a sequence of blocks."""
+    """A numbered list starting at ``start`` (0 included); each item is a sequence of blocks."""
 
     items: tuple[tuple[Block, ...], ...]
     start: int = 1
+    delimiter: Literal[".", ")"] = "."
+    """What follows each number: ``1.`` or ``1)``."""
 
     @classmethod
-    def of(cls, *items: ListItem, start: int = 1) -> Self:
+    def of(cls, *items: ListItem, start: int = 1, delimiter: Literal[".", ")"] = ".") -> Self:
         """A numbered list whose items are text, a node, or a sequence of blocks."""
-        return cls(items=tuple(_item(i) for i in items), start=start)
+        return cls(items=tuple(_item(i) for i in items), start=start, delimiter=delimiter)
 
 
 class Quote(_Node, frozen=True, tag="quote"):
@@ -264,11 +307,21 @@ class Table(_Node, frozen=True, tag="table"):
 
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[Alignment, ...] = ()
+    """Per column, as the source says: "left", "center", "right", or "" (the renderer's default); may be short."""
 
     @classmethod
-    def of(cls, header: Sequence[Cell], *rows: Sequence[Cell]) -> Self:
+    def of(cls, header: Sequence[Cell], *rows: Sequence[Cell], align: Sequence[Alignment] = ()) -> Self:
         """A table from a header row and body rows; a cell is text, an inline node or a sequence of them."""
-        return cls(header=tuple(_cell(c) for c in header), rows=tuple(tuple(_cell(c) for c in row) for row in rows))
+        return cls(
+            header=tuple(_cell(c) for c in header),
+            rows=tuple(tuple(_cell(c) for c in row) for row in rows),
+            align=tuple(align),
+        )
+
+    def alignment(self, column: int) -> Alignment:
+        """The alignment of ``column`` ("" when the source gives none)."""
+        return self.align[column] if column < len(self.align) else ""
 
 
 class CodeBlock(_Node, frozen=True, tag="code_block"):
@@ -278,10 +331,35 @@ class CodeBlock(_Node, frozen=True, tag="code_block"):
     language: str = ""
 
 
-Block = Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock
+class Rule(_Node, frozen=True, tag="rule"):
+    """A thematic break between blocks."""
 
-_INLINE = (Text, Emph, Strong, Code, Link, LineBreak)
-_BLOCK = (Paragraph, SubHeading, BulletList, OrderedList, Quote, Table, CodeBlock)
+
+class Definition(_Checked, frozen=True):
+    """One term of a definition list with its definitions, each a sequence of blocks."""
+
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple[Block, ...], ...] = ()
+
+
+class DefinitionList(_Node, frozen=True, tag="definition_list"):
+    """Terms and their definitions."""
+
+    items: tuple[Definition, ...]
+
+    @classmethod
+    def of(cls, *items: tuple[str | Inline, str | Block]) -> Self:
+        """A definition list from (term, definition) pairs: ``DefinitionList.of(("API", "A contract."))``."""
+        return cls(items=tuple(Definition(term=_inlines((t,)), definitions=(_blocks((d,)),)) for t, d in items))
+
+
+Block = Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock | Rule | DefinitionList
+
+Alignment = Literal["", "left", "center", "right"]
+"""A table column's alignment."""
+
+_INLINE = (Text, Emph, Strong, Code, Link, LineBreak, Strike, Note, Checkbox)
+_BLOCK = (Paragraph, SubHeading, BulletList, OrderedList, Quote, Table, CodeBlock, Rule, DefinitionList)
 
 ListItem = str | Inline | Block | Sequence["str | Block"]
 """What the short constructors of lists take as one item."""
@@ -300,15 +378,17 @@ def _blocks(parts: Iterable[str | Block]) -> tuple[Block, ...]:
 
 
 def _item(item: ListItem) -> tuple[Block, ...]:
-    if isinstance(item, str | Text | Emph | Strong | Code | Link | LineBreak):
+    if isinstance(item, str | Text | Emph | Strong | Code | Link | LineBreak | Strike | Note | Checkbox):
         return (Paragraph(inlines=_inlines((item,))),)
-    if isinstance(item, Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock):
+    if isinstance(
+        item, Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock | Rule | DefinitionList
+    ):
         return (item,)
     return _blocks(item)
 
 
 def _cell(cell: Cell) -> tuple[Inline, ...]:
-    if isinstance(cell, str | Text | Emph | Strong | Code | Link | LineBreak):
+    if isinstance(cell, str | Text | Emph | Strong | Code | Link | LineBreak | Strike | Note | Checkbox):
         return _inlines((cell,))
     return _inlines(cell)
 
@@ -352,11 +432,13 @@ class Section(_Checked, frozen=True):
 
     heading: str
     blocks: tuple[Block, ...] = ()
+    id: str = ""
+    """The target of internal links (``#id``) to the heading; "" when none."""
 
     @classmethod
-    def of(cls, heading: str, *blocks: str | Block) -> Self:
+    def of(cls, heading: str, *blocks: str | Block, id: str = "") -> Self:
         """A section of blocks; text (``str``) becomes a paragraph: ``Section.of("Background", "First ...")``."""
-        return cls(heading=heading, blocks=_blocks(blocks))
+        return cls(heading=heading, blocks=_blocks(blocks), id=id)
 
 
 class Part(_Checked, frozen=True):
@@ -424,13 +506,109 @@ def plain_text(nodes: Iterable[Inline]) -> str:
         match node:
             case Text(text=text) | Code(text=text):
                 out.append(text)
-            case Emph(children=children) | Strong(children=children) | Link(children=children):
+            case (
+                Emph(children=children)
+                | Strong(children=children)
+                | Link(children=children)
+                | Strike(children=children)
+            ):
                 out.append(plain_text(children))
             case LineBreak():
                 out.append(" ")
+            case Checkbox(checked=checked):
+                out.append("☑" if checked else "☐")
+            case Note():
+                pass  # a note's text is not part of the sentence that references it
             case _:
                 assert_never(node)
     return "".join(out)
+
+
+def inline_children(node: Inline) -> tuple[Inline, ...]:
+    """The inlines directly inside ``node`` (none for a note: its content is blocks)."""
+    if isinstance(node, Emph | Strong | Link | Strike):
+        return node.children
+    return ()
+
+
+def block_inlines(block: Block) -> Iterator[tuple[Inline, ...]]:
+    """Every run of inlines directly in ``block`` (not inside nested blocks), in reading order."""
+    match block:
+        case Paragraph(inlines=inlines) | SubHeading(inlines=inlines):
+            yield inlines
+        case Table(header=header, rows=rows):
+            yield from header
+            for row in rows:
+                yield from row
+        case DefinitionList(items=items):
+            for item in items:
+                yield item.term
+        case BulletList() | OrderedList() | Quote() | CodeBlock() | Rule():
+            pass
+        case _:
+            assert_never(block)
+
+
+def block_children(block: Block) -> Iterator[tuple[Block, ...]]:
+    """Every run of blocks directly inside ``block`` (list items, quoted blocks, definitions), in reading order."""
+    match block:
+        case BulletList(items=items) | OrderedList(items=items):
+            yield from items
+        case Quote(blocks=blocks):
+            yield blocks
+        case DefinitionList(items=items):
+            for item in items:
+                yield from item.definitions
+        case Paragraph() | SubHeading() | Table() | CodeBlock() | Rule():
+            pass
+        case _:
+            assert_never(block)
+
+
+def walk_inlines(blocks: Iterable[Block]) -> Iterator[Inline]:
+    """Every inline node under ``blocks``, depth first in reading order, footnote content included."""
+    for block in blocks:
+        for run in block_inlines(block):
+            yield from _walk_run(run)
+        for inner in block_children(block):
+            yield from walk_inlines(inner)
+
+
+def _walk_run(run: Iterable[Inline]) -> Iterator[Inline]:
+    for node in run:
+        yield node
+        yield from _walk_run(inline_children(node))
+        if isinstance(node, Note):
+            yield from walk_inlines(node.blocks)
+
+
+def document_blocks(document: Document) -> Iterator[tuple[Block, ...]]:
+    """Every top-level run of blocks: key points, sections, then the commentary's sections."""
+    yield document.key_points
+    for section in document.sections:
+        yield section.blocks
+    if document.commentary is not None:
+        for section in document.commentary.sections:
+            yield section.blocks
+
+
+def heading_ids(document: Document) -> frozenset[str]:
+    """The ids internal links may point at: section and sub-heading ids."""
+    ids: set[str] = set()
+    sections = [*document.sections, *(document.commentary.sections if document.commentary else ())]
+    for section in sections:
+        if section.id:
+            ids.add(section.id)
+        _block_ids(section.blocks, ids)
+    return frozenset(ids)
+
+
+def _block_ids(blocks: Iterable[Block], ids: set[str]) -> None:
+    for block in blocks:
+        if isinstance(block, SubHeading) and block.id:
+            ids.add(block.id)
+        for inner in block_children(block):
+            _block_ids(inner, ids)
 
 
 def to_builtins(doc: Document) -> dict[str, Any]:

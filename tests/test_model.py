@@ -8,7 +8,7 @@ import msgspec
 from hypothesis import given, settings
 from strategies import any_text, documents
 
-from exporter.model import Document, from_builtins, json_schema, to_builtins, to_json
+from exporter.model import SCHEMA_VERSION, Document, from_builtins, json_schema, to_builtins, to_json
 from exporter.readers.base import sanitised
 from exporter.sanitize import clean_text, clean_tree
 
@@ -33,11 +33,11 @@ def test_json_validates_against_the_generated_schema(doc: Document) -> None:
 def test_json_contract_has_the_documented_keys(sample_txt_doc: Document) -> None:
     data = to_builtins(sample_txt_doc)
     assert list(data) == ["schema", "meta", "key_points", "sections", "commentary"]
-    assert data["schema"] == 1
+    assert data["schema"] == SCHEMA_VERSION == 2
     for key in ("title", "kicker", "date", "language", "authors", "source", "tags", "marking", "memo"):
         assert key in data["meta"]
     assert set(data["meta"]["memo"]) == {"to", "from", "cc"}
-    assert all(set(s) == {"heading", "blocks"} for s in data["sections"])
+    assert all(set(s) == {"heading", "blocks", "id"} for s in data["sections"])
     assert set(data["commentary"]) == {"title", "sections"}
 
 
@@ -80,3 +80,13 @@ def test_sanitising_leaves_only_legal_text_and_reports_the_count(doc: Document) 
     else:
         assert result.warnings == () and result.document == doc
     assert clean_text(text)[1] == 0
+
+
+def test_schema_1_json_still_reads_and_is_written_back_as_the_current_schema(sample_txt_doc: Document) -> None:
+    from exporter.pipeline import parse
+
+    data = to_builtins(sample_txt_doc)
+    data["schema"] = 1
+    document = parse(json.dumps(data), name="old.json").document
+    assert document.schema == SCHEMA_VERSION
+    assert document.sections == sample_txt_doc.sections

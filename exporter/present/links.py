@@ -92,7 +92,7 @@ class LinkPolicy:
     """
 
     known_ids: frozenset[str] = frozenset()
-    """Ids a ``#id`` target may point at (none yet: the model has no ids)."""
+    """Ids a ``#id`` target may point at: the document's heading ids."""
 
     def decide(self, url: str) -> LinkTarget:
         """The decision for one raw link target."""

@@ -6,21 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ..model import (
-    Block,
-    BulletList,
-    CodeBlock,
-    Document,
-    Emph,
-    Inline,
-    Link,
-    OrderedList,
-    Paragraph,
-    Quote,
-    Strong,
-    SubHeading,
-    Table,
-)
+from ..model import Document, Link, document_blocks, heading_ids, walk_inlines
 from ..style import Roles, Style
 from ..typefaces import TYPEFACES
 from .dates import date_locale, long_date
@@ -158,40 +144,12 @@ def content_width(style: Style) -> float:
 # --- links ------------------------------------------------------------------------------------
 
 
-def _inline_links(nodes: tuple[Inline, ...]) -> Iterator[str]:
-    for node in nodes:
-        if isinstance(node, Link):
-            yield node.url
-            yield from _inline_links(node.children)
-        elif isinstance(node, Emph | Strong):
-            yield from _inline_links(node.children)
-
-
-def _block_links(blocks: tuple[Block, ...]) -> Iterator[str]:
-    for block in blocks:
-        match block:
-            case Paragraph(inlines=inlines) | SubHeading(inlines=inlines):
-                yield from _inline_links(inlines)
-            case BulletList(items=items) | OrderedList(items=items):
-                for item in items:
-                    yield from _block_links(item)
-            case Quote(blocks=inner):
-                yield from _block_links(inner)
-            case Table(header=header, rows=rows):
-                for cell in (*header, *(c for row in rows for c in row)):
-                    yield from _inline_links(cell)
-            case CodeBlock():
-                pass
-
-
 def link_targets(document: Document) -> Iterator[str]:
-    """Every link target of a document in reading order, the source URL last."""
-    for point in document.key_points:
-        yield from _inline_links(point.inlines)
-    parts = [document.sections, document.commentary.sections if document.commentary else ()]
-    for sections in parts:
-        for section in sections:
-            yield from _block_links(section.blocks)
+    """Every link target of a document in reading order (footnotes included), the source URL last."""
+    for blocks in document_blocks(document):
+        for node in walk_inlines(blocks):
+            if isinstance(node, Link):
+                yield node.url
     if document.meta.source.url:
         yield document.meta.source.url
 
@@ -199,14 +157,17 @@ def link_targets(document: Document) -> Iterator[str]:
 # --- the view ---------------------------------------------------------------------------------
 
 
-def present(document: Document, style: Style, *, known_ids: frozenset[str] = frozenset()) -> View:
-    """Resolve everything the renderers show for ``document`` in ``style``."""
+def present(document: Document, style: Style, *, known_ids: frozenset[str] | None = None) -> View:
+    """Resolve everything the renderers show for ``document`` in ``style``.
+
+    ``known_ids`` are the targets ``#id`` links may reach; by default the document's heading ids.
+    """
     meta = document.meta
     language = parse_language(meta.language)
     labels, label_warning = labels_for(language, style.labels.overrides())
     locale = date_locale(language, style.text.date_locale)
     date, date_warning = long_date(meta.date, locale)
-    policy = LinkPolicy(known_ids)
+    policy = LinkPolicy(heading_ids(document) if known_ids is None else known_ids)
     links = {url: policy.decide(url) for url in link_targets(document)}
     link_warning = refused_warning(url for url, target in links.items() if not target.clickable)
     roles: Roles = style.roles

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from ..errors import ParseError
-from ..model import SCHEMA_VERSION, Document, default_date, from_builtins, to_builtins
+from ..model import READABLE_SCHEMAS, SCHEMA_VERSION, Document, default_date, from_builtins, to_builtins
 from ..sanitize import clean_tree
 from .base import (
     ReadOptions,
@@ -90,9 +90,12 @@ class JsonReader:
         if not isinstance(raw, dict):
             raise ParseError("JSON must be an object with `schema`, `meta` and the document parts")
         schema = raw.get("schema", SCHEMA_VERSION)
-        if schema != SCHEMA_VERSION or isinstance(schema, bool):
-            raise ParseError(f"JSON `schema` is {schema!r}; this version reads schema {SCHEMA_VERSION}")
+        if isinstance(schema, bool) or schema not in READABLE_SCHEMAS:
+            readable = ", ".join(str(v) for v in sorted(READABLE_SCHEMAS))
+            raise ParseError(f"JSON `schema` is {schema!r}; this version reads schema {readable}")
         cleaned, removed = clean_tree(raw)
+        # Older schemas are subsets of this one: read them as this version (what inspect will write back).
+        cleaned["schema"] = SCHEMA_VERSION
         meta = cleaned.get("meta")
         if isinstance(meta, dict) and "date" not in meta:
             meta["date"] = default_date(options.today).isoformat()
