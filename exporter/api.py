@@ -26,14 +26,18 @@ def read_source(
     overrides: Mapping[str, Any] | None = None,
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     source_format: str | None = None,
+    smart: bool = False,
 ) -> ReadResult:
-    """Read a source file into the model; ``result.document`` and ``result.warnings``."""
+    """Read a source file into the model; ``result.document`` and ``result.warnings``.
+
+    ``smart`` makes quotes and dashes typographic in the document's language (Markdown and plain text).
+    """
     file = Path(path)
     if source_format is None and reader_for(file.name) is None:
         known = ", ".join(sorted(source_extensions()))
         raise InputError(f"unsupported source type (known: {known})")
     data = read_bytes(file, max_input_bytes=max_input_bytes)
-    options = ReadOptions(lang=lang, strict=strict, overrides=dict(overrides or {}))
+    options = ReadOptions(lang=lang, strict=strict, overrides=dict(overrides or {}), smart=smart)
     return parse(data, name=file.name, source_format=source_format, options=options)
 
 

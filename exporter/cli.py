@@ -75,6 +75,12 @@ _read_options = [
     ),
     click.option("--strict", is_flag=True, help="Unknown fields in front matter or JSON are errors, not warnings."),
     click.option(
+        "--smart/--no-smart",
+        default=None,
+        help="Typographic quotes and dashes in the document language (Markdown, plain text)  "
+        "[default: the style's [text] smart, else off]",
+    ),
+    click.option(
         "--max-input-bytes",
         type=click.IntRange(min=1),
         default=DEFAULT_MAX_INPUT_BYTES,
@@ -179,6 +185,7 @@ def export_command(
     lang: str | None,
     sets: tuple[str, ...],
     strict: bool,
+    smart: bool | None,
     max_input_bytes: int,
     jobs: int | None,
     executor: str,
@@ -194,7 +201,7 @@ def export_command(
         raise UsageError("--scheduler goes with --executor dask")
     settings = Settings(
         style=load_style(style_name),
-        read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets)),
+        read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets), smart=smart),
         # Each format's record takes the options named like its fields (--overflow reaches PdfRenderOptions).
         render_options={fmt: render_options(fmt, {"overflow": overflow}) for fmt in formats},
         max_input_bytes=max_input_bytes,
@@ -229,20 +236,30 @@ def export_command(
     is_flag=True,
     help="Instead of the model, list per output format the characters it cannot render (exit 1 if any).",
 )
-@click.option("-s", "--style", "style_name", default="default", show_default=True, help="Style for --check.")
+@click.option(
+    "-s", "--style", "style_name", default="default", show_default=True, help="Style for --check and [text] smart."
+)
 def inspect(
     source: Path,
     lang: str | None,
     sets: tuple[str, ...],
     strict: bool,
+    smart: bool | None,
     max_input_bytes: int,
     check: bool = False,
     style_name: str = "default",
 ) -> None:
     """Print the canonical model of SOURCE as JSON (or, with --check, what each format cannot render)."""
+    if smart is None:  # the model export would make: the style's [text] smart decides
+        smart = load_style(style_name).text.smart
     try:
         result = read_source(
-            source, lang=lang, strict=strict, overrides=_parse_sets(sets), max_input_bytes=max_input_bytes
+            source,
+            lang=lang,
+            strict=strict,
+            overrides=_parse_sets(sets),
+            max_input_bytes=max_input_bytes,
+            smart=smart,
         )
     except ExporterError as exc:
         if isinstance(exc, UsageError):

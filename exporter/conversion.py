@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import traceback
 from collections.abc import Mapping
@@ -79,6 +80,14 @@ class Converted:
     payloads: dict[str, bytes] = field(default_factory=dict)
 
 
+def read_options(settings: Settings) -> ReadOptions:
+    """The read options of a run: ``smart`` left open (None) is the style's ``[text] smart``."""
+    options = settings.read_options
+    if options.smart is None:
+        options = dataclasses.replace(options, smart=settings.style.text.smart)
+    return options
+
+
 def _traceback(exc: ExporterError) -> str:
     """The original traceback behind an error the pipeline's boundary wrapped (for ``-v``), else ""."""
     if exc.__cause__ is None:
@@ -92,7 +101,7 @@ def convert(task: Task, settings: Settings) -> Converted:
     out = Converted(task.index, record)
     try:
         data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
-        result = parse(data, name=task.source.name, options=settings.read_options)
+        result = parse(data, name=task.source.name, options=read_options(settings))
     except ExporterError as exc:
         record.status, record.error, record.code = "failed", exc.message, exc.code
         record.traceback = _traceback(exc)

@@ -132,9 +132,11 @@ class DocxOptions(_Strict, frozen=True):
 
 
 class TextOptions(_Strict, frozen=True):
-    """How text is written out: the locale of dates in documents of the locale's language."""
+    """How text is written out: the locale of dates in documents of the locale's language; smart typography."""
 
     date_locale: str = ""
+    smart: bool = False
+    """Typographic quotes and dashes in the document language when Markdown and plain text are read (``--smart``)."""
 
 
 class LabelTexts(_Strict, frozen=True, rename={"from_": "from"}):

@@ -6,6 +6,7 @@ import datetime
 import json
 import re
 
+import msgspec
 import pytest
 from helpers import JAPANESE_TXT, SAMPLE_MD, SAMPLE_TXT
 
@@ -22,6 +23,7 @@ from exporter.model import (
     OrderedList,
     Paragraph,
     Quote,
+    Section,
     Strong,
     SubHeading,
     Table,
@@ -65,10 +67,17 @@ def test_sample_txt_structure(sample_txt_doc: Document) -> None:
     assert doc.meta.date == datetime.date(2025, 2, 8)  # from SOURCE_DATE_EPOCH (conftest)
 
 
+def _without_ids(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    return tuple(msgspec.structs.replace(section, id="") for section in sections)
+
+
 def test_sample_markdown_matches_the_plain_text(sample_txt_doc: Document, sample_md_doc: Document) -> None:
+    # Only Markdown headings have ids (plain text has no links to point at them).
     assert sample_md_doc.key_points == sample_txt_doc.key_points
-    assert sample_md_doc.sections == sample_txt_doc.sections
-    assert sample_md_doc.commentary == sample_txt_doc.commentary
+    assert _without_ids(sample_md_doc.sections) == sample_txt_doc.sections
+    assert sample_md_doc.sections[0].id == "strengthening-japans-economic-commitments-to-the-us"
+    assert sample_md_doc.commentary is not None and sample_txt_doc.commentary is not None
+    assert _without_ids(sample_md_doc.commentary.sections) == sample_txt_doc.commentary.sections
     meta = sample_md_doc.meta
     assert meta.kicker == "Investment" and meta.title == sample_txt_doc.meta.title
     assert meta.date == datetime.date(2025, 2, 8)
@@ -244,14 +253,29 @@ def test_front_matter_type_errors_name_the_field(front: str, field: str) -> None
         _md(f"---\n{front}\n---\n# T\n")
 
 
-def test_front_matter_rejects_python_tags_aliases_and_unterminated_blocks() -> None:
-    with pytest.raises(MetadataError, match="constructor"):
-        _md("---\nx: !!python/object/apply:os.system [echo hi]\n---\n# T\n")
-    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\ntags: *b\n---\n# T\n"
-    with pytest.raises(MetadataError, match="alias"):
-        _md(bomb)
-    with pytest.raises(MetadataError, match="closing"):
-        _md("---\ntitle: T\n# T\n")
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("---\nx: !!python/object/apply:os.system [echo hi]\n---\n# T\n", "constructor"),
+        (
+            "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\ntags: *b\n---\n# T\n",
+            "alias",
+        ),
+    ],
+)
+def test_front_matter_yaml_refuses_is_markdown_with_a_warning(source: str, problem: str) -> None:
+    # Pandoc's rule: a --- block that is not a YAML mapping is Markdown. Nothing is constructed or expanded.
+    result = parse(source.encode(), name="t.md")
+    assert any(problem in w and "read as Markdown" in w for w in result.warnings), result.warnings
+    assert result.document.meta.title == "T" and result.document.meta.tags == ()
+    with pytest.raises(MetadataError, match=problem):
+        parse(source.encode(), name="t.md", options=ReadOptions(strict=True))
+
+
+def test_front_matter_without_a_closing_line_is_markdown() -> None:
+    doc = _md("---\ntitle: Other\n# T\n")
+    assert doc.meta.title == "T"
+    assert "title: Other" in to_json(doc).decode()
 
 
 def test_front_matter_unknown_fields_warn_or_fail_when_strict() -> None:

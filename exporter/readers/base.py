@@ -26,6 +26,7 @@ from ..model import (
 from ..present.language import is_language_tag, parse_language
 from ..sanitize import clean_text, clean_tree, may_need_cleaning
 from .frontmatter import split_front_matter
+from .smart import quotes_for, smarten_text
 
 DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
 """Largest source accepted unless ``--max-input-bytes`` says otherwise (16 MiB)."""
@@ -35,12 +36,15 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read a source: language override, strictness, metadata overrides."""
+    """How to read a source: language override, strictness, metadata overrides, typography."""
 
     lang: str | None = None
     strict: bool = False
     overrides: Mapping[str, Any] = field(default_factory=dict)
     today: datetime.date | None = None
+    smart: bool | None = None
+    """Typographic quotes and dashes in the document language (``--smart``); None: as the style's ``[text] smart``
+    says where a style is known (a batch, ``inspect``), else off."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,16 @@ _KNOWN = {
 }  # fmt: skip
 
 
+def _field_name(key: str) -> str:
+    name = key.strip().lower()
+    return _ALIASES.get(name, name)
+
+
+def is_field(key: object) -> bool:
+    """Whether ``key`` names a metadata field (``author`` and the other aliases included, any case)."""
+    return isinstance(key, str) and _field_name(key) in _KNOWN
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing (null)"
@@ -212,7 +226,7 @@ def normalise_meta(raw: Mapping[str, Any], *, strict: bool, where: str) -> tuple
     for raw_key, value in raw.items():
         if not isinstance(raw_key, str):
             raise MetadataError(f"{where}: keys must be text, got {_kind(raw_key)}")
-        key = _ALIASES.get(raw_key.strip().lower(), raw_key.strip().lower())
+        key = _field_name(raw_key)
         if key not in _KNOWN:
             _unknown(f"{where}: unknown field `{raw_key}`", strict, warnings)
             continue
@@ -273,6 +287,16 @@ def language_option(tag: str) -> str:
     return parse_language(tag).tag
 
 
+def document_language(meta: Mapping[str, Any], body_text: str, options: ReadOptions) -> str:
+    """The document's language: ``--lang``, else ``--set language``, else the metadata's, else detected."""
+    if options.lang:
+        return language_option(options.lang)
+    for key, value in options.overrides.items():
+        if isinstance(key, str) and _field_name(key) == "language":
+            return str(normalise_meta({key: value}, strict=True, where="--set")[0]["language"])
+    return str(meta.get("language") or detect_language(body_text))
+
+
 def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> ReadResult:
     """Apply overrides, defaults and language; sanitise every string; validate the result."""
     warnings = list(draft.warnings)
@@ -286,10 +310,7 @@ def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> 
         meta["title"] = stem
         warnings.append(f"no title found; using the file name {stem!r}")
     meta.setdefault("date", default_date(options.today))
-    if options.lang:
-        meta["language"] = language_option(options.lang)
-    elif not meta.get("language"):
-        meta["language"] = detect_language(body_text)
+    meta["language"] = document_language(meta, body_text, options)
     document = Document(
         meta=Meta(
             title=meta["title"],
@@ -336,8 +357,18 @@ def begin_text_source(data: bytes, options: ReadOptions) -> tuple[Draft, str]:
     # Sanitising the whole text first means parsers never see characters a document cannot hold.
     text, removed = clean_text(decode(data))
     require_text(text)
-    front, body, _ = split_front_matter(text)
+    top = split_front_matter(text, is_field=is_field, strict=options.strict)
     draft = Draft(removed=removed)
-    draft.meta, draft.warnings = normalise_meta(front, strict=options.strict, where="front matter")
-    require_text(body)
-    return draft, body
+    draft.meta, warnings = normalise_meta(top.fields, strict=options.strict, where="front matter")
+    draft.warnings = [*top.warnings, *warnings]
+    require_text(top.body)
+    if options.smart:
+        quotes = quotes_for(document_language(draft.meta, top.body, options))
+        for key in _SMART_FIELDS:
+            if key in draft.meta:
+                draft.meta[key] = smarten_text(draft.meta[key], quotes)
+    return draft, top.body
+
+
+_SMART_FIELDS = ("title", "kicker", "summary")
+"""Front-matter fields that are prose, made smart with the body (names and identifiers are left as written)."""

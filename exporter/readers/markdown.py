@@ -1,58 +1,71 @@
-"""Reader for CommonMark with YAML front matter (markdown-it-py, raw HTML off, tables on)."""
+"""Reader for CommonMark with YAML front matter and the extensions the model carries (footnotes, task lists ...)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import ParseError
 from ..model import (
+    Alignment,
     Block,
     BulletList,
+    Checkbox,
     Code,
     CodeBlock,
+    Definition,
+    DefinitionList,
     Emph,
     Inline,
     LineBreak,
     Link,
+    Note,
     OrderedList,
     Paragraph,
     Part,
     Quote,
+    Rule,
     Section,
+    Strike,
     Strong,
     SubHeading,
     Table,
     Text,
     plain_text,
+    walk_inlines,
 )
 from ..present.labels import LABELS
-from .base import Draft, ReadOptions, ReadResult, begin_text_source, finish
+from .base import Draft, ReadOptions, ReadResult, begin_text_source, document_language, finish
+from .mdparser import MAX_NESTING, parser
 from .plaintext import commentary_title
+from .smart import quotes_for
+
+__all__ = ["KEY_POINT_HEADINGS", "MarkdownReader", "parser"]
 
 KEY_POINT_HEADINGS = frozenset(
     {"key takeaways", "highlights", "ポイント", *(table["key_points"].casefold() for table in LABELS.values())}
 )
 """Section headings whose single bullet list becomes the document's key points (the label in every language)."""
 
-_MAX_NESTING = 40
+_MAX_NOTE_DEPTH = 8
 
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING}).enable("table")
+_NOT_CARRIED = "not carried (the model has no place for it)"
 
 
 @dataclass
 class _Converter:
-    """Turns markdown-it's syntax tree into model blocks, collecting warnings."""
+    """Turns markdown-it's syntax tree into model blocks, counting what the model cannot carry."""
 
-    warnings: list[str] = field(default_factory=list)
+    notes: dict[int, SyntaxTreeNode] = field(default_factory=dict)
+    """Footnote content by footnote id (markdown-it's footnote plugin moves it to the end of the tree)."""
     images: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    """What was left out, by description; one warning each."""
+    _open_notes: list[int] = field(default_factory=list)
 
     def inlines(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
         out: list[Inline] = []
@@ -70,16 +83,41 @@ class _Converter:
                 out.append(Emph(children=self.inlines(child)))
             elif kind == "strong":
                 out.append(Strong(children=self.inlines(child)))
+            elif kind == "s":
+                out.append(Strike(children=self.inlines(child)))
             elif kind == "link":
                 out.append(Link(url=str(child.attrs.get("href", "")), children=self.inlines(child)))
+            elif kind == "footnote_ref":
+                out.append(self.note(child))
+            elif kind == "html_inline" and _CHECKBOX in child.content:
+                # html is off: the only inline HTML is the task-list plugin's checkbox.
+                out.append(Checkbox(checked=_CHECKED in child.content))
             elif kind == "image":
                 self.images += 1
-                alt = self.inlines(child)
-                out.extend(alt)
+                out.extend(self.inlines(child))
             else:
-                # html_inline cannot occur with html off; anything else keeps its source text.
+                self.dropped[f"Markdown element {kind!r} kept as its text"] += 1
                 out.append(Text(text=child.content))
+        if out and isinstance(out[0], Checkbox) and len(out) > 1 and isinstance(out[1], Text):
+            # "[ ] task": the space after the box is the renderer's to draw.
+            out[1] = Text(text=out[1].text.lstrip())
         return _merge_text(tuple(out))
+
+    def note(self, ref: SyntaxTreeNode) -> Inline:
+        """The footnote ``ref`` points at, its blocks placed here (each reference gets them)."""
+        number = int(ref.meta["id"])
+        label = str(ref.meta.get("label") or number + 1)
+        source = self.notes.get(number)
+        if source is None or number in self._open_notes:
+            self.dropped[f"footnote [^{label}] refers to itself, kept as text"] += 1
+            return Text(text=f"[^{label}]")
+        if len(self._open_notes) >= _MAX_NOTE_DEPTH:
+            raise ParseError(f"footnotes are nested more than {_MAX_NOTE_DEPTH} deep (inside footnote [^{label}])")
+        self._open_notes.append(number)
+        try:
+            return Note(blocks=tuple(self.blocks(source.children)))
+        finally:
+            self._open_notes.pop()
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
         out: list[Block] = []
@@ -93,13 +131,15 @@ class _Converter:
             return [Paragraph(inlines=self.inlines(node.children[0]))] if node.children else []
         if kind == "heading":
             level = int(node.tag[1:])
-            return [SubHeading(level=max(1, level - 2), inlines=self.inlines(node.children[0]))]
+            self.heading_attributes(node)
+            inlines = self.inlines(node.children[0]) if node.children else ()
+            return [SubHeading(level=max(1, level - 2), inlines=inlines, id=heading_id(node))]
         if kind == "bullet_list":
             return [BulletList(items=tuple(tuple(self.blocks(item.children)) for item in node.children))]
         if kind == "ordered_list":
             start = int(str(node.attrs.get("start", 1)))
             items = tuple(tuple(self.blocks(item.children)) for item in node.children)
-            return [OrderedList(items=items, start=start)]
+            return [OrderedList(items=items, start=start, delimiter=")" if node.markup == ")" else ".")]
         if kind == "blockquote":
             return [Quote(blocks=tuple(self.blocks(node.children)))]
         if kind in ("fence", "code_block"):
@@ -108,22 +148,81 @@ class _Converter:
         if kind == "table":
             return [self.table(node)]
         if kind == "hr":
+            return [Rule()]
+        if kind == "dl":
+            return [self.definitions(node)]
+        if kind == "footnote_anchor":  # the plugin's back-link; a Note needs none
             return []
         if kind == "html_block":  # pragma: no cover - html is off
             return [Paragraph(inlines=(Text(text=node.content),))]
-        raise ParseError(f"unsupported Markdown element {kind!r}")
+        self.dropped[f"Markdown block {kind!r}"] += 1
+        return []
+
+    def definitions(self, node: SyntaxTreeNode) -> DefinitionList:
+        items: list[Definition] = []
+        for child in node.children:
+            if child.type == "dt":
+                items.append(Definition(term=self.inlines(child.children[0]) if child.children else ()))
+            elif child.type == "dd" and items:
+                last = items[-1]
+                definition = tuple(self.blocks(child.children))
+                items[-1] = Definition(term=last.term, definitions=(*last.definitions, definition))
+        return DefinitionList(items=tuple(items))
 
     def table(self, node: SyntaxTreeNode) -> Table:
         header: tuple[tuple[Inline, ...], ...] = ()
+        align: tuple[Alignment, ...] = ()
         rows: list[tuple[tuple[Inline, ...], ...]] = []
         for part in node.children:
             for row in part.children:
                 cells = tuple(self.inlines(cell.children[0]) if cell.children else () for cell in row.children)
                 if part.type == "thead":
                     header = cells
+                    align = tuple(_alignment(cell) for cell in row.children)
                 else:
                     rows.append(cells)
-        return Table(header=header, rows=tuple(rows))
+        return Table(header=header, rows=tuple(rows), align=align if any(align) else ())
+
+    def heading_attributes(self, node: SyntaxTreeNode) -> None:
+        """Count the attributes of a ``{#id .class}`` that the model cannot carry."""
+        dropped = node.meta.get("dropped_attributes") if node.meta else None
+        if dropped:
+            shown = " ".join(f".{v}" if k == "class" else f"{k}={v}" for k, v in dropped.items())
+            self.dropped[f"heading attributes {{{shown}}} {_NOT_CARRIED}"] += 1
+
+    def heading_text(self, node: SyntaxTreeNode) -> str:
+        """The plain text of a title or section heading; footnotes and links in it are counted as dropped."""
+        self.heading_attributes(node)
+        inlines = self.inlines(node.children[0]) if node.children else ()
+        text = plain_text(inlines).strip()
+        for inline in walk_inlines((Paragraph(inlines=inlines),)):
+            if isinstance(inline, Note | Link):
+                what = "footnote" if isinstance(inline, Note) else "link"
+                self.dropped[
+                    f"{what} in the heading {text!r} {_NOT_CARRIED}: the title and sections' headings are text"
+                ] += 1
+        return text
+
+
+_CHECKBOX = "task-list-item-checkbox"
+_CHECKED = 'checked="checked"'
+
+
+_ALIGNMENTS: dict[str, Alignment] = {
+    "text-align:left": "left",
+    "text-align:center": "center",
+    "text-align:right": "right",
+}
+
+
+def _alignment(cell: SyntaxTreeNode) -> Alignment:
+    # The table rule writes a column's alignment as a style attribute on each of its cells.
+    return _ALIGNMENTS.get(str(cell.attrs.get("style", "")).replace(" ", ""), "")
+
+
+def heading_id(node: SyntaxTreeNode) -> str:
+    """The id the parser gave a heading ("" when none)."""
+    return str(node.attrs.get("id", ""))
 
 
 def _merge_text(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -153,12 +252,18 @@ def _check_nesting(tokens: list[Token]) -> None:
     for token in tokens:
         for child in token.children or ():
             deepest = max(deepest, token.level + child.level)
-    if deepest >= _MAX_NESTING - 2:
-        raise ParseError(f"Markdown is nested more than {_MAX_NESTING - 3} levels deep")
+    if deepest >= MAX_NESTING - 2:
+        raise ParseError(f"Markdown is nested more than {MAX_NESTING - 3} levels deep")
+
+
+def _unreferenced_notes(env: dict[str, Any]) -> list[str]:
+    """Labels of footnotes defined but never referenced (the plugin leaves them out)."""
+    refs: dict[str, int] = env.get("footnotes", {}).get("refs", {})
+    return [label[1:] for label, number in refs.items() if number < 0]
 
 
 class MarkdownReader:
-    """CommonMark with YAML front matter (``.md``)."""
+    """CommonMark with YAML front matter and the extensions the model carries (``.md``)."""
 
     name = "md"
     extensions = (".md", ".markdown")
@@ -166,27 +271,45 @@ class MarkdownReader:
     def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
         """Parse a Markdown article."""
         draft, body = begin_text_source(data, options)
+        quotes = quotes_for(document_language(draft.meta, body, options)) if options.smart else None
+        env: dict[str, Any] = {}
         try:
-            tokens = _parser().parse(body)
+            tokens = parser(quotes).parse(body, env)
         except RecursionError:
             raise ParseError("Markdown is nested too deeply") from None
         _check_nesting(tokens)
-        root = SyntaxTreeNode(tokens)
+        nodes = SyntaxTreeNode(tokens).children
         converter = _Converter()
-        self._structure(root.children, draft, converter)
+        if nodes and nodes[-1].type == "footnote_block":
+            converter.notes = {int(note.meta["id"]): note for note in nodes[-1].children}
+            nodes = nodes[:-1]
+        self._structure(nodes, draft, converter)
         if converter.images:
             draft.warnings.append(f"{converter.images} image(s) kept as their alt text (images are not embedded)")
-        draft.warnings.extend(converter.warnings)
+        unreferenced = _unreferenced_notes(env)
+        if unreferenced:
+            labels = ", ".join(f"[^{label}]" for label in unreferenced)
+            draft.warnings.append(f"{len(unreferenced)} footnote(s) never referenced, left out: {labels}")
+        for what, count in converter.dropped.items():
+            draft.warnings.append(what + (f" ({count} times)" if count > 1 else ""))
         return finish(draft, body_text=body, name=name, options=options)
 
     @staticmethod
     def _structure(nodes: list[SyntaxTreeNode], draft: Draft, conv: _Converter) -> None:
+        texts: dict[int, str] = {}
+
+        def text_of(heading: SyntaxTreeNode) -> str:
+            # Once per heading: converting it twice would count its images and dropped notes twice.
+            if id(heading) not in texts:
+                texts[id(heading)] = conv.heading_text(heading)
+            return texts[id(heading)]
+
         headings = [n for n in nodes if n.type == "heading"]
         title_node = next((n for n in headings if n.tag == "h1"), None)
         if title_node is None and headings:
             title_node = headings[0]
         if title_node is not None:
-            title = plain_text(conv.inlines(title_node.children[0])).strip() if title_node.children else ""
+            title = text_of(title_node)
             given = draft.meta.get("title")
             if given is None and title:
                 draft.meta["title"] = title
@@ -198,29 +321,28 @@ class MarkdownReader:
         commentary: list[Section] | None = None
         commentary_name = ""
         heading: str | None = None
+        heading_anchor = ""
         blocks: list[Block] = []
 
         def close() -> None:
             if heading is None and not blocks:
                 return
             target = sections if commentary is None else commentary
-            target.append(Section(heading=heading or "", blocks=tuple(blocks)))
+            target.append(Section(heading=heading or "", blocks=tuple(blocks), id=heading_anchor))
 
         for node in nodes:
             if node is title_node:
                 continue
-            if node.type == "heading":
-                level = int(node.tag[1:])
-                text = plain_text(conv.inlines(node.children[0])).strip() if node.children else ""
-                if level <= 2:
-                    marker = commentary_title(text) if commentary is None and level <= 2 else None
-                    close()
-                    blocks = []
-                    if marker is not None:
-                        commentary, commentary_name, heading = [], text, None
-                    else:
-                        heading = text
-                    continue
+            if node.type == "heading" and int(node.tag[1:]) <= 2:
+                text = text_of(node)
+                marker = commentary_title(text) if commentary is None else None
+                close()
+                blocks = []
+                if marker is not None:
+                    commentary, commentary_name, heading, heading_anchor = [], text, None, ""
+                else:
+                    heading, heading_anchor = text, heading_id(node)
+                continue
             blocks.extend(conv.block(node))
         close()
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ..model import Block, BulletList, Paragraph, Part, Section, Text
-from .base import Draft, ReadOptions, ReadResult, begin_text_source, finish
+from .base import Draft, ReadOptions, ReadResult, begin_text_source, document_language, finish
+from .smart import quotes_for, smarten_text
 
 COMMENTARY_MARKERS = frozenset({"commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感"})
 """Heading texts (any case, optional trailing colon) that start the commentary part."""
@@ -54,18 +57,27 @@ def split_kicker(line: str) -> tuple[str, str]:
     return "", text
 
 
+Typography = Callable[[str], str]
+"""What becomes of a line's text: itself, or with --smart its typographic form."""
+
+
+def _same(text: str) -> str:
+    return text
+
+
 @dataclass
 class _SectionBuilder:
     heading: str
     blocks: list[Block]
     bullets: list[Paragraph]
+    typography: Typography = _same
 
     def add_line(self, line: str) -> None:
         if _BULLET.match(line):
-            self.bullets.append(_para(_BULLET.sub("", line, count=1)))
+            self.bullets.append(_para(_BULLET.sub("", line, count=1), self.typography))
             return
         self.flush_bullets()
-        self.blocks.append(_para(line))
+        self.blocks.append(_para(line, self.typography))
 
     def flush_bullets(self) -> None:
         if self.bullets:
@@ -77,8 +89,8 @@ class _SectionBuilder:
         return Section(heading=self.heading, blocks=tuple(self.blocks))
 
 
-def _para(text: str) -> Paragraph:
-    return Paragraph(inlines=(Text(text=text.strip()),))
+def _para(text: str, typography: Typography = _same) -> Paragraph:
+    return Paragraph(inlines=(Text(text=typography(text.strip())),))
 
 
 class PlainTextReader:
@@ -90,27 +102,31 @@ class PlainTextReader:
     def read(self, data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
         """Parse a plain-text article."""
         draft, body = begin_text_source(data, options)
+        # The layout is read from the text as written; --smart changes the texts only, never what is a heading.
+        typography: Typography = _same
+        if options.smart:
+            typography = partial(smarten_text, quotes=quotes_for(document_language(draft.meta, body, options)))
         lines = body.split("\n")
         index = 0
         while index < len(lines) and not lines[index].strip():
             index += 1
         kicker, headline = split_kicker(lines[index])
-        draft.meta.setdefault("title", headline)
+        draft.meta.setdefault("title", typography(headline))
         if kicker:
-            draft.meta.setdefault("kicker", kicker)
+            draft.meta.setdefault("kicker", typography(kicker))
         index += 1
         # Key points run up to the first blank line, when there is one; an index walks them, since
         # slicing the rest off line by line made 80,000 key points take seconds.
         if any(not line.strip() for line in lines[index:]):
             while index < len(lines) and lines[index].strip():
-                draft.key_points.append(_para(_BULLET.sub("", lines[index], count=1)))
+                draft.key_points.append(_para(_BULLET.sub("", lines[index], count=1), typography))
                 index += 1
-        self._body(lines[index:], draft)
+        self._body(lines[index:], draft, typography)
         return finish(draft, body_text=body, name=name, options=options)
 
     @staticmethod
-    def _body(lines: list[str], draft: Draft) -> None:
-        current = _SectionBuilder("", [], [])
+    def _body(lines: list[str], draft: Draft, typography: Typography) -> None:
+        current = _SectionBuilder("", [], [], typography)
         sections: list[Section] = []
         commentary: list[Section] | None = None
         commentary_name = ""
@@ -123,7 +139,7 @@ class PlainTextReader:
                 marker = commentary_title(line) if commentary is None else None
                 if current.heading or current.blocks or current.bullets:
                     (sections if commentary is None else commentary).append(current.build())
-                current = _SectionBuilder("" if marker else line, [], [])
+                current = _SectionBuilder("" if marker else typography(line), [], [], typography)
                 if marker:
                     commentary, commentary_name = [], marker
                 continue
