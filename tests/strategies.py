@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 from exporter.model import (
     Block,
     BulletList,
+    Checkbox,
     Code,
     CodeBlock,
+    Definition,
+    DefinitionList,
     Document,
     Emph,
     Inline,
@@ -18,12 +21,15 @@ from exporter.model import (
     Link,
     Memo,
     Meta,
+    Note,
     OrderedList,
     Paragraph,
     Part,
     Quote,
+    Rule,
     Section,
     Source,
+    Strike,
     Strong,
     SubHeading,
     Table,
@@ -60,62 +66,108 @@ clean_text = st.one_of(
 """Text that survives sanitising unchanged: XML-legal, with markup-like tokens and many scripts."""
 
 
-def inlines(text: st.SearchStrategy[str] = clean_text, depth: int = 2) -> st.SearchStrategy[tuple[Inline, ...]]:
-    """Sequences of inline nodes nested up to ``depth``."""
-    leaf = st.one_of(
-        st.builds(Text, text=text),
-        st.builds(Code, text=text),
-        st.just(LineBreak()),
-    )
+_URLS = ("https://example.org/a?b=1&c=2", "mailto:x@example.org", "javascript:x")
+
+
+def inlines(
+    text: st.SearchStrategy[str] = clean_text, depth: int = 2, *, schema2: bool = False
+) -> st.SearchStrategy[tuple[Inline, ...]]:
+    """Sequences of inline nodes nested up to ``depth``; ``schema2`` adds strikethrough, footnotes and checkboxes."""
+    leaves = [st.builds(Text, text=text), st.builds(Code, text=text), st.just(LineBreak())]
+    if schema2:
+        leaves.append(st.builds(Checkbox, checked=st.booleans()))
+    leaf = st.one_of(*leaves)
     if depth <= 0:
         return st.lists(leaf, max_size=4).map(tuple)
-    inner = inlines(text, depth - 1)
-    node = st.one_of(
+    inner = inlines(text, depth - 1, schema2=schema2)
+    nodes = [
         leaf,
         st.builds(Emph, children=inner),
         st.builds(Strong, children=inner),
         st.builds(
             Link,
-            url=st.sampled_from(("https://example.org/a?b=1&c=2", "mailto:x@example.org", "javascript:x")),
+            url=st.sampled_from((*_URLS, "#a-heading") if schema2 else _URLS),
             children=inner,
         ),
-    )
-    return st.lists(node, max_size=4).map(tuple)
+    ]
+    if schema2:
+        # A note holds blocks; its paragraphs take the older inline set, so the strategy's recursion ends.
+        note_blocks = st.lists(
+            st.one_of(st.builds(Paragraph, inlines=inlines(text, depth - 1)), st.just(Rule())), min_size=1, max_size=2
+        )
+        nodes += [st.builds(Strike, children=inner), st.builds(Note, blocks=note_blocks.map(tuple))]
+    return st.lists(st.one_of(*nodes), max_size=4).map(tuple)
 
 
-def blocks(text: st.SearchStrategy[str] = clean_text, depth: int = 2) -> st.SearchStrategy[tuple[Block, ...]]:
-    """Sequences of block nodes (lists and quotes nest up to ``depth``)."""
-    para = st.builds(Paragraph, inlines=inlines(text))
-    leaf = st.one_of(
+_IDS = st.sampled_from(("", "a-heading", "background", "background-1", "日本語"))
+_ALIGN = st.sampled_from(("", "left", "center", "right"))
+
+
+def blocks(
+    text: st.SearchStrategy[str] = clean_text, depth: int = 2, *, schema2: bool = False
+) -> st.SearchStrategy[tuple[Block, ...]]:
+    """Sequences of block nodes (lists and quotes nest up to ``depth``); ``schema2`` adds the schema 2 nodes."""
+    para = st.builds(Paragraph, inlines=inlines(text, schema2=schema2))
+    cells = inlines(text, 0, schema2=schema2)
+    leaves = [
         para,
-        st.builds(SubHeading, level=st.integers(1, 3), inlines=inlines(text, 1)),
+        st.builds(
+            SubHeading,
+            level=st.integers(1, 3),
+            inlines=inlines(text, 1, schema2=schema2),
+            id=_IDS if schema2 else st.just(""),
+        ),
         st.builds(CodeBlock, text=text, language=st.sampled_from(("", "python"))),
         st.builds(
             Table,
-            header=st.lists(inlines(text, 0), min_size=1, max_size=3).map(tuple),
-            rows=st.lists(st.lists(inlines(text, 0), min_size=1, max_size=3).map(tuple), max_size=3).map(tuple),
+            header=st.lists(cells, min_size=1, max_size=3).map(tuple),
+            rows=st.lists(st.lists(cells, min_size=1, max_size=3).map(tuple), max_size=3).map(tuple),
+            align=st.lists(_ALIGN, max_size=3).map(tuple) if schema2 else st.just(()),
         ),
-    )
+    ]
+    if schema2:
+        leaves.append(st.just(Rule()))
+    leaf = st.one_of(*leaves)
     if depth <= 0:
         return st.lists(leaf, max_size=3).map(tuple)
-    inner = blocks(text, depth - 1)
+    inner = blocks(text, depth - 1, schema2=schema2)
     items = st.lists(inner, min_size=1, max_size=3).map(tuple)
-    node = st.one_of(
+    nodes = [
         leaf,
         st.builds(BulletList, items=items),
-        st.builds(OrderedList, items=items, start=st.integers(0, 99)),
+        st.builds(
+            OrderedList,
+            items=items,
+            start=st.integers(0, 99),
+            delimiter=st.sampled_from((".", ")")) if schema2 else st.just("."),
+        ),
         st.builds(Quote, blocks=inner),
+    ]
+    if schema2:
+        definition = st.builds(
+            Definition, term=inlines(text, 1, schema2=True), definitions=st.lists(inner, max_size=2).map(tuple)
+        )
+        nodes.append(st.builds(DefinitionList, items=st.lists(definition, min_size=1, max_size=3).map(tuple)))
+    return st.lists(st.one_of(*nodes), max_size=4).map(tuple)
+
+
+def sections(
+    text: st.SearchStrategy[str] = clean_text, *, schema2: bool = False
+) -> st.SearchStrategy[tuple[Section, ...]]:
+    """Sections with headings (possibly empty) and blocks; ``schema2`` adds ids and the schema 2 nodes."""
+    section = st.builds(
+        Section, heading=text, blocks=blocks(text, schema2=schema2), id=_IDS if schema2 else st.just("")
     )
-    return st.lists(node, max_size=4).map(tuple)
+    return st.lists(section, max_size=3).map(tuple)
 
 
-def sections(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[tuple[Section, ...]]:
-    """Sections with headings (possibly empty) and blocks."""
-    return st.lists(st.builds(Section, heading=text, blocks=blocks(text)), max_size=3).map(tuple)
+def documents(text: st.SearchStrategy[str] = clean_text, *, schema2: bool = False) -> st.SearchStrategy[Document]:
+    """Whole documents; ``text`` decides which strings appear in them.
 
-
-def documents(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[Document]:
-    """Whole documents; ``text`` decides which strings appear in them."""
+    ``schema2`` adds the nodes of model schema 2 (Strike, Note, Checkbox, Rule, DefinitionList, heading ids,
+    table alignment, the ``)`` delimiter). Off by default: the renderers' property tests use the older node set
+    until the renderers draw the new nodes.
+    """
     meta = st.builds(
         Meta,
         title=text,
@@ -133,7 +185,7 @@ def documents(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[Do
     return st.builds(
         Document,
         meta=meta,
-        key_points=st.lists(st.builds(Paragraph, inlines=inlines(text, 1)), max_size=3).map(tuple),
-        sections=sections(text),
-        commentary=st.one_of(st.none(), st.builds(Part, title=text, sections=sections(text))),
+        key_points=st.lists(st.builds(Paragraph, inlines=inlines(text, 1, schema2=schema2)), max_size=3).map(tuple),
+        sections=sections(text, schema2=schema2),
+        commentary=st.one_of(st.none(), st.builds(Part, title=text, sections=sections(text, schema2=schema2))),
     )

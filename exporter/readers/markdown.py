@@ -187,8 +187,7 @@ class _Converter:
         """Count the attributes of a ``{#id .class}`` that the model cannot carry."""
         dropped = node.meta.get("dropped_attributes") if node.meta else None
         if dropped:
-            shown = " ".join(f".{v}" if k == "class" else f"{k}={v}" for k, v in dropped.items())
-            self.dropped[f"heading attributes {{{shown}}} {_NOT_CARRIED}"] += 1
+            self.dropped[f"heading attributes {dropped}: only the #id is carried, the rest {_NOT_CARRIED}"] += 1
 
     def heading_text(self, node: SyntaxTreeNode) -> str:
         """The plain text of a title or section heading; footnotes and links in it are counted as dropped."""

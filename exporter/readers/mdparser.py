@@ -15,7 +15,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from .smart import Quotes, smart_dashes
+from .smart import Quotes, cjk_quotes, literal_autolinks, smart_dashes
 
 MAX_NESTING = 40
 """markdown-it's nesting limit; the reader refuses deeper sources instead of letting it stop parsing."""
@@ -48,16 +48,18 @@ def _parser(quotes: Quotes | None) -> MarkdownIt:
     md.core.ruler.before("linkify", "heading_ids", heading_ids)
     if quotes is not None:
         md.enable("smartquotes")
-        # Before text_join, as markdown-it's own replacements: an escaped \- stays a hyphen.
+        # Before text_join, as markdown-it's own replacements: an escaped \- or \" stays as written.
+        md.core.ruler.before("smartquotes", "literal_autolinks", literal_autolinks)
         md.core.ruler.before("smartquotes", "smart_dashes", smart_dashes)
+        md.core.ruler.after("smartquotes", "cjk_quotes", cjk_quotes)
     return md
 
 
 def heading_attributes(state: StateCore) -> None:
     """Core rule: pandoc's ``## Heading {#id .class}``, read with mdit-py-plugins' attribute parser.
 
-    The id becomes the heading's; the other attributes are kept in ``meta["dropped_attributes"]`` (the model has
-    no place for them, so the reader names them in a warning).
+    The id becomes the heading's; when there are other attributes, the whole ``{...}`` is kept in
+    ``meta["dropped_attributes"]`` (the model has no place for them, so the reader names them in a warning).
     """
     tokens = state.tokens
     for index, token in enumerate(tokens):
@@ -80,7 +82,7 @@ def heading_attributes(state: StateCore) -> None:
             token.attrSet("id", attrs.pop("id"))
         attrs.pop("id", None)
         if attrs:
-            token.meta["dropped_attributes"] = attrs
+            token.meta["dropped_attributes"] = match.group(1)
 
 
 def github_slug(title: str) -> str:

@@ -72,18 +72,63 @@ def _dashes(text: str) -> str:
 
 
 def smart_dashes(state: StateCore) -> None:
-    """Core rule: ``---`` an em dash, ``--`` an en dash, ``...`` an ellipsis, in text only (not code, not autolinks)."""
+    """Core rule: ``---`` an em dash, ``--`` an en dash, ``...`` an ellipsis, in text (code is never text)."""
     for token in state.tokens:
         if token.type != "inline" or not token.children or ("--" not in token.content and "..." not in token.content):
             continue
-        in_autolink = 0
         for child in token.children:
-            if child.type == "link_open" and child.info == "auto":
-                in_autolink += 1
-            elif child.type == "link_close" and child.info == "auto":
-                in_autolink -= 1
-            elif child.type == "text" and not in_autolink:
+            if child.type == "text":
                 child.content = _dashes(child.content)
+
+
+def literal_autolinks(state: StateCore) -> None:
+    """Core rule before the typographer: the text of a bare URL or ``<autolink>`` is the URL, so it stays as written.
+
+    markdown-it's smartquotes rule reads only ``text`` tokens; ``text_special`` (what escapes give) is joined back
+    into text by the text_join rule after it.
+    """
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        depth = 0
+        for child in token.children:
+            if child.type in ("link_open", "link_close") and child.info == "auto":
+                depth += child.nesting
+            elif child.type == "text" and depth > 0:
+                child.type = "text_special"
+
+
+_CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def cjk_quotes(state: StateCore) -> None:
+    """Core rule after smartquotes: the straight double quotes it left beside CJK characters, paired in order.
+
+    Smartquotes decides by word boundaries, which Japanese and Chinese do not have: in これは"引用"です both quotes
+    have a letter on either side, so neither is turned. Such quotes are paired left to right within a paragraph.
+    """
+    opening, closing = state.md.options.quotes[0], state.md.options.quotes[1]
+    for token in state.tokens:
+        if token.type != "inline" or not token.children or '"' not in token.content:
+            continue
+        texts = [child for child in token.children if child.type == "text"]
+        joined = "".join(child.content for child in texts)
+        found: list[tuple[int, int]] = []  # (text token, offset) of each quote beside a CJK character
+        start = 0
+        for number, child in enumerate(texts):
+            for offset, char in enumerate(child.content):
+                if char == '"':
+                    at = start + offset
+                    if _CJK.match(joined[at - 1 : at] or " ") or _CJK.match(joined[at + 1 : at + 2] or " "):
+                        found.append((number, offset))
+            start += len(child.content)
+        pairs = found[: len(found) // 2 * 2]
+        # From the end, so that a wider quote mark does not move the offsets still to be replaced.
+        for index in range(len(pairs) - 1, -1, -1):
+            number, offset = pairs[index]
+            child = texts[number]
+            mark = opening if index % 2 == 0 else closing
+            child.content = child.content[:offset] + mark + child.content[offset + 1 :]
 
 
 @lru_cache(maxsize=16)
@@ -99,8 +144,9 @@ def smarten(texts: Sequence[str], quotes: Quotes) -> list[str]:
         child = Token("text", "", 0, content=text)
         tokens.append(Token("inline", "", 0, content=text, children=[child]))
     state = StateCore("", _typographer(quotes), {}, tokens)
-    smartquotes(state)
     smart_dashes(state)
+    smartquotes(state)
+    cjk_quotes(state)
     return [token.children[0].content if token.children else "" for token in tokens]
 
 
