@@ -133,8 +133,9 @@ def pdf_font_names(pdf: Path) -> set[str]:
 
 
 def document_strings(doc: Document) -> list[str]:
-    """Every text string of a document that a reader should see (not URLs, ids or languages)."""
+    """Every text string of a document that a reader should see (not URLs, ids, languages or list markup)."""
     skip_keys = {"url", "language", "identifier", "type", "date", "schema", "level", "start"}
+    skip_keys |= {"id", "align", "delimiter"}  # schema 2: link targets, column alignment, "." or ")" after numbers
     out: list[str] = []
 
     def walk(value: object, key: str = "") -> None:

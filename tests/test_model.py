@@ -90,3 +90,14 @@ def test_schema_1_json_still_reads_and_is_written_back_as_the_current_schema(sam
     document = parse(json.dumps(data), name="old.json").document
     assert document.schema == SCHEMA_VERSION
     assert document.sections == sample_txt_doc.sections
+
+
+@settings(deadline=None)
+@given(documents(schema2=True))
+def test_schema2_nodes_round_trip_and_validate(doc: Document) -> None:
+    """The schema 2 nodes (the Markdown reader's footnotes, task lists, rules ...) survive JSON and match the schema."""
+    import jsonschema
+
+    encoded = to_json(doc)
+    assert from_builtins(json.loads(encoded)) == doc
+    jsonschema.validate(json.loads(encoded), json_schema())
