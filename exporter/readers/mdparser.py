@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -19,8 +18,6 @@ from .smart import Quotes, cjk_quotes, literal_autolinks, smart_dashes
 
 MAX_NESTING = 40
 """markdown-it's nesting limit; the reader refuses deeper sources instead of letting it stop parsing."""
-
-_TRAILING_ATTRS = re.compile(r"[ \t]+(\{[^{}\n]*\})[ \t]*$")
 
 
 def parser(quotes: Quotes | None = None) -> MarkdownIt:
@@ -69,20 +66,25 @@ def heading_attributes(state: StateCore) -> None:
         if not children or children[-1].type != "text":
             continue
         last = children[-1]
-        match = _TRAILING_ATTRS.search(last.content)
-        if match is None:
+        # rfind, not a regular expression: a heading of many spaces must not make the search quadratic.
+        content = last.content.rstrip(" \t")
+        start = content.rfind("{")
+        if not content.endswith("}") or start < 1 or content[start - 1] not in " \t":
             continue
+        raw = content[start:]
         try:
-            _, attrs = parse_attrs(match.group(1))
+            end, attrs = parse_attrs(raw)
         except AttrsError:
             continue
-        last.content = last.content[: match.start()]
-        tokens[index + 1].content = tokens[index + 1].content.rstrip().removesuffix(match.group(1)).rstrip()
+        if end != len(raw) - 1:  # the parser stopped at an earlier "}": not one attribute block
+            continue
+        last.content = content[:start].rstrip(" \t")
+        tokens[index + 1].content = tokens[index + 1].content.rstrip(" \t").removesuffix(raw).rstrip(" \t")
         if attrs.get("id"):
             token.attrSet("id", attrs.pop("id"))
         attrs.pop("id", None)
         if attrs:
-            token.meta["dropped_attributes"] = match.group(1)
+            token.meta["dropped_attributes"] = raw
 
 
 def github_slug(title: str) -> str:
