@@ -285,11 +285,20 @@ def test_unreferenced_footnotes_are_named() -> None:
     assert "2 footnote(s) never referenced, left out: [^spare], [^other]" in result.warnings
 
 
-def test_footnotes_and_links_in_section_headings_are_named() -> None:
-    result = _read("# T\n\n## Costs[^c] and [rates](https://example.org)\n\nText.\n\n[^c]: A note.\n")
-    assert result.document.sections[0].heading == "Costs and rates"
-    assert any("footnote in the heading 'Costs and rates'" in w for w in result.warnings)
-    assert any("link in the heading 'Costs and rates'" in w for w in result.warnings)
+def test_footnotes_links_and_strikethrough_in_section_headings_are_named() -> None:
+    result = _read("# T\n\n## Costs[^c] and [rates](https://example.org) ~~old~~\n\nText.\n\n[^c]: A note.\n")
+    assert result.document.sections[0].heading == "Costs and rates old"
+    for what in ("footnote", "link", "strikethrough"):
+        assert any(f"{what} in the heading 'Costs and rates old'" in w for w in result.warnings), what
+    assert not _read("# T\n\n## The *new* plan\n").warnings  # emphasis only loses its look
+
+
+def test_a_heading_of_many_spaces_reads_in_linear_time() -> None:
+    import time
+
+    started = time.perf_counter()
+    doc = _md("# T\n\n## A" + " " * 200_000 + "b {\n")
+    assert time.perf_counter() - started < 2.0 and doc.sections[0].heading.endswith("b {")
 
 
 def test_heading_attributes_other_than_the_id_are_named() -> None:

@@ -195,8 +195,9 @@ class _Converter:
         inlines = self.inlines(node.children[0]) if node.children else ()
         text = plain_text(inlines).strip()
         for inline in walk_inlines((Paragraph(inlines=inlines),)):
-            if isinstance(inline, Note | Link):
-                what = "footnote" if isinstance(inline, Note) else "link"
+            # Emphasis in a heading only loses its look; these lose content or meaning.
+            if isinstance(inline, Note | Link | Strike):
+                what = {Note: "footnote", Link: "link", Strike: "strikethrough"}[type(inline)]
                 self.dropped[
                     f"{what} in the heading {text!r} {_NOT_CARRIED}: the title and sections' headings are text"
                 ] += 1
