@@ -273,11 +273,18 @@ def test_footnote_inside_a_footnote_nests() -> None:
 # --- what the model does not carry: one warning naming it -------------------------------------
 
 
+def test_a_footnote_cited_twice_counts_its_image_once() -> None:
+    result = _read("# T\n\nA.[^i] B.[^i]\n\n[^i]: See ![chart](c.png).\n")
+    notes = [n for n in _first_paragraph(result.document).inlines if isinstance(n, Note)]
+    assert len(notes) == 2 and notes[0] == notes[1] == Note.of(Paragraph.of("See chart."))
+    assert "1 image(s) kept as their alt text (images are not embedded)" in result.warnings
+
+
 def test_a_footnote_referring_to_itself_is_kept_as_text_with_a_warning() -> None:
     result = _read("# T\n\nText.[^loop]\n\n[^loop]: Again[^loop].\n")
     para = _first_paragraph(result.document)
     assert para.inlines[1] == Note.of(Paragraph.of("Again[^loop]."))
-    assert [w for w in result.warnings if "[^loop]" in w and "itself" in w]
+    assert [w for w in result.warnings if "[^loop]" in w and "its own text" in w]
 
 
 def test_unreferenced_footnotes_are_named() -> None:

@@ -66,6 +66,7 @@ class _Converter:
     dropped: Counter[str] = field(default_factory=Counter)
     """What was left out, by description; one warning each."""
     _open_notes: list[int] = field(default_factory=list)
+    _placed: dict[int, Note] = field(default_factory=dict)
 
     def inlines(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
         out: list[Inline] = []
@@ -107,17 +108,22 @@ class _Converter:
         """The footnote ``ref`` points at, its blocks placed here (each reference gets them)."""
         number = int(ref.meta["id"])
         label = str(ref.meta.get("label") or number + 1)
+        if number in self._placed:
+            return self._placed[number]
         source = self.notes.get(number)
         if source is None or number in self._open_notes:
-            self.dropped[f"footnote [^{label}] refers to itself, kept as text"] += 1
+            self.dropped[f"footnote [^{label}] is cited inside its own text, kept as text"] += 1
             return Text(text=f"[^{label}]")
         if len(self._open_notes) >= _MAX_NOTE_DEPTH:
             raise ParseError(f"footnotes are nested more than {_MAX_NOTE_DEPTH} deep (inside footnote [^{label}])")
         self._open_notes.append(number)
         try:
-            return Note(blocks=tuple(self.blocks(source.children)))
+            note = Note(blocks=tuple(self.blocks(source.children)))
         finally:
             self._open_notes.pop()
+        # Converted once: a second citation must not count the note's images or warnings twice.
+        self._placed[number] = note
+        return note
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
         out: list[Block] = []
