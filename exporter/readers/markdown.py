@@ -157,6 +157,11 @@ def _check_nesting(tokens: list[Token]) -> None:
         raise ParseError(f"Markdown is nested more than {_MAX_NESTING - 3} levels deep")
 
 
+def parser() -> MarkdownIt:
+    """The reader's markdown-it parser, configured once: what it enables is the Markdown the reader takes."""
+    return _parser()
+
+
 class MarkdownReader:
     """CommonMark with YAML front matter (``.md``)."""
 
@@ -167,7 +172,7 @@ class MarkdownReader:
         """Parse a Markdown article."""
         draft, body = begin_text_source(data, options)
         try:
-            tokens = _parser().parse(body)
+            tokens = parser().parse(body)
         except RecursionError:
             raise ParseError("Markdown is nested too deeply") from None
         _check_nesting(tokens)
