@@ -458,3 +458,14 @@ def test_non_web_source_url_stays_text(default_style: Style) -> None:
     result = DocxRenderer().render(doc, default_style, DocxRenderOptions())
     assert "file:///etc/passwd" in extracted_text(result.data)
     assert "External" not in part_xml(result.data, "word/_rels/document.xml.rels").xpath("string(//@TargetMode)")
+
+
+def test_link_without_words_shows_its_target(default_style: Style) -> None:
+    """A link with no text shows its target, clickable or kept as text, as the PDF and EPUB do (spec example 484)."""
+    links = (Link(url="./target.md", children=()), Link(url="https://example.org/x", children=()))
+    doc = Document(
+        meta=Meta(title="t", date=datetime.date(2025, 1, 1)),
+        sections=(Section(heading="", blocks=tuple(Paragraph(inlines=(link,)) for link in links)),),
+    )
+    text = extracted_text(DocxRenderer().render(doc, default_style, DocxRenderOptions()).data)
+    assert "./target.md" in text and "https://example.org/x" in text

@@ -96,12 +96,14 @@ class BlockWriter:
                 case Link(url=url, children=children):
                     # Word cannot nest hyperlinks; internal targets wait for bookmarks (the model has no ids yet).
                     target = TEXT if in_link else self.view.link(url)
+                    # A link without words shows its target, clickable or not, as in the PDF and the EPUB.
+                    shown = children or (Text(text=url),)
                     if target.kind == "external":
                         self.links += 1
                         container = hyperlink(parent, self.relate(target.href))
-                        self.inlines(container, children or (Text(text=url),), bold=bold, italic=italic, in_link=True)
+                        self.inlines(container, shown, bold=bold, italic=italic, in_link=True)
                     else:
-                        self.inlines(parent, children, bold=bold, italic=italic, in_link=in_link)
+                        self.inlines(parent, shown, bold=bold, italic=italic, in_link=in_link)
                 case LineBreak():
                     line_break(parent)
                 case _:
