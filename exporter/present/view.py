@@ -23,6 +23,20 @@ def bullet(depth: int) -> str:
     return BULLETS[depth % len(BULLETS)]
 
 
+CHECKBOXES = ("\u2610", "\u2611")
+"""A task-list item's box, open and ticked: ☐ and ☑ (the symbols family, DejaVu Sans, draws both)."""
+
+
+def checkbox(checked: bool) -> str:
+    """The glyph of a task-list box."""
+    return CHECKBOXES[checked]
+
+
+def checkbox_label(labels: Labels, checked: bool) -> str:
+    """What a screen reader says for a task-list box: "Done" or "Not done" in the document's language."""
+    return labels["task_done" if checked else "task_open"]
+
+
 @dataclass(frozen=True)
 class RoleFonts:
     """The families that set one role's text in this document's language."""

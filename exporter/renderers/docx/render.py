@@ -14,6 +14,7 @@ from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .blocks import BlockWriter
 from .memo import MemoWriter
+from .notes import attach_footnotes
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, package_parts, write_zip
 
@@ -56,13 +57,15 @@ def _render(document: Document, style: Style) -> RenderResult:
         memo.header(_emptied(section.header.part.element))
     section.footer.is_linked_to_previous = False
     memo.footer(_emptied(section.footer.part.element))
+    if writer.notes:
+        attach_footnotes(part, doc.settings.element, writer.footnotes)
 
     _core_properties(doc, view)
     data = write_zip(package_parts(part.package), meta.date)
     warnings = list(view.warnings)
     if style.docx.reference:
         warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
-    facts = {"language": view.language.word_tag, "hyperlinks": writer.links}
+    facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
 
 
