@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ..model import Document, Link, document_blocks, heading_ids, walk_inlines
+from ..model import Document, Inline, Link, Text, document_blocks, heading_ids, walk_inlines
 from ..style import Roles, Style
 from ..typefaces import TYPEFACES
 from .dates import date_locale, long_date
@@ -30,6 +30,11 @@ CHECKBOXES = ("\u2610", "\u2611")
 def checkbox(checked: bool) -> str:
     """The glyph of a task-list box."""
     return CHECKBOXES[checked]
+
+
+def checkbox_gap(following: Inline | None) -> str:
+    """What separates a task-list box from the inline after it: a space, unless that text starts with one."""
+    return "" if isinstance(following, Text) and following.text[:1].isspace() else " "
 
 
 def checkbox_label(labels: Labels, checked: bool) -> str:

@@ -33,7 +33,7 @@ from ...model import (
 from ...present.anchors import WORD_BOOKMARK_MAX, Anchors, heading_id_order, word_bookmark
 from ...present.coverage import SYMBOLS
 from ...present.links import TEXT
-from ...present.view import View, checkbox
+from ...present.view import View, checkbox, checkbox_gap
 from . import styles as S
 from .notes import FIRST_NOTE_ID, new_footnotes
 from .ooxml import W_NS, Element, add_text, bookmark, footnote_reference, hyperlink, line_break, ppr, rpr, run, sub, w
@@ -143,11 +143,10 @@ class BlockWriter:
                     self._note(parent, blocks)
                 case Checkbox(checked=checked):
                     # The symbols family draws the box; the text's own faces (Liberation, IPAex) have no ☐ or ☑.
-                    after = nodes[index + 1] if index + 1 < len(nodes) else None
-                    spaced = isinstance(after, Text) and after.text[:1].isspace()
                     run(parent, checkbox(checked), fonts=(SYMBOLS, SYMBOLS), bold=bold, strike=strike)
-                    if not spaced:
-                        run(parent, " ")
+                    gap = checkbox_gap(nodes[index + 1] if index + 1 < len(nodes) else None)
+                    if gap:
+                        run(parent, gap)
                 case _:
                     assert_never(node)
 
