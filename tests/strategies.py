@@ -175,7 +175,7 @@ def inlines_v2(
     if depth <= 0:
         return st.lists(leaf, max_size=4).map(tuple)
     inner = inlines_v2(text, depth - 1, notes)
-    choices = [
+    choices: list[st.SearchStrategy[Inline]] = [
         leaf,
         st.builds(Emph, children=inner),
         st.builds(Strong, children=inner),

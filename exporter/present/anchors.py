@@ -57,7 +57,8 @@ def xml_id(ident: str) -> str:
 class Anchors:
     """The names of a document's heading targets in one format; the first heading with an id is what links reach.
 
-    Each occurrence of an id gets its own name (repeats suffixed ``_2``, ``-3`` …) so the names stay unique.
+    Each occurrence of an id gets its own name (repeats suffixed ``_2``, ``-3`` …) so the names stay unique;
+    with ``ignore_case`` (Word's bookmarks) names that differ only in case count as the same.
     """
 
     def __init__(
@@ -68,6 +69,7 @@ class Anchors:
         separator: str = "_",
         max_length: int = 0,
         reserved: Callable[[str], bool] = lambda name: False,
+        ignore_case: bool = False,
     ) -> None:
         self._queues: dict[str, deque[str]] = {}
         self._targets: dict[str, str] = {}
@@ -75,11 +77,11 @@ class Anchors:
         for ident in ids:
             base = clean(ident)
             name, count = base, 1
-            while name in taken or reserved(name):
+            while (name.casefold() if ignore_case else name) in taken or reserved(name):
                 count += 1
                 suffix = f"{separator}{count}"
                 name = (base[: max_length - len(suffix)] if max_length else base) + suffix
-            taken.add(name)
+            taken.add(name.casefold() if ignore_case else name)
             self._queues.setdefault(ident, deque()).append(name)
             self._targets.setdefault(ident, name)
 

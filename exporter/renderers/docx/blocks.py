@@ -76,7 +76,9 @@ class BlockWriter:
         self.text_width = round(view.content_width * 20)
         self.links = 0
         self._next_num = S.ORDERED_NUM_ID + 1
-        self.bookmarks = Anchors(heading_id_order(view.document), word_bookmark, max_length=WORD_BOOKMARK_MAX)
+        # Word compares bookmark names without regard to case.
+        ids = heading_id_order(view.document)
+        self.bookmarks = Anchors(ids, word_bookmark, max_length=WORD_BOOKMARK_MAX, ignore_case=True)
         self._next_bookmark = 0
         self.footnotes = new_footnotes()
         """The ``w:footnotes`` root; the footnotes are appended as their references are written."""
