@@ -179,6 +179,10 @@ def test_table_alignment_is_a_class_the_stylesheet_sets(book: Book) -> None:
         assert f"th.align-{side}, td.align-{side} {{\n  text-align: {side};" in css
 
 
+_MARKERS = "x:li/x:span[@class='marker'] | x:li/x:p[1]/x:span[@class='marker']"
+"""The written-out markers of an ``ol``'s own items."""
+
+
 def test_ordered_lists_start_and_parenthesis(book: Book) -> None:
     """start="0" is kept; a ")" list writes its markers (3), 4)) as hidden text and drops the reader's own."""
     article = book.docs["article.xhtml"]
@@ -186,8 +190,10 @@ def test_ordered_lists_start_and_parenthesis(book: Book) -> None:
     assert zero.get("start") == "0" and zero.get("class") is None
     paren = x(article, "//x:ol[contains(@class, 'paren')]")[0]
     assert paren.get("start") == "3"
-    markers = x(paren, "x:li/x:span[@class='marker']")
+    markers = x(paren, _MARKERS)
     assert [(m.text, m.get("aria-hidden")) for m in markers] == [("3)", "true"), ("4)", "true")]
+    # An item of several blocks has its marker on the first line, inside its first paragraph.
+    assert " ".join(text(x(paren, "x:li[2]/x:p")[0]).split()) == "4) four"
     nested = x(paren, ".//x:ol")[0]
     assert nested.get("start") is None and nested.get("class") is None
     css = book.zip.read(book.base + "style/briefing.css").decode()
@@ -203,7 +209,7 @@ def test_list_formats_per_level_come_from_the_style(nodes_doc: Document, tmp_pat
     # The ")" list counts in upper-roman too: its markers are written in it (3 → III).
     paren = x(article, "//x:ol[contains(@class, 'paren')]")[0]
     assert paren.get("class") == "upper-roman paren"
-    assert [m.text for m in x(paren, "x:li/x:span[@class='marker']")] == ["III)", "IV)"]
+    assert [m.text for m in x(paren, _MARKERS)] == ["III)", "IV)"]
     nested = x(paren, ".//x:ol")[0]
     assert (nested.get("type"), nested.get("class")) == ("a", "lower-alpha")
     css = roman.zip.read(roman.base + "style/briefing.css").decode()

@@ -277,7 +277,9 @@ class BlockWriter:
         inner = replace(ctx, list_depth=level + 1, quote_depth=0)
         for item in items:
             first, rest = (item[0], item[1:]) if item else (None, ())
-            p = self.paragraph(parent, styles[min(level, 2)], num=numbering)
+            # Inside a definition the item stands in as far as the definition's text.
+            ind = S.list_indent(level, num_id is not None, ctx.indent) if ctx.indent else None
+            p = self.paragraph(parent, styles[min(level, 2)], num=numbering, ind=ind)
             if isinstance(first, Paragraph):
                 self.inlines(p, first.inlines)
             elif first is not None:

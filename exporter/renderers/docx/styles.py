@@ -313,11 +313,16 @@ def compile_numbering(style: Style) -> bytes:
                 sub(lvl, "numFmt", val="bullet")
                 sub(lvl, "lvlText", val=bullet(level))
             sub(lvl, "lvlJc", val="left")
-            ppr(lvl, ind={"left": str(LIST_INDENT * (level + 1)), "hanging": str(LIST_INDENT - (0 if ordered else 90))})
+            ppr(lvl, ind=list_indent(level, ordered))
             rpr(lvl, fonts=fonts, bold=ordered and level == 0, color=style.colors.accent)
     for num_id, abstract_id in ((BULLET_NUM_ID, 1), (ORDERED_NUM_ID, ORDERED_ABSTRACT_ID)):
         sub(sub(root, "num", numId=str(num_id)), "abstractNumId", val=str(abstract_id))
     return serialize(root)
+
+
+def list_indent(level: int, ordered: bool, extra: int = 0) -> dict[str, str]:
+    """The ``w:ind`` of a list item ``level`` deep, ``extra`` twips further in (a list inside a definition)."""
+    return {"left": str(LIST_INDENT * (level + 1) + extra), "hanging": str(LIST_INDENT - (0 if ordered else 90))}
 
 
 def add_restarted_list(numbering: Element, num_id: int, level: int, start: int, delimiter: str = ".") -> None:

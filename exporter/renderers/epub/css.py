@@ -97,7 +97,7 @@ def stylesheet(view: View) -> str:
         *(_rule(f"ol.{fmt}", [f"list-style-type: {fmt};"]) for fmt in NUMBER_FORMATS if fmt != "decimal"),
         _rule("ol.paren", ["list-style-type: none;"]),
         _rule(
-            "ol.paren > li > .marker",
+            "ol.paren > li > .marker, ol.paren > li > p:first-child > .marker",
             [
                 "display: inline-block;",
                 "min-width: 1.6em;",

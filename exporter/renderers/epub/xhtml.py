@@ -324,10 +324,19 @@ class BodyWriter:
         ol = sub(parent, "ol", attrib)
         for number, item in enumerate(node.items, start=node.start):
             li = sub(ol, "li")
-            if paren:
-                sub(li, "span", {"class": "marker", "aria-hidden": "true"}, marker(number, fmt, ")"))
-                append_text(li, " ")
-            self._item(li, item, heading_level, depth + 1, in_note)
+            if not paren:
+                self._item(li, item, heading_level, depth + 1, in_note)
+                continue
+            # The marker opens the item's first line: inside its first paragraph when that gets a <p>.
+            first = item[0] if item else None
+            host = sub(li, "p") if isinstance(first, Paragraph) and len(item) > 1 else li
+            sub(host, "span", {"class": "marker", "aria-hidden": "true"}, marker(number, fmt, ")"))
+            append_text(host, " ")
+            if isinstance(first, Paragraph) and host is not li:
+                self.inlines(host, first.inlines)
+                self.blocks(li, item[1:], heading_level, depth=depth + 1, in_note=in_note)
+            else:
+                self._item(li, item, heading_level, depth + 1, in_note)
 
     def _table(self, parent: etree._Element, node: Table) -> None:
         header, rows = node.header, node.rows
