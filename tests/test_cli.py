@@ -13,6 +13,7 @@ from helpers import JAPANESE_TXT, ROOT, SAMPLE_MD, SAMPLE_TXT
 from exporter import __version__
 from exporter.cli import cli
 from exporter.fsio import TEMP_MARK
+from exporter.model import SCHEMA_VERSION
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> Result:
@@ -88,7 +89,7 @@ def test_export_set_and_lang_override_metadata(tmp_path: Path) -> None:
 def test_export_replaces_existing_files(tmp_path: Path) -> None:
     (tmp_path / "japan-us-summit.json").write_text("old")
     assert run("export", SAMPLE_TXT, "-t", "json", "-o", tmp_path).exit_code == 0
-    assert json.loads((tmp_path / "japan-us-summit.json").read_text())["schema"] == 1
+    assert json.loads((tmp_path / "japan-us-summit.json").read_text())["schema"] == SCHEMA_VERSION
 
 
 def test_collisions_are_refused_before_anything_is_written(tmp_path: Path) -> None:
