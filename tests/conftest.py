@@ -198,7 +198,11 @@ def nodes_doc() -> Document:
                 ),
                 OrderedList.of("zero", "one", start=0),
                 OrderedList.of("three", ("four", OrderedList.of("nested")), start=3, delimiter=")"),
-                SubHeading.of("Heading with a note", Note.of("Note five, in a heading."), id="fn-1"),
+                SubHeading.of(
+                    "Heading with a note",
+                    Note.of(Paragraph.of("Note five, in a heading, ", Link.of("https://example.org/five", "linked"))),
+                    id="fn-1",
+                ),
                 id="background",
             ),
             Section.of(

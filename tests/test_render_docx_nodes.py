@@ -33,6 +33,7 @@ from exporter.renderers.docx import DocxRenderer
 from exporter.style import Style, load_style
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {"w": W}
 FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -143,6 +144,32 @@ def test_notes_in_a_cell_a_heading_and_a_link(memo: bytes) -> None:
     heading = paragraph(body, "Heading with a note")
     assert heading.xpath(".//w:footnoteReference/@w:id", namespaces=NS) == ["5"]
     assert body.xpath("//w:hyperlink//w:footnoteReference/@w:id", namespaces=NS) == ["3"]
+
+
+def _relationships(data: bytes, name: str) -> dict[str, str]:
+    """The external targets of part ``name``'s relationships, by id."""
+    folder, _, file_name = name.rpartition("/")
+    rels_name = f"{folder}/_rels/{file_name}.rels"
+    if rels_name not in names(data):
+        return {}
+    return {r.get("Id"): r.get("Target") for r in part(data, rels_name) if r.get("TargetMode") == "External"}
+
+
+def _hyperlinks_resolve(data: bytes) -> None:
+    """Every w:hyperlink r:id of the body and the footnotes is a relationship of its own part."""
+    for name in ("word/document.xml", "word/footnotes.xml"):
+        if name in names(data):
+            ids = part(data, name).xpath("//w:hyperlink/@r:id", namespaces={**NS, "r": R})
+            assert set(ids) <= set(_relationships(data, name)), name
+
+
+def test_a_link_in_a_note_is_related_from_the_footnotes_part(memo: bytes) -> None:
+    """A hyperlink inside a footnote points at a relationship of footnotes.xml, not of document.xml."""
+    notes = part(memo, "word/footnotes.xml")
+    ids = notes.xpath("//w:hyperlink/@r:id", namespaces={**NS, "r": R})
+    assert [_relationships(memo, "word/footnotes.xml")[i] for i in ids] == ["https://example.org/five"]
+    assert "https://example.org/five" not in _relationships(memo, "word/document.xml").values()
+    _hyperlinks_resolve(memo)
 
 
 def test_a_memo_without_notes_has_no_footnotes_part(default_style: Style) -> None:
@@ -354,6 +381,7 @@ def test_any_schema_2_document_keeps_every_string(doc: Document) -> None:
     assert set(body.xpath("//w:hyperlink/@w:anchor", namespaces=NS)) <= set(marks)
     references = [int(i) for i in body.xpath("//w:footnoteReference/@w:id", namespaces=NS)]
     assert references == list(range(1, len(references) + 1))
+    _hyperlinks_resolve(data)
 
 
 # --- outside judge ----------------------------------------------------------------------------
@@ -367,7 +395,8 @@ def test_libreoffice_lays_out_every_construct(memo: bytes, tmp_path: Path) -> No
     pdf = libreoffice_to_pdf([path], tmp_path)[path]
     assert pdf is not None, "LibreOffice did not convert the memo"
     text = pdf_text(pdf.read_bytes())
-    for note in ("Note one, on a key point.", "Note two, in the text.", "Note four, in a cell.", "Note inside six."):
+    notes = ("Note one, on a key point.", "Note two, in the text.", "Note four, in a cell.", "Note inside six.")
+    for note in notes:
         assert note in text
     lines = [line.strip() for line in text.splitlines()]
     assert any(line.startswith("0.") and "zero" in line for line in lines), lines

@@ -35,7 +35,7 @@ from ...present.coverage import SYMBOLS
 from ...present.links import TEXT
 from ...present.view import View, checkbox, checkbox_gap
 from . import styles as S
-from .notes import FIRST_NOTE_ID, new_footnotes
+from .notes import FIRST_NOTE_ID
 from .ooxml import W_NS, Element, add_text, bookmark, footnote_reference, hyperlink, line_break, ppr, rpr, run, sub, w
 
 Relate = Callable[[str], str]
@@ -68,10 +68,12 @@ _JC = {"left": "left", "center": "center", "right": "right"}
 class BlockWriter:
     """Appends model nodes to a WordprocessingML container (the body, a table cell)."""
 
-    def __init__(self, view: View, relate: Relate, numbering: Element) -> None:
+    def __init__(self, view: View, relate: Relate, numbering: Element, footnotes: Element, relate_note: Relate) -> None:
         self.view = view
         self.style = view.style
         self.relate = relate
+        self.relate_note = relate_note
+        """Returns the relationship id of a hyperlink target inside a footnote (the footnotes part's own)."""
         self.numbering = numbering
         self.text_width = round(view.content_width * 20)
         self.links = 0
@@ -80,7 +82,7 @@ class BlockWriter:
         ids = heading_id_order(view.document)
         self.bookmarks = Anchors(ids, word_bookmark, max_length=WORD_BOOKMARK_MAX, ignore_case=True)
         self._next_bookmark = 0
-        self.footnotes = new_footnotes()
+        self.footnotes = footnotes
         """The ``w:footnotes`` root; the footnotes are appended as their references are written."""
         self.notes = 0
         self._in_note = False
@@ -160,7 +162,7 @@ class BlockWriter:
         target = TEXT if in_link else self.view.link(url)
         name = self.bookmarks.target(target.href) if target.kind == "internal" else None
         if target.kind == "external":
-            container = hyperlink(parent, self.relate(target.href))
+            container = hyperlink(parent, (self.relate_note if self._in_note else self.relate)(target.href))
         elif name is not None:
             container = hyperlink(parent, anchor=name)
         else:

@@ -6,10 +6,10 @@ from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part
+from docx.opc.part import XmlPart
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
-from .ooxml import R_NS, W_NS, Element, ppr, serialize, sub, w
+from .ooxml import R_NS, W_NS, Element, ppr, sub, w
 
 SEPARATOR_IDS = (-1, 0)
 """The ids of the separator and continuation-separator footnotes, as Word 2010 and later write them."""
@@ -29,9 +29,17 @@ def new_footnotes() -> Element:
     return root
 
 
-def attach_footnotes(document_part: Any, settings: Element, footnotes: Element) -> None:
-    """Add ``footnotes`` to the package as the main document's footnotes part, with the separators in settings."""
-    part = Part(PackURI(PART_NAME), CONTENT_TYPE.WML_FOOTNOTES, serialize(footnotes), document_part.package)
+def footnotes_part(package: Any, footnotes: Element) -> Any:
+    """A footnotes part around the ``w:footnotes`` root (serialised when the package is written).
+
+    Hyperlinks inside footnotes need relationships of this part, so it exists while the memo is written;
+    it joins the package only through :func:`attach_footnotes`.
+    """
+    return XmlPart(PackURI(PART_NAME), CONTENT_TYPE.WML_FOOTNOTES, footnotes, package)
+
+
+def attach_footnotes(document_part: Any, settings: Element, part: Any) -> None:
+    """Relate the footnotes ``part`` from the main document and name the separators in settings."""
     document_part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
     footnote_pr = etree.Element(w("footnotePr"))
     for number in SEPARATOR_IDS:

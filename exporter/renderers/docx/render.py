@@ -14,7 +14,7 @@ from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .blocks import BlockWriter
 from .memo import MemoWriter
-from .notes import attach_footnotes
+from .notes import attach_footnotes, footnotes_part, new_footnotes
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, package_parts, write_zip
 
@@ -42,7 +42,14 @@ def _render(document: Document, style: Style) -> RenderResult:
         rel_id: str = part.relate_to(url, RT_HYPERLINK, is_external=True)
         return rel_id
 
-    writer = BlockWriter(view, relate, part.numbering_part.element)
+    footnotes = new_footnotes()
+    notes_part = footnotes_part(part.package, footnotes)
+
+    def relate_note(url: str) -> str:
+        rel_id: str = notes_part.relate_to(url, RT_HYPERLINK, is_external=True)
+        return rel_id
+
+    writer = BlockWriter(view, relate, part.numbering_part.element, footnotes, relate_note)
     memo = MemoWriter(view, writer)
 
     body = doc.element.body
@@ -58,7 +65,7 @@ def _render(document: Document, style: Style) -> RenderResult:
     section.footer.is_linked_to_previous = False
     memo.footer(_emptied(section.footer.part.element))
     if writer.notes:
-        attach_footnotes(part, doc.settings.element, writer.footnotes)
+        attach_footnotes(part, doc.settings.element, notes_part)
 
     _core_properties(doc, view)
     data = write_zip(package_parts(part.package), meta.date)
