@@ -14,6 +14,7 @@ import msgspec
 from .errors import StyleError
 from .present.labels import label_problem
 from .present.language import is_language_tag
+from .present.numbering import DEFAULT_ORDERED, NUMBER_FORMATS
 from .typefaces import TYPEFACES
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -131,6 +132,13 @@ class DocxOptions(_Strict, frozen=True):
     reference: str = ""
 
 
+class ListOptions(_Strict, frozen=True):
+    """How ordered lists count, per nesting level (the formats repeat below the last level given)."""
+
+    ordered: tuple[str, ...] = DEFAULT_ORDERED
+    """Per level: decimal, lower-alpha, upper-alpha, lower-roman or upper-roman."""
+
+
 class TextOptions(_Strict, frozen=True):
     """How text is written out: the locale of dates in documents of the locale's language; smart typography."""
 
@@ -161,6 +169,8 @@ class LabelTexts(_Strict, frozen=True, rename={"from_": "from"}):
     keywords: str = ""
     landmarks: str = ""
     topics: str = ""
+    task_done: str = ""
+    task_open: str = ""
     a11y_summary: str = ""
 
     def overrides(self) -> dict[str, str]:
@@ -184,6 +194,7 @@ class Style(_Strict, frozen=True):
     epub: EpubOptions = EpubOptions()
     docx: DocxOptions = DocxOptions()
     text: TextOptions = TextOptions()
+    lists: ListOptions = ListOptions()
     labels: LabelTexts = LabelTexts()
     path: str = ""
 
@@ -202,7 +213,7 @@ class Style(_Strict, frozen=True):
 
 _TOP_KEYS = {
     "name", "description", "inherit", "page", "roles", "fonts", "colors", "brand",
-    "marking", "memo", "pdf", "epub", "docx", "text", "labels",
+    "marking", "memo", "pdf", "epub", "docx", "text", "lists", "labels",
 }  # fmt: skip
 
 
@@ -320,10 +331,25 @@ def _check(style: Style, file: Path) -> None:
     locale = style.text.date_locale
     if locale and not is_language_tag(locale):
         raise StyleError(f"{file}: `text.date_locale` must be a language tag like en-GB, not {locale!r}")
+    _check_lists(style.lists, file)
     for key, value in style.labels.overrides().items():
         problem = label_problem(key, value)
         if problem:
             raise StyleError(f"{file}: {problem}")
+
+
+MAX_LIST_LEVELS = 9
+"""Word numbers nine levels; a style may name a format for each."""
+
+
+def _check_lists(lists: ListOptions, file: Path) -> None:
+    ordered = lists.ordered
+    if not 1 <= len(ordered) <= MAX_LIST_LEVELS:
+        raise StyleError(f"{file}: `lists.ordered` must name 1 to {MAX_LIST_LEVELS} formats, one per level")
+    for level, name in enumerate(ordered):
+        if name not in NUMBER_FORMATS:
+            known = ", ".join(NUMBER_FORMATS)
+            raise StyleError(f"{file}: `lists.ordered[{level}]` is {name!r}; use one of: {known}")
 
 
 def load_style_file(file: Path) -> Style:

@@ -20,17 +20,23 @@ from hypothesis import HealthCheck, settings
 from exporter import Document, Style, load_style, read_source
 from exporter.model import (
     BulletList,
+    Checkbox,
     Code,
     CodeBlock,
+    Definition,
+    DefinitionList,
     Emph,
     Link,
     Meta,
+    Note,
     OrderedList,
     Paragraph,
     Part,
     Quote,
+    Rule,
     Section,
     Source,
+    Strike,
     Strong,
     SubHeading,
     Table,
@@ -135,6 +141,85 @@ def hostile_doc() -> Document:
         ),
         commentary=Part(
             title="Commentary <b>", sections=(Section(heading="Our <view>", blocks=(_p(f"Commentary {joined}"),)),)
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def nodes_doc() -> Document:
+    """Every schema-2 construct: notes (in a key point, a table cell, a heading, a link, a note), strikethrough,
+    task items, a rule, a definition list, heading ids (a repeat, one the EPUB uses itself, one too long for
+    Word) with internal links across sections and into the commentary, column alignment, start 0 and ")" lists.
+    """
+    long_id = "a-very-long-heading-identifier-that-word-cannot-keep-whole"
+    return Document.of(
+        title="Schema 2 constructs",
+        date=datetime.date(2025, 2, 8),
+        language="en",
+        key_points=[Paragraph.of("Key point with a note", Note.of("Note one, on a key point."))],
+        sections=[
+            Section.of(
+                "Background",
+                Paragraph.of("Plain, ", Strike.of("struck out"), ", a note", Note.of("Note two, in the text."), "."),
+                Paragraph.of(
+                    "Links: ",
+                    Link.of("#next-steps", "to next steps"),
+                    ", ",
+                    Link.of("#view", "to our view"),
+                    ", ",
+                    Link.of(f"#{long_id}", "to the long one"),
+                    ", ",
+                    Link.of("#missing", "to nothing"),
+                    ", ",
+                    Link.of("#fn-1", "to a clashing id"),
+                    ", ",
+                    Link.of("https://example.org/", "out", Note.of("Note three, inside a link.")),
+                    ".",
+                ),
+                BulletList.of(
+                    Paragraph.of(Checkbox(checked=True), "Done task"),
+                    Paragraph.of(Checkbox(checked=False), " Open task"),
+                ),
+                Rule(),
+                DefinitionList(
+                    items=(
+                        Definition(term=(Text(text="API"),), definitions=((Paragraph.of("A contract."),),)),
+                        Definition(
+                            term=(Text(text="SDK"),),
+                            definitions=((Paragraph.of("A kit."),), (Paragraph.of("Or a set:"), BulletList.of("a"))),
+                        ),
+                        Definition(term=(Text(text="Orphan term"),)),
+                    )
+                ),
+                Table.of(
+                    ["Left", "Centre", "Right", "Default"],
+                    ["a", "b", ("1.5", Note.of("Note four, in a cell.")), "d"],
+                    align=["left", "center", "right"],
+                ),
+                OrderedList.of("zero", "one", start=0),
+                OrderedList.of("three", ("four", OrderedList.of("nested")), start=3, delimiter=")"),
+                SubHeading.of(
+                    "Heading with a note",
+                    Note.of(Paragraph.of("Note five, in a heading, ", Link.of("https://example.org/five", "linked"))),
+                    id="fn-1",
+                ),
+                id="background",
+            ),
+            Section.of(
+                "Next steps",
+                Paragraph.of(
+                    "Back to ",
+                    Link.of("#background", "the background"),
+                    Note.of(Paragraph.of("Note six, ", Strong.of("bold"), Note.of("Note inside six.")), "More six."),
+                ),
+                SubHeading.of("Repeated id", id="background"),
+                SubHeading.of("Long id", id=long_id),
+                id="next-steps",
+            ),
+        ],
+        commentary=Part.of(
+            "Commentary",
+            Section.of("Our view", Paragraph.of("See ", Link.of("#background", "the background"), "."), id="view"),
         ),
     )
 

@@ -187,10 +187,12 @@ def squeeze(text: str) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    """Reopen a DOCX with python-docx: every paragraph of the body (tables too), headers and footers."""
+    """Reopen a DOCX with python-docx: every paragraph of the body (tables too), headers, footers and footnotes."""
     import io
 
     import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     d = docx.Document(io.BytesIO(data))
@@ -199,6 +201,10 @@ def docx_text(data: bytes) -> str:
         for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
             if not part.is_linked_to_previous:
                 roots.append(part._element)
+    # python-docx has no footnotes API: the part is read through the main document's relationship.
+    for rel in d.part.rels.values():
+        if rel.reltype == RELATIONSHIP_TYPE.FOOTNOTES:
+            roots.append(parse_xml(rel.target_part.blob))
     return "\n".join(DocxParagraph(p, cast(Any, None)).text for root in roots for p in root.iter(f"{_W}p"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import msgspec
 from hypothesis import strategies as st
 
 from exporter.model import (
@@ -188,4 +189,106 @@ def documents(text: st.SearchStrategy[str] = clean_text, *, schema2: bool = Fals
         key_points=st.lists(st.builds(Paragraph, inlines=inlines(text, 1, schema2=schema2)), max_size=3).map(tuple),
         sections=sections(text, schema2=schema2),
         commentary=st.one_of(st.none(), st.builds(Part, title=text, sections=sections(text, schema2=schema2))),
+    )
+
+
+# --- schema 2: footnotes, strikethrough, task lists, rules, definition lists, heading ids ------------------
+# Separate strategies, so the renderers that do not draw these nodes yet keep the schema-1 set above.
+
+HEADING_IDS = ("", "", "background", "Background", "next-steps", "x y", "fn-1", "s-1", "背景", "9lives", "a" * 50)
+"""Heading ids: repeats, ids that differ only in case, the briefing's own ids, non-ASCII, a digit first, too long."""
+
+LINK_TARGETS_V2 = (
+    "https://example.org/a?b=1&c=2",
+    "mailto:x@example.org",
+    "javascript:x",
+    *(f"#{ident}" for ident in dict.fromkeys(HEADING_IDS) if ident),
+    "#missing",
+)
+"""External, refused and internal targets (``#missing`` names no heading)."""
+
+
+def inlines_v2(
+    text: st.SearchStrategy[str] = clean_text, depth: int = 2, notes: int = 2
+) -> st.SearchStrategy[tuple[Inline, ...]]:
+    """Schema-2 inline sequences: strikethrough, task boxes, internal links, footnotes nested ``notes`` deep."""
+    leaf = st.one_of(
+        st.builds(Text, text=text),
+        st.builds(Code, text=text),
+        st.just(LineBreak()),
+        st.builds(Checkbox, checked=st.booleans()),
+    )
+    if depth <= 0:
+        return st.lists(leaf, max_size=4).map(tuple)
+    inner = inlines_v2(text, depth - 1, notes)
+    choices: list[st.SearchStrategy[Inline]] = [
+        leaf,
+        st.builds(Emph, children=inner),
+        st.builds(Strong, children=inner),
+        st.builds(Strike, children=inner),
+        st.builds(Link, url=st.sampled_from(LINK_TARGETS_V2), children=inner),
+    ]
+    if notes > 0:
+        choices.append(st.builds(Note, blocks=blocks_v2(text, 1 if notes > 1 else 0, notes - 1)))
+    return st.lists(st.one_of(*choices), max_size=4).map(tuple)
+
+
+def blocks_v2(
+    text: st.SearchStrategy[str] = clean_text, depth: int = 2, notes: int = 2
+) -> st.SearchStrategy[tuple[Block, ...]]:
+    """Schema-2 block sequences: rules, definition lists, task items, ids, column alignment, ")" lists."""
+    runs = inlines_v2(text, 2, notes)
+    task = st.builds(
+        lambda box, rest: Paragraph(inlines=(box, *rest)), st.builds(Checkbox, checked=st.booleans()), runs
+    )
+    cells = inlines_v2(text, 1, notes)
+    leaf = st.one_of(
+        st.builds(Paragraph, inlines=runs),
+        st.builds(
+            SubHeading, level=st.integers(1, 3), inlines=inlines_v2(text, 1, notes), id=st.sampled_from(HEADING_IDS)
+        ),
+        st.builds(CodeBlock, text=text, language=st.sampled_from(("", "python"))),
+        st.builds(
+            Table,
+            header=st.lists(cells, min_size=1, max_size=3).map(tuple),
+            rows=st.lists(st.lists(cells, min_size=1, max_size=3).map(tuple), max_size=3).map(tuple),
+            align=st.lists(st.sampled_from(("", "left", "center", "right")), max_size=4).map(tuple),
+        ),
+        st.just(Rule()),
+    )
+    if depth <= 0:
+        return st.lists(leaf, max_size=3).map(tuple)
+    inner = blocks_v2(text, depth - 1, notes)
+    items = st.lists(st.one_of(inner, task.map(lambda p: (p,))), min_size=1, max_size=3).map(tuple)
+    node = st.one_of(
+        leaf,
+        st.builds(BulletList, items=items),
+        st.builds(OrderedList, items=items, start=st.integers(0, 99), delimiter=st.sampled_from((".", ")"))),
+        st.builds(Quote, blocks=inner),
+        st.builds(
+            DefinitionList,
+            items=st.lists(
+                st.builds(Definition, term=cells, definitions=st.lists(inner, max_size=2).map(tuple)), max_size=3
+            ).map(tuple),
+        ),
+    )
+    return st.lists(node, max_size=4).map(tuple)
+
+
+def sections_v2(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[tuple[Section, ...]]:
+    """Sections with headings (possibly empty), heading ids and schema-2 blocks."""
+    section = st.builds(Section, heading=text, blocks=blocks_v2(text), id=st.sampled_from(HEADING_IDS))
+    return st.lists(section, max_size=3).map(tuple)
+
+
+def documents_v2(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[Document]:
+    """Whole documents with every schema-2 node: :func:`documents` with a schema-2 body."""
+    return st.builds(
+        lambda doc, key_points, sections, commentary: msgspec.structs.replace(
+            doc, key_points=key_points, sections=sections, commentary=commentary
+        ),
+        documents(text),
+        st.lists(st.builds(Paragraph, inlines=inlines_v2(text, 1)), max_size=3).map(tuple),
+        sections_v2(text),
+        st.one_of(st.none(), st.builds(Part, title=text, sections=sections_v2(text))),
     )

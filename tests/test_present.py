@@ -677,3 +677,100 @@ def test_bullets_are_one_sequence(default_style: Style) -> None:
         "word/numbering.xml"
     )
     assert all(b.encode() in numbering for b in BULLETS)
+
+
+# --- list numbers, heading anchors, task boxes ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "fmt", "expected"),
+    [
+        (4, "decimal", "4"),
+        (0, "decimal", "0"),
+        (1, "lower-alpha", "a"),
+        (26, "lower-alpha", "z"),
+        (27, "lower-alpha", "aa"),
+        (703, "upper-alpha", "AAA"),
+        (0, "lower-alpha", "0"),  # as in CSS: letters start at 1, other numbers are decimal
+        (4, "lower-roman", "iv"),
+        (1994, "upper-roman", "MCMXCIV"),
+        (3999, "lower-roman", "mmmcmxcix"),
+        (4000, "upper-roman", "4000"),
+        (0, "lower-roman", "0"),
+        (-3, "upper-alpha", "-3"),
+    ],
+)
+def test_number_formats(number: int, fmt: str, expected: str) -> None:
+    """One number formatter for every output, counting as CSS list-style-type does."""
+    from exporter.present.numbering import format_number
+
+    assert format_number(number, fmt) == expected
+
+
+def test_markers_and_levels() -> None:
+    """A marker is the number and the delimiter; the style's formats repeat below the last level given."""
+    from exporter.present.numbering import DEFAULT_ORDERED, level_format, marker
+
+    assert marker(3, "upper-roman", ")") == "III)" and marker(0) == "0."
+    assert [level_format(DEFAULT_ORDERED, depth) for depth in range(5)] == ["decimal"] * 5
+    formats = ("lower-roman", "lower-alpha")
+    assert [level_format(formats, depth) for depth in range(4)] == ["lower-roman", "lower-alpha"] * 2
+    assert level_format(("nonsense",), 0) == "decimal" and level_format((), 3) == "decimal"
+
+
+@pytest.mark.parametrize(
+    ("ident", "word", "xhtml"),
+    [
+        ("background", "background", "background"),
+        ("next-steps", "next_steps", "next-steps"),
+        ("x y", "x_y", "x-y"),
+        ("9lives", "h_9lives", "h-9lives"),
+        ("背景", "h", "h"),
+        ("_private", "private", "h-_private"),
+        ("a" * 50, "a" * 40, "a" * 50),
+        ("Über-Größe", "ber_Gr_e", "ber-Gr-e"),
+    ],
+)
+def test_anchor_names(ident: str, word: str, xhtml: str) -> None:
+    """Word bookmarks: ASCII letters, digits, _; a letter first; at most 40. XHTML ids: a letter first too."""
+    from exporter.present.anchors import word_bookmark, xml_id
+
+    assert (word_bookmark(ident), xml_id(ident)) == (word, xhtml)
+
+
+def test_anchors_keep_repeats_apart() -> None:
+    """Each occurrence of an id gets its own name; links reach the first; suffixes keep Word's 40 characters."""
+    from exporter.present.anchors import WORD_BOOKMARK_MAX, Anchors, word_bookmark
+
+    long_id = "b" * 45
+    ids = ["a", "a", "A", long_id, long_id, "a"]
+    anchors = Anchors(ids, word_bookmark, max_length=WORD_BOOKMARK_MAX, ignore_case=True)
+    assert [anchors.take("a"), anchors.take("a"), anchors.take("a"), anchors.take("a")] == ["a", "a_2", "a_4", None]
+    assert anchors.take("A") == "A_3"  # Word compares bookmark names without regard to case
+    assert Anchors(ids, word_bookmark).take("A") == "A"  # XHTML ids are case-sensitive
+    assert anchors.target("a") == "a" and anchors.target("missing") is None
+    assert [anchors.take(long_id), anchors.take(long_id)] == ["b" * 40, "b" * 38 + "_2"]
+    reserved = Anchors(["fn-1", "fn-1"], lambda i: i, separator="-", reserved=lambda name: name == "fn-1")
+    assert [reserved.take("fn-1"), reserved.take("fn-1")] == ["fn-1-2", "fn-1-3"]
+
+
+def test_heading_ids_in_reading_order(nodes_doc: Document) -> None:
+    """The order anchors are given out in: the article's sections and their sub-headings, then the commentary."""
+    from exporter.model import heading_ids
+    from exporter.present.anchors import heading_id_order
+
+    order = list(heading_id_order(nodes_doc))
+    assert order[:3] == ["background", "fn-1", "next-steps"] and order[-1] == "view"
+    assert order.count("background") == 2 and set(order) == heading_ids(nodes_doc)
+
+
+def test_task_boxes_and_their_labels() -> None:
+    """☐ and ☑, a space after unless the text has one, and a spoken label in each labelled language."""
+    from exporter.model import Text
+    from exporter.present.view import checkbox, checkbox_gap, checkbox_label
+
+    assert (checkbox(False), checkbox(True)) == ("\u2610", "\u2611")
+    assert (checkbox_gap(Text(text="x")), checkbox_gap(Text(text=" x")), checkbox_gap(None)) == (" ", "", " ")
+    for language in LABELS:
+        labels, _ = labels_for(parse_language(language))
+        assert checkbox_label(labels, True) and checkbox_label(labels, False) != checkbox_label(labels, True)

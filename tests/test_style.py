@@ -51,6 +51,12 @@ def _write(tmp_path: Path, body: str) -> Path:
         ("[pdf]\nmin_body_size = 12\nmax_body_size = 8", "min_body_size"),
         ("[pdf]\ncolumns = 7", "pdf.columns"),
         ("[roles]\nextra = { font = 'serif', size = 10 }", "unknown key `roles.extra`"),
+        ("[lists]\nordered = ['decimal', 'lower-greek']", "`lists.ordered[1]` is 'lower-greek'; use one of: decimal"),
+        ("[lists]\nordered = []", "`lists.ordered` must name 1 to 9 formats"),
+        ("[lists]\nordered = " + str(["decimal"] * 10), "`lists.ordered` must name 1 to 9 formats"),
+        ("[lists]\nordered = 'decimal'", "lists.ordered"),
+        ("[lists]\nordered = [1, 2]", "lists.ordered"),
+        ("[lists]\nbullets = ['disc']", "unknown key `lists.bullets`"),
     ],
 )
 def test_bad_style_files_name_key_and_file(tmp_path: Path, body: str, message: str) -> None:
@@ -81,3 +87,10 @@ def test_lookup_prefers_local_styles_then_packaged(tmp_path: Path) -> None:
     assert load_style("default", cwd=tmp_path).brand.organisation == "Local Org"
     with pytest.raises(StyleError, match="unknown style 'nope'"):
         load_style("nope", cwd=tmp_path)
+
+
+def test_ordered_list_formats(tmp_path: Path, default_style: Style) -> None:
+    """[lists] ordered is decimal at every level unless a style names other formats."""
+    assert default_style.lists.ordered == ("decimal", "decimal", "decimal")
+    path = _write(tmp_path, '[lists]\nordered = ["upper-roman", "lower-alpha", "lower-roman", "upper-alpha"]')
+    assert load_style(str(path)).lists.ordered == ("upper-roman", "lower-alpha", "lower-roman", "upper-alpha")

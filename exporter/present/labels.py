@@ -33,6 +33,8 @@ _EN: Mapping[str, str] = MappingProxyType(
         "keywords": "Keywords",
         "landmarks": "Landmarks",
         "topics": "Topics",
+        "task_done": "Done",
+        "task_open": "Not done",
         "a11y_summary": (
             "A text-only briefing with no images, audio or video. A title page, the key points, the article "
             "and the commentary each start with a heading; a table of contents and landmarks lead to every "
@@ -62,6 +64,8 @@ _JA: Mapping[str, str] = MappingProxyType(
         "keywords": "キーワード",
         "landmarks": "ランドマーク",
         "topics": "トピック",
+        "task_done": "完了",
+        "task_open": "未完了",
         "a11y_summary": (
             "画像・音声・動画を含まないテキストのみのブリーフィングです。表紙、要点、記事、論評はそれぞれ見出しで始まり、"
             "目次とランドマークから各部分へ移動できます。読み上げ順序は原文の順序に従います。"
@@ -90,6 +94,8 @@ _ZH: Mapping[str, str] = MappingProxyType(
         "keywords": "关键词",
         "landmarks": "导航标志",
         "topics": "主题",
+        "task_done": "已完成",
+        "task_open": "未完成",
         "a11y_summary": (
             "纯文本简报，不含图片、音频或视频。封面、要点、文章和评论均以标题开头；目录和导航标志可通往各部分，"
             "阅读顺序与原文一致。"
@@ -121,6 +127,8 @@ _DE: Mapping[str, str] = MappingProxyType(
         "keywords": "Schlagwörter",
         "landmarks": "Orientierungspunkte",
         "topics": "Themen",
+        "task_done": "Erledigt",
+        "task_open": "Offen",
         "a11y_summary": (
             "Ein reines Text-Briefing ohne Bilder, Audio oder Video. Titelseite, Kernpunkte, Artikel und Kommentar "
             "beginnen jeweils mit einer Überschrift; ein Inhaltsverzeichnis und Orientierungspunkte führen zu jedem "
@@ -154,6 +162,8 @@ _FR: Mapping[str, str] = MappingProxyType(
         "keywords": "Mots-clés",
         "landmarks": "Repères",
         "topics": "Thèmes",
+        "task_done": "Fait",
+        "task_open": "À faire",
         "a11y_summary": (
             "Un dossier uniquement textuel, sans images, son ni vidéo. La page de titre, les points clés, l’article "
             "et le commentaire commencent chacun par un titre\u202f; une table des matières et des repères mènent à "
@@ -186,6 +196,8 @@ _ES: Mapping[str, str] = MappingProxyType(
         "keywords": "Palabras clave",
         "landmarks": "Puntos de referencia",
         "topics": "Temas",
+        "task_done": "Hecho",
+        "task_open": "Pendiente",
         "a11y_summary": (
             "Un informe solo de texto, sin imágenes, audio ni vídeo. La portada, los puntos clave, el artículo y el "
             "comentario empiezan cada uno con un encabezado; un índice y puntos de referencia llevan a cada parte, "

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ..model import Document, Link, document_blocks, heading_ids, walk_inlines
+from ..model import Document, Inline, Link, Text, document_blocks, heading_ids, walk_inlines
 from ..style import Roles, Style
 from ..typefaces import TYPEFACES
 from .dates import date_locale, long_date
@@ -21,6 +21,25 @@ BULLETS = ("\u2022", "\u2013", "\u25e6")
 def bullet(depth: int) -> str:
     """The bullet of a list nested ``depth`` levels deep (0 for a top-level list)."""
     return BULLETS[depth % len(BULLETS)]
+
+
+CHECKBOXES = ("\u2610", "\u2611")
+"""A task-list item's box, open and ticked: ☐ and ☑ (the symbols family, DejaVu Sans, draws both)."""
+
+
+def checkbox(checked: bool) -> str:
+    """The glyph of a task-list box."""
+    return CHECKBOXES[checked]
+
+
+def checkbox_gap(following: Inline | None) -> str:
+    """What separates a task-list box from the inline after it: a space, unless that text starts with one."""
+    return "" if isinstance(following, Text) and following.text[:1].isspace() else " "
+
+
+def checkbox_label(labels: Labels, checked: bool) -> str:
+    """What a screen reader says for a task-list box: "Done" or "Not done" in the document's language."""
+    return labels["task_done" if checked else "task_open"]
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,12 @@ class MemoWriter:
     def section(self, body: Element, section: Section, ctx: Context, heading_style: str) -> None:
         """A section: its heading (none for an untitled lead section) and its blocks."""
         if section.heading:
-            run(self.writer.paragraph(body, heading_style), section.heading)
+            p = self.writer.paragraph(body, heading_style)
+            run(p, section.heading)
+            self.writer.mark(p, section.id)
+        elif section.id:
+            # An untitled section that links reach: the bookmark sits on a hairline paragraph before its text.
+            self.writer.mark(self.writer.spacer(body, 1), section.id)
         self.writer.blocks(body, section.blocks, ctx)
 
     def commentary(self, body: Element, part: Part) -> None:

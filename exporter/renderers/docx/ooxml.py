@@ -125,11 +125,13 @@ def rpr(
     bold: bool = False,
     italic: bool = False,
     caps: bool = False,
+    strike: bool = False,
     no_proof: bool = False,
     color: str = "",
     char_spacing: int = 0,
     size: float = 0.0,
     underline: bool = False,
+    vert_align: str = "",
     lang: tuple[str, str, str] | None = None,
 ) -> Element:
     """Append a ``w:rPr``; ``fonts`` is (western family, East Asian family), ``lang`` is (val, eastAsia, bidi)."""
@@ -146,6 +148,8 @@ def rpr(
         sub(r, "iCs")
     if caps:
         sub(r, "caps")
+    if strike:
+        sub(r, "strike")
     if no_proof:
         sub(r, "noProof")
     if color:
@@ -157,6 +161,8 @@ def rpr(
         sub(r, "szCs", val=half_points(size))
     if underline:
         sub(r, "u", val="single")
+    if vert_align:
+        sub(r, "vertAlign", val=vert_align)
     if lang is not None:
         sub(r, "lang", val=lang[0], eastAsia=lang[1], bidi=lang[2])
     return r
@@ -165,11 +171,20 @@ def rpr(
 # --- runs ---------------------------------------------------------------------------------------
 
 
-def run(parent: Element, text: str, *, style: str = "", bold: bool = False, italic: bool = False) -> Element:
+def run(
+    parent: Element,
+    text: str,
+    *,
+    style: str = "",
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    fonts: tuple[str, str] | None = None,
+) -> Element:
     """Append a run holding ``text`` literally: tabs and newlines become ``w:tab`` / ``w:br``."""
     r = etree.SubElement(parent, w("r"))
-    if style or bold or italic:
-        rpr(r, style=style, bold=bold, italic=italic)
+    if style or bold or italic or strike or fonts:
+        rpr(r, style=style, fonts=fonts, bold=bold, italic=italic, strike=strike)
     add_text(r, text)
     return r
 
@@ -221,9 +236,30 @@ def field(parent: Element, instruction: str, placeholder: str, *, style: str = "
     piece("end")
 
 
-def hyperlink(parent: Element, rel_id: str) -> Element:
-    """Append an empty ``w:hyperlink`` pointing at relationship ``rel_id``; runs go inside."""
+def hyperlink(parent: Element, rel_id: str = "", *, anchor: str = "") -> Element:
+    """Append an empty ``w:hyperlink`` to relationship ``rel_id`` or to bookmark ``anchor``; runs go inside."""
     link = etree.SubElement(parent, w("hyperlink"))
-    link.set(f"{{{R_NS}}}id", rel_id)
+    if rel_id:
+        link.set(f"{{{R_NS}}}id", rel_id)
+    if anchor:
+        link.set(w("anchor"), anchor)
     link.set(w("history"), "1")
     return link
+
+
+def bookmark(paragraph: Element, number: int, name: str) -> None:
+    """Wrap the runs of ``paragraph`` (after its ``w:pPr``) in bookmark ``name`` with id ``number``."""
+    start = etree.Element(w("bookmarkStart"))
+    start.set(w("id"), str(number))
+    start.set(w("name"), name)
+    props = paragraph.find(w("pPr"))
+    paragraph.insert(0 if props is None else paragraph.index(props) + 1, start)
+    sub(paragraph, "bookmarkEnd", id=str(number))
+
+
+def footnote_reference(parent: Element, number: int, style: str) -> Element:
+    """Append a run holding the reference mark of footnote ``number`` in character style ``style``."""
+    r = etree.SubElement(parent, w("r"))
+    rpr(r, style=style)
+    sub(r, "footnoteReference", id=str(number))
+    return r

@@ -14,6 +14,7 @@ from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .blocks import BlockWriter
 from .memo import MemoWriter
+from .notes import attach_footnotes, footnotes_part, new_footnotes
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, package_parts, write_zip
 
@@ -41,7 +42,14 @@ def _render(document: Document, style: Style) -> RenderResult:
         rel_id: str = part.relate_to(url, RT_HYPERLINK, is_external=True)
         return rel_id
 
-    writer = BlockWriter(view, relate, part.numbering_part.element)
+    footnotes = new_footnotes()
+    notes_part = footnotes_part(part.package, footnotes)
+
+    def relate_note(url: str) -> str:
+        rel_id: str = notes_part.relate_to(url, RT_HYPERLINK, is_external=True)
+        return rel_id
+
+    writer = BlockWriter(view, relate, part.numbering_part.element, footnotes, relate_note)
     memo = MemoWriter(view, writer)
 
     body = doc.element.body
@@ -56,13 +64,15 @@ def _render(document: Document, style: Style) -> RenderResult:
         memo.header(_emptied(section.header.part.element))
     section.footer.is_linked_to_previous = False
     memo.footer(_emptied(section.footer.part.element))
+    if writer.notes:
+        attach_footnotes(part, doc.settings.element, notes_part)
 
     _core_properties(doc, view)
     data = write_zip(package_parts(part.package), meta.date)
     warnings = list(view.warnings)
     if style.docx.reference:
         warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
-    facts = {"language": view.language.word_tag, "hyperlinks": writer.links}
+    facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
 
 

@@ -8,6 +8,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml shi
 from msgspec.structs import replace
 
 from ...present.language import Language
+from ...present.numbering import level_format
 from ...present.view import bullet, content_width, east_asian_family, italic_allowed
 from ...style import Role, Style
 from .ooxml import W_NS, Border, Element, border_el, ppr, rpr, serialize, sub, twips, w
@@ -42,18 +43,35 @@ MEMO_LABEL = "MemoLabel"
 INLINE_CODE = "InlineCode"
 MARKING_CHAR = "MarkingChar"
 TABLE_GRID = "TableGrid"
+FOOTNOTE_TEXT = "FootnoteText"
+FOOTNOTE_REFERENCE = "FootnoteReference"
+THEMATIC_BREAK = "ThematicBreak"
 
 BULLET_NUM_ID = 1
 """The ``w:num`` every bulleted paragraph uses (bullets never need restarting)."""
 ORDERED_NUM_ID = 2
 """The ``w:num`` behind the List Number styles; each ordered list gets its own restarted copy."""
 ORDERED_ABSTRACT_ID = 2
+ORDERED_ABSTRACT_IDS = {".": ORDERED_ABSTRACT_ID, ")": 3}
+"""The ordered definition behind each delimiter: ``1.`` and ``1)``."""
 LIST_INDENT = 360
 """Twips of indent per list level."""
+COMMENTARY_INDENT = 240
+"""Twips the commentary panel's text stands in from the margin."""
 MEMO_TAB = 1580
 """Twips from the margin to the values of the TO / FROM / ... block."""
 
-_ORDERED = (("decimal", "%{n}."), ("lowerLetter", "%{n}."), ("lowerRoman", "%{n}."))
+BODY_INDENTS = {COMMENTARY: COMMENTARY_INDENT}
+"""The left indent of the paragraph styles text may be set in, where it is not 0."""
+
+WORD_FORMATS = {
+    "decimal": "decimal",
+    "lower-alpha": "lowerLetter",
+    "upper-alpha": "upperLetter",
+    "lower-roman": "lowerRoman",
+    "upper-roman": "upperRoman",
+}
+"""Word's ``w:numFmt`` for each of the presentation layer's number formats."""
 
 
 def _fonts(style: Style, role: Role) -> tuple[str, str]:
@@ -216,7 +234,7 @@ def compile_styles(style: Style, language: Language) -> bytes:
     _para(root, QUOTE, "Quote", style, replace(body, italic=slant), priority=29, borders=quote_border,
           ind={"left": "454", "right": "454"}, spacing=_spacing(after=body.size * 0.5, line=264))  # fmt: skip
     panel: list[Border] = [("left", 24, 9, colors.commentary_border)]
-    panel_ind = {"left": "240", "right": "120"}
+    panel_ind = {"left": str(COMMENTARY_INDENT), "right": "120"}
     commentary = roles.commentary
     _para(root, COMMENTARY, "Commentary", style, commentary, borders=panel, shading=colors.commentary_background,
           ind=panel_ind, spacing=_spacing(before=0, after=commentary.size * 0.6, line=264))  # fmt: skip
@@ -234,7 +252,13 @@ def compile_styles(style: Style, language: Language) -> bytes:
     source_rule: list[Border] = [("top", 4, 4, colors.rule)]
     _para(root, SOURCE, "Source", style, roles.footer, borders=source_rule,
           spacing=_spacing(before=0, after=2, line=252))  # fmt: skip
+    note = replace(body, size=max(roles.footer.size, body.size - 2))
+    _para(root, FOOTNOTE_TEXT, "footnote text", style, note, priority=99, spacing=_spacing(after=2, line=240))
+    break_rule: list[Border] = [("bottom", 6, 1, colors.rule)]
     width = _text_width(style)
+    _para(root, THEMATIC_BREAK, "Thematic Break", style, replace(body, size=4), borders=break_rule,
+          keep_lines=True, spacing=_spacing(before=4, after=body.size, line=240),
+          ind={"left": str(width // 4), "right": str(width // 4)})  # fmt: skip
     furniture_tabs = (("center", width // 2), ("right", width))
     _para(root, HEADER, "header", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
     _para(root, FOOTER, "footer", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
@@ -250,6 +274,9 @@ def compile_styles(style: Style, language: Language) -> bytes:
               char_spacing=10)  # fmt: skip
     _role_rpr(_style(root, "character", INLINE_CODE, "Inline Code", based="DefaultParagraphFont"), style,
               replace(code, size=max(roles.footer.size, body.size - 1)), no_proof=True)  # fmt: skip
+    note_ref = _style(root, "character", FOOTNOTE_REFERENCE, "footnote reference", based="DefaultParagraphFont",
+                      priority=99)  # fmt: skip
+    rpr(note_ref, vert_align="superscript")
     _role_rpr(_style(root, "character", MARKING_CHAR, "Marking Char", based="DefaultParagraphFont"), style,
               replace(marking, size=roles.footer.size + 0.5), char_spacing=20)  # fmt: skip
 
@@ -263,11 +290,16 @@ def compile_styles(style: Style, language: Language) -> bytes:
 
 
 def compile_numbering(style: Style) -> bytes:
-    """``word/numbering.xml``: one bullet and one ordered definition, nine levels each."""
+    """``word/numbering.xml``: a bullet definition and an ordered one per delimiter, nine levels each.
+
+    Ordered levels count in the style's ``[lists] ordered`` formats (decimal at every level by default).
+    """
     root = etree.Element(w("numbering"), nsmap={"w": W_NS})
     body = style.roles.body
     fonts = _fonts(style, body)
-    for abstract_id, ordered in ((1, False), (ORDERED_ABSTRACT_ID, True)):
+    definitions = [(1, ""), *((abstract_id, delim) for delim, abstract_id in ORDERED_ABSTRACT_IDS.items())]
+    for abstract_id, delimiter in definitions:
+        ordered = bool(delimiter)
         abstract = sub(root, "abstractNum", abstractNumId=str(abstract_id))
         sub(abstract, "nsid", val=f"5E0C0{abstract_id:03X}")
         sub(abstract, "multiLevelType", val="hybridMultilevel")
@@ -275,23 +307,27 @@ def compile_numbering(style: Style) -> bytes:
             lvl = sub(abstract, "lvl", ilvl=str(level))
             sub(lvl, "start", val="1")
             if ordered:
-                fmt, text = _ORDERED[level % 3]
-                sub(lvl, "numFmt", val=fmt)
-                sub(lvl, "lvlText", val=text.format(n=level + 1))
+                sub(lvl, "numFmt", val=WORD_FORMATS[level_format(style.lists.ordered, level)])
+                sub(lvl, "lvlText", val=f"%{level + 1}{delimiter}")
             else:
                 sub(lvl, "numFmt", val="bullet")
                 sub(lvl, "lvlText", val=bullet(level))
             sub(lvl, "lvlJc", val="left")
-            ppr(lvl, ind={"left": str(LIST_INDENT * (level + 1)), "hanging": str(LIST_INDENT - (0 if ordered else 90))})
+            ppr(lvl, ind=list_indent(level, ordered))
             rpr(lvl, fonts=fonts, bold=ordered and level == 0, color=style.colors.accent)
     for num_id, abstract_id in ((BULLET_NUM_ID, 1), (ORDERED_NUM_ID, ORDERED_ABSTRACT_ID)):
         sub(sub(root, "num", numId=str(num_id)), "abstractNumId", val=str(abstract_id))
     return serialize(root)
 
 
-def add_restarted_list(numbering: Element, num_id: int, level: int, start: int) -> None:
-    """Append a ``w:num`` that restarts the ordered definition at ``start`` on ``level``."""
+def list_indent(level: int, ordered: bool, extra: int = 0) -> dict[str, str]:
+    """The ``w:ind`` of a list item ``level`` deep, ``extra`` twips further in (a list inside a definition)."""
+    return {"left": str(LIST_INDENT * (level + 1) + extra), "hanging": str(LIST_INDENT - (0 if ordered else 90))}
+
+
+def add_restarted_list(numbering: Element, num_id: int, level: int, start: int, delimiter: str = ".") -> None:
+    """Append a ``w:num`` that restarts the ordered definition of ``delimiter`` at ``start`` on ``level``."""
     num = sub(numbering, "num", numId=str(num_id))
-    sub(num, "abstractNumId", val=str(ORDERED_ABSTRACT_ID))
+    sub(num, "abstractNumId", val=str(ORDERED_ABSTRACT_IDS[delimiter]))
     override = sub(num, "lvlOverride", ilvl=str(level))
     sub(override, "startOverride", val=str(max(0, start)))

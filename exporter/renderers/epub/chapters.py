@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ...model import Section
 from ...present.view import View
-from .xhtml import NavEntry, document, inlines, sections, serialise, sub
+from .xhtml import BodyWriter, NavEntry, document, serialise, sub
 
 STYLESHEET = "style/briefing.css"
 """Where the stylesheet lives inside the package, relative to the OPF."""
+KEY_POINTS_FILE = "key-points.xhtml"
+ARTICLE_FILE = "article.xhtml"
+COMMENTARY_FILE = "commentary.xhtml"
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,9 @@ def _title_page(view: View) -> Chapter:
     return Chapter("title-page", "title.xhtml", labels["title_page"], serialise(html))
 
 
-def _key_points(view: View) -> Chapter:
+def _key_points(view: View, writer: BodyWriter) -> Chapter:
     doc, labels = view.document, view.labels
+    writer.start(KEY_POINTS_FILE)
     html, body = document(labels["key_points"], view.language.xml_lang, STYLESHEET, "bodymatter")
     box = sub(
         body,
@@ -64,12 +70,14 @@ def _key_points(view: View) -> Chapter:
     sub(box, "h1", {"id": "key-points"}, labels["key_points"])
     ul = sub(box, "ul")
     for point in doc.key_points:
-        inlines(sub(ul, "li"), point.inlines, view.link)
-    return Chapter("key-points", "key-points.xhtml", labels["key_points"], serialise(html))
+        writer.inlines(sub(ul, "li"), point.inlines)
+    writer.footnotes(body)
+    return Chapter("key-points", KEY_POINTS_FILE, labels["key_points"], serialise(html))
 
 
-def _article(view: View) -> Chapter:
+def _article(view: View, writer: BodyWriter) -> Chapter:
     doc, labels = view.document, view.labels
+    writer.start(ARTICLE_FILE)
     meta = doc.meta
     html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "bodymatter")
     box = sub(
@@ -78,20 +86,32 @@ def _article(view: View) -> Chapter:
         {"epub:type": "chapter", "role": "doc-chapter", "class": "article", "aria-labelledby": "article"},
     )
     sub(box, "h1", {"id": "article"}, meta.title)
-    entries = sections(box, doc.sections, "s", 2, view.link)
+    entries = writer.sections(box, doc.sections, "s", 2)
+    writer.footnotes(body)
     # The headline is already on the title page; a short label keeps the reader's contents list scannable.
-    return Chapter("article", "article.xhtml", labels["article"], serialise(html), tuple(entries))
+    return Chapter("article", ARTICLE_FILE, labels["article"], serialise(html), tuple(entries))
 
 
-def _commentary(view: View) -> Chapter | None:
+def _has_commentary(view: View) -> bool:
+    """Whether the commentary gets a content document: an empty part is left out, unless its title says something."""
+    labels, part = view.labels, view.document.commentary
+    if part is None:
+        return False
+    title = part.title or labels["commentary"]
+    return _has_text(part.sections) or title.strip() not in ("", labels["commentary"])
+
+
+def _has_text(sections: Sequence[Section]) -> bool:
+    # A section with only an id still counts: links may point at it.
+    return any(s.heading or s.blocks or s.id for s in sections)
+
+
+def _commentary(view: View, writer: BodyWriter) -> Chapter:
     labels = view.labels
     part = view.document.commentary
-    if part is None:
-        return None
+    assert part is not None
     title = part.title or labels["commentary"]
-    # An empty part is left out, unless its own title says something (that text must not be lost).
-    if not any(s.heading or s.blocks for s in part.sections) and title.strip() in ("", labels["commentary"]):
-        return None
+    writer.start(COMMENTARY_FILE)
     html, body = document(title, view.language.xml_lang, STYLESHEET, "bodymatter")
     box = sub(
         body,
@@ -102,19 +122,25 @@ def _commentary(view: View) -> Chapter | None:
         # A custom part title still tells the reader this is the in-house view, not the article.
         sub(box, "p", {"class": "part-label"}, labels["commentary"])
     sub(box, "h1", {"id": "commentary"}, title)
-    entries = sections(box, part.sections, "c", 2, view.link)
-    return Chapter("commentary", "commentary.xhtml", title, serialise(html), tuple(entries))
+    entries = writer.sections(box, part.sections, "c", 2)
+    writer.footnotes(body)
+    return Chapter("commentary", COMMENTARY_FILE, title, serialise(html), tuple(entries))
 
 
 def chapters(view: View) -> list[Chapter]:
     """Every content document in reading order; empty parts are left out (EbookLib rejects empty ones)."""
     doc = view.document
+    files: dict[str, Sequence[Section]] = {}
+    if _has_text(doc.sections):
+        files[ARTICLE_FILE] = doc.sections
+    if doc.commentary is not None and _has_commentary(view):
+        files[COMMENTARY_FILE] = doc.commentary.sections
+    writer = BodyWriter(view, files)
     out = [_title_page(view)]
     if doc.key_points:
-        out.append(_key_points(view))
-    if any(s.heading or s.blocks for s in doc.sections):
-        out.append(_article(view))
-    commentary = _commentary(view)
-    if commentary is not None:
-        out.append(commentary)
+        out.append(_key_points(view, writer))
+    if ARTICLE_FILE in files:
+        out.append(_article(view, writer))
+    if COMMENTARY_FILE in files:
+        out.append(_commentary(view, writer))
     return out

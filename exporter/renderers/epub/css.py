@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...present.numbering import NUMBER_FORMATS
 from ...present.view import View
 
 
@@ -90,6 +91,38 @@ def stylesheet(view: View) -> str:
             ],
         ),
         _rule("th", [f"border-bottom: 0.15em solid {colors.rule};", "font-weight: bold;"]),
+        # Column alignment from the source (a class, so the document carries no inline style).
+        *(_rule(f"th.align-{side}, td.align-{side}", [f"text-align: {side};"]) for side in ("left", "center", "right")),
+        # Ordered lists count in the style's format per level ([lists] ordered); "1)" lists write their markers.
+        *(_rule(f"ol.{fmt}", [f"list-style-type: {fmt};"]) for fmt in NUMBER_FORMATS if fmt != "decimal"),
+        _rule("ol.paren", ["list-style-type: none;"]),
+        _rule(
+            "ol.paren > li > .marker, ol.paren > li > p:first-child > .marker",
+            [
+                "display: inline-block;",
+                "min-width: 1.6em;",
+                "margin-left: -1.9em;",
+                "margin-right: 0.3em;",
+                "text-align: right;",
+            ],
+        ),
+        _rule("del", ["text-decoration: line-through;"]),
+        _rule("hr", ["border: 0;", f"border-top: 1px solid {colors.rule};", "margin: 1.2em 25%;", "height: 0;"]),
+        _rule("dl", ["margin: 0 0 0.9em 0;"]),
+        _rule(
+            "dt", ["font-weight: bold;", "margin: 0.5em 0 0.2em 0;", "page-break-after: avoid;", "break-after: avoid;"]
+        ),
+        _rule("dd", ["margin: 0 0 0.5em 1.4em;"]),
+        # Footnotes: a raised number in the text, the notes in small type after the document's text.
+        _rule("a.noteref", ["text-decoration: none;"]),
+        _rule("a.noteref sup", ["font-size: 0.75em;", "line-height: 0;", "vertical-align: super;"]),
+        _rule(
+            ".footnotes",
+            ["margin: 2em 0 0 0;", "padding: 0.5em 0 0 0;", "border-top: 1px solid #C8C8C8;", "font-size: 0.9em;"],
+        ),
+        _rule("aside.footnote", ["margin: 0 0 0.6em 0;"]),
+        _rule("aside.footnote p", ["margin: 0 0 0.3em 0;"]),
+        _rule("a.note-back", ["text-decoration: none;", "font-weight: bold;"]),
         # Title page.
         _rule(".titlepage", ["margin: 2.5em 0 0 0;"]),
         _rule(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -12,22 +12,30 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml shi
 from ...model import (
     Block,
     BulletList,
+    Checkbox,
     Code,
     CodeBlock,
+    DefinitionList,
     Emph,
     Inline,
     LineBreak,
     Link,
+    Note,
     OrderedList,
     Paragraph,
     Quote,
+    Rule,
     Section,
+    Strike,
     Strong,
     SubHeading,
     Table,
     Text,
 )
-from ...present.links import LinkTarget
+from ...present.anchors import Anchors, heading_id_order, section_heading_ids, xml_id
+from ...present.links import TEXT
+from ...present.numbering import level_format, marker
+from ...present.view import View, checkbox, checkbox_gap, checkbox_label
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -37,10 +45,6 @@ _EPUB_TYPE = f"{{{EPUB_NS}}}type"
 _XML_LANG = f"{{{XML_NS}}}lang"
 
 _CLASS_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-Decide = Callable[[str], LinkTarget]
-"""The view's link decision for a raw target."""
 
 
 @dataclass(frozen=True)
@@ -87,114 +91,295 @@ def append_text(parent: etree._Element, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-# --- inlines ----------------------------------------------------------------------------------
+# --- the body writer ------------------------------------------------------------------------
+
+_TYPE_ATTRIBUTE = {"lower-alpha": "a", "upper-alpha": "A", "lower-roman": "i", "upper-roman": "I"}
+"""HTML's ``ol type`` for each non-decimal format: readers that drop the stylesheet still count right."""
+_ALIGN = {"left": "align-left", "center": "align-center", "right": "align-right"}
+"""The class of a table cell in a column with an alignment (the stylesheet sets ``text-align``)."""
+_GENERATED_ID = re.compile(r"(?:[sc]-\d+(?:-h)?|fn(?:ref)?-\d+|key-points|article|commentary)")
 
 
-def inlines(parent: etree._Element, nodes: Iterable[Inline], link: Decide) -> None:
-    """Append inline nodes to ``parent``; ``link`` decides what each link target becomes."""
-    for node in nodes:
-        match node:
-            case Text(text=text):
-                append_text(parent, text)
-            case Emph(children=children):
-                inlines(sub(parent, "em"), children, link)
-            case Strong(children=children):
-                inlines(sub(parent, "strong"), children, link)
-            case Code(text=text):
-                sub(parent, "code", text=text)
-            case LineBreak():
-                sub(parent, "br")
-            case Link(url=url, children=children):
-                target = link(url)
-                # Internal targets wait for the model's ids (none yet): like refused ones they keep only the words.
-                if target.kind != "external":
-                    inlines(parent, children, link) if children else append_text(parent, url)
-                else:
-                    anchor = sub(parent, "a", {"href": target.href})
-                    inlines(anchor, children, link) if children else append_text(anchor, url)
-            case _:
-                assert_never(node)
+def _reserved(name: str) -> bool:
+    """Whether ``name`` is an id the briefing makes itself (sections, notes, chapter headings)."""
+    return _GENERATED_ID.fullmatch(name) is not None
 
 
-# --- blocks -----------------------------------------------------------------------------------
+class BodyWriter:
+    """Appends model nodes to content documents; notes are numbered across the book, in reading order.
 
+    Call :meth:`start` with each content document's file name before writing it and :meth:`footnotes`
+    at its end: a document's notes are asides (``epub:type="footnote"``) after its text.
+    """
 
-def blocks(parent: etree._Element, nodes: Iterable[Block], heading_level: int, link: Decide) -> None:
-    """Append block nodes; sub-headings start one level below ``heading_level``."""
-    for node in nodes:
-        match node:
-            case Paragraph(inlines=children):
-                inlines(sub(parent, "p"), children, link)
-            case SubHeading(level=level, inlines=children):
-                tag = f"h{min(6, heading_level + max(1, level))}"
-                inlines(sub(parent, tag, {"class": "subheading"}), children, link)
-            case BulletList(items=items):
-                _list_items(sub(parent, "ul"), items, heading_level, link)
-            case OrderedList(items=items, start=start):
-                attrib = {"start": str(start)} if start != 1 else {}
-                _list_items(sub(parent, "ol", attrib), items, heading_level, link)
-            case Quote(blocks=children):
-                blocks(sub(parent, "blockquote"), children, heading_level, link)
-            case Table(header=header, rows=rows):
-                _table(parent, header, rows, link)
-            case CodeBlock(text=text, language=language):
-                pre = sub(parent, "pre")
-                attrib = {}
-                css_class = _CLASS_SAFE.sub("", language)
-                if css_class:
-                    attrib["class"] = f"language-{css_class}"
-                sub(pre, "code", attrib, text)
-            case _:
-                assert_never(node)
+    def __init__(self, view: View, files: Mapping[str, Sequence[Section]]) -> None:
+        self.view = view
+        self.link = view.link
+        self.formats = view.style.lists.ordered
+        self.anchors = Anchors(heading_id_order(view.document), xml_id, separator="-", reserved=_reserved)
+        self.targets: dict[str, str] = {}
+        """The content document of the first heading with each id (the one links reach)."""
+        for file_name, items in files.items():
+            for ident in section_heading_ids(items):
+                self.targets.setdefault(ident, file_name)
+        self.notes = 0
+        self.file = ""
+        self._pending: list[tuple[int, tuple[Block, ...]]] = []
+        self._held: list[Note] = []
+        self._in_note = False
+        self._nested: list[tuple[Block, ...]] = []
 
+    def start(self, file_name: str) -> None:
+        """Begin the content document ``file_name`` (the target of this document's note links)."""
+        self.file = file_name
+        self._pending = []
 
-def _list_items(parent: etree._Element, items: Sequence[tuple[Block, ...]], heading_level: int, link: Decide) -> None:
-    for item in items:
-        li = sub(parent, "li")
+    # --- inlines ------------------------------------------------------------------------------
+
+    def inlines(self, parent: etree._Element, nodes: Sequence[Inline], *, in_link: bool = False) -> None:
+        """Append inline nodes to ``parent``; the view decides what each link target becomes."""
+        for index, node in enumerate(nodes):
+            match node:
+                case Text(text=text):
+                    append_text(parent, text)
+                case Emph(children=children):
+                    self.inlines(sub(parent, "em"), children, in_link=in_link)
+                case Strong(children=children):
+                    self.inlines(sub(parent, "strong"), children, in_link=in_link)
+                case Strike(children=children):
+                    self.inlines(sub(parent, "del"), children, in_link=in_link)
+                case Code(text=text):
+                    sub(parent, "code", text=text)
+                case LineBreak():
+                    sub(parent, "br")
+                case Link(url=url, children=children):
+                    self._link(parent, url, children, in_link=in_link)
+                case Note():
+                    if in_link:
+                        self._held.append(node)  # an <a> holds no other <a>: the reference follows the link
+                    else:
+                        self._note(parent, node)
+                case Checkbox(checked=checked):
+                    label = checkbox_label(self.view.labels, checked)
+                    sub(parent, "span", {"class": "task", "role": "img", "aria-label": label}, checkbox(checked))
+                    append_text(parent, checkbox_gap(nodes[index + 1] if index + 1 < len(nodes) else None))
+                case _:
+                    assert_never(node)
+
+    def _link(self, parent: etree._Element, url: str, children: Sequence[Inline], *, in_link: bool) -> None:
+        # A link inside a link keeps its words only; so do targets the policy keeps as text.
+        target = TEXT if in_link else self.link(url)
+        href = target.href if target.kind == "external" else self._internal(target.href, target.kind)
+        if not href:
+            self.inlines(parent, children, in_link=in_link) if children else append_text(parent, url)
+            return
+        anchor = sub(parent, "a", {"href": href})
+        self.inlines(anchor, children, in_link=True) if children else append_text(anchor, url)
+        held, self._held = self._held, []
+        for note in held:
+            self._note(parent, note)
+
+    def _internal(self, ident: str, kind: str) -> str:
+        """``file#id`` of the heading with ``ident`` ("" when there is none): chapters are separate files."""
+        name = self.anchors.target(ident) if kind == "internal" else None
+        file_name = self.targets.get(ident)
+        return f"{file_name}#{name}" if name and file_name else ""
+
+    def _note(self, parent: etree._Element, note: Note) -> None:
+        """The note's reference here (its number, a link to the aside); its text waits for :meth:`footnotes`.
+
+        As in the memo, a note inside a note joins the end of the outer one.
+        """
+        if self._in_note:
+            self._nested.append(note.blocks)
+            return
+        self.notes += 1
+        number = self.notes
+        attrib = {"epub:type": "noteref", "role": "doc-noteref", "id": f"fnref-{number}", "href": f"#fn-{number}"}
+        anchor = sub(parent, "a", {**attrib, "class": "noteref"})
+        sub(anchor, "sup", text=str(number))
+        self._pending.append((number, note.blocks))
+
+    def footnotes(self, body: etree._Element) -> None:
+        """Append the current document's notes as footnote asides, each with a link back to its reference."""
+        if not self._pending:
+            return
+        box = sub(body, "div", {"class": "footnotes"})
+        index = 0
+        while index < len(self._pending):
+            number, blocks = self._pending[index]
+            index += 1
+            aside = sub(
+                box,
+                "aside",
+                {"epub:type": "footnote", "role": "doc-footnote", "id": f"fn-{number}", "class": "footnote"},
+            )
+            self._in_note = True
+            try:
+                parts = [blocks]
+                while parts:
+                    self.blocks(aside, parts.pop(0), 4, in_note=True)
+                    parts.extend(self._nested)
+                    self._nested.clear()
+            finally:
+                self._in_note = False
+            first = aside[0] if len(aside) else None
+            if first is None or etree.QName(first).localname != "p":
+                first = el("p")
+                aside.insert(0, first)
+            back = el("a", {"href": f"#fnref-{number}", "role": "doc-backlink", "class": "note-back"}, str(number))
+            back.tail = " " + (first.text or "")
+            first.text = None
+            first.insert(0, back)
+        self._pending = []
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    def blocks(
+        self,
+        parent: etree._Element,
+        nodes: Iterable[Block],
+        heading_level: int,
+        *,
+        depth: int = 0,
+        in_note: bool = False,
+    ) -> None:
+        """Append block nodes; sub-headings start one level below ``heading_level``, lists are ``depth`` deep."""
+        for node in nodes:
+            match node:
+                case Paragraph(inlines=children):
+                    self.inlines(sub(parent, "p"), children)
+                case SubHeading(level=level, inlines=children, id=ident):
+                    tag = f"h{min(6, heading_level + max(1, level))}"
+                    attrib = {"class": "subheading"}
+                    name = self.anchors.take(ident) if ident and not in_note else None
+                    if name:
+                        attrib["id"] = name
+                    self.inlines(sub(parent, tag, attrib), children)
+                case BulletList(items=items):
+                    self._items(sub(parent, "ul"), items, heading_level, depth, in_note)
+                case OrderedList():
+                    self._ordered(parent, node, heading_level, depth, in_note)
+                case Quote(blocks=children):
+                    self.blocks(sub(parent, "blockquote"), children, heading_level, depth=depth, in_note=in_note)
+                case Table():
+                    self._table(parent, node)
+                case CodeBlock(text=text, language=language):
+                    pre = sub(parent, "pre")
+                    attrib = {}
+                    css_class = _CLASS_SAFE.sub("", language)
+                    if css_class:
+                        attrib["class"] = f"language-{css_class}"
+                    sub(pre, "code", attrib, text)
+                case Rule():
+                    sub(parent, "hr")
+                case DefinitionList(items=items):
+                    dl = sub(parent, "dl")
+                    for item in items:
+                        self.inlines(sub(dl, "dt"), item.term)
+                        # HTML wants a dd after every group of terms: a term without definitions gets an empty one.
+                        for definition in item.definitions or ((),):
+                            self._item(sub(dl, "dd"), definition, heading_level, depth, in_note)
+                case _:
+                    assert_never(node)
+
+    def _item(
+        self, parent: etree._Element, item: Sequence[Block], heading_level: int, depth: int, in_note: bool
+    ) -> None:
         if len(item) == 1 and isinstance(item[0], Paragraph):
             # A one-paragraph item reads tighter without a <p> inside.
-            inlines(li, item[0].inlines, link)
+            self.inlines(parent, item[0].inlines)
         else:
-            blocks(li, item, heading_level, link)
+            self.blocks(parent, item, heading_level, depth=depth, in_note=in_note)
 
+    def _items(
+        self,
+        parent: etree._Element,
+        items: Sequence[tuple[Block, ...]],
+        heading_level: int,
+        depth: int,
+        in_note: bool,
+    ) -> None:
+        for item in items:
+            self._item(sub(parent, "li"), item, heading_level, depth + 1, in_note)
 
-def _table(
-    parent: etree._Element,
-    header: Sequence[tuple[Inline, ...]],
-    rows: Sequence[Sequence[tuple[Inline, ...]]],
-    link: Decide,
-) -> None:
-    if not header and not rows:
-        return
-    wrap = sub(parent, "div", {"class": "table-wrap"})
-    table = sub(wrap, "table")
-    if header:
-        tr = sub(sub(table, "thead"), "tr")
-        for cell in header:
-            inlines(sub(tr, "th", {"scope": "col"}), cell, link)
-    if rows:
-        tbody = sub(table, "tbody")
-        for row in rows:
-            tr = sub(tbody, "tr")
-            for cell in row:
-                inlines(sub(tr, "td"), cell, link)
+    def _ordered(
+        self, parent: etree._Element, node: OrderedList, heading_level: int, depth: int, in_note: bool
+    ) -> None:
+        """An ``ol`` counting in the style's format for its depth; ``1)`` items carry their marker as text."""
+        fmt = level_format(self.formats, depth)
+        attrib: dict[str, str] = {}
+        classes: list[str] = []
+        if node.start != 1:
+            attrib["start"] = str(node.start)
+        if fmt != "decimal":
+            attrib["type"] = _TYPE_ATTRIBUTE[fmt]
+            classes.append(fmt)
+        paren = node.delimiter == ")"
+        if paren:
+            # No list-style-type writes "1)", and readers vary in CSS counters: the marker is written out.
+            classes.append("paren")
+        if classes:
+            attrib["class"] = " ".join(classes)
+        ol = sub(parent, "ol", attrib)
+        for number, item in enumerate(node.items, start=node.start):
+            li = sub(ol, "li")
+            if not paren:
+                self._item(li, item, heading_level, depth + 1, in_note)
+                continue
+            # The marker opens the item's first line: inside its first paragraph when that gets a <p>.
+            first = item[0] if item else None
+            host = sub(li, "p") if isinstance(first, Paragraph) and len(item) > 1 else li
+            sub(host, "span", {"class": "marker", "aria-hidden": "true"}, marker(number, fmt, ")"))
+            append_text(host, " ")
+            if isinstance(first, Paragraph) and host is not li:
+                self.inlines(host, first.inlines)
+                self.blocks(li, item[1:], heading_level, depth=depth + 1, in_note=in_note)
+            else:
+                self._item(li, item, heading_level, depth + 1, in_note)
 
+    def _table(self, parent: etree._Element, node: Table) -> None:
+        header, rows = node.header, node.rows
+        if not header and not rows:
+            return
+        wrap = sub(parent, "div", {"class": "table-wrap"})
+        table = sub(wrap, "table")
 
-def sections(
-    parent: etree._Element, items: Sequence[Section], prefix: str, heading_level: int, link: Decide
-) -> list[NavEntry]:
-    """Append sections (headed ones as ``<section>`` with an id); return their navigation entries."""
-    entries: list[NavEntry] = []
-    for index, section in enumerate(items, start=1):
-        if section.heading:
-            ident = f"{prefix}-{index}"
-            box = sub(parent, "section", {"id": ident, "aria-labelledby": f"{ident}-h"})
-            sub(box, f"h{heading_level}", {"id": f"{ident}-h"}, section.heading)
-            entries.append(NavEntry(ident, section.heading))
-        else:
-            box = sub(parent, "div", {"class": "lead"})
-        blocks(box, section.blocks, heading_level, link)
-    return entries
+        def cell(row: etree._Element, tag: str, column: int, inlines: Sequence[Inline]) -> None:
+            attrib = {"scope": "col"} if tag == "th" else {}
+            align = _ALIGN.get(node.alignment(column))
+            if align:
+                attrib["class"] = align
+            self.inlines(sub(row, tag, attrib), inlines)
+
+        if header:
+            tr = sub(sub(table, "thead"), "tr")
+            for column, inlines in enumerate(header):
+                cell(tr, "th", column, inlines)
+        if rows:
+            tbody = sub(table, "tbody")
+            for row in rows:
+                tr = sub(tbody, "tr")
+                for column, inlines in enumerate(row):
+                    cell(tr, "td", column, inlines)
+
+    def sections(
+        self, parent: etree._Element, items: Sequence[Section], prefix: str, heading_level: int
+    ) -> list[NavEntry]:
+        """Append sections (headed ones as ``<section>`` with an id); return their navigation entries."""
+        entries: list[NavEntry] = []
+        for index, section in enumerate(items, start=1):
+            name = self.anchors.take(section.id) if section.id else None
+            if section.heading:
+                ident = f"{prefix}-{index}"
+                heading_id = name or f"{ident}-h"
+                box = sub(parent, "section", {"id": ident, "aria-labelledby": heading_id})
+                sub(box, f"h{heading_level}", {"id": heading_id}, section.heading)
+                entries.append(NavEntry(ident, section.heading))
+            else:
+                box = sub(parent, "div", {"class": "lead", **({"id": name} if name else {})})
+            self.blocks(box, section.blocks, heading_level)
+        return entries
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -217,6 +402,7 @@ _BREAK_AFTER = frozenset(
     for tag in (
         "head", "body", "meta", "title", "link", "section", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6",
         "ul", "ol", "li", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "pre", "nav",
+        "hr", "dl", "dt", "dd", "aside",
     )
 )  # fmt: skip
 
