@@ -38,10 +38,13 @@ from ...model import Paragraph as ParagraphNode
 from ...model import Table as TableNode
 from ...present.labels import Labels
 from ...present.view import BULLETS, View, bullet
-from ...style import Role
-from .fonts import Coverage, FontPair, font_family
-from .markup import Inliner, attr
+from ...style import Role, Style
+from .fonts import Coverage, FontFamily, FontPair, font_family
+from .markup import Inliner, Look, attr
 from .panel import Anchor, Panel
+
+CONTINUED = "\u2192 "
+"""The mark before the continuation of a code line too long for the column (every code family draws it)."""
 
 
 def color(value: str) -> Color:
@@ -66,29 +69,50 @@ class Context:
             name: FontPair(font_family(fonts.primary), fonts.fallback) for name, fonts in view.fonts.items()
         }
         self.inliners: dict[str, Inliner] = {
-            name: Inliner(self.coverage, pair, self.pairs["code"], self.style.colors.accent, view.link)
+            name: Inliner(
+                self.coverage,
+                pair,
+                self.pairs["code"],
+                self.style.colors.accent,
+                view.link,
+                base=self.look(name),
+                stand_ins=stand_ins(self.style),
+            )
             for name, pair in self.pairs.items()
         }
         # Keyed by id() for speed, so each entry keeps its node alive: a freed node's id could be reused by
         # another (a temporary ", ".join(authors) did, and the PDF then drew the tags in the authors' place).
-        self._cache: dict[tuple[int, str], tuple[object, str]] = {}
-        self._text_cache: dict[tuple[str, str], str] = {}
+        self._cache: dict[tuple[int, str, Look], tuple[object, str]] = {}
+        self._text_cache: dict[tuple[str, str, Look], str] = {}
         self.marking = view.marking
 
-    def markup(self, inlines: tuple[Inline, ...], role: str) -> str:
-        """Markup for inlines in a role's face, converted once per render."""
-        key = (id(inlines), role)
+    def look(self, role: str, *, bold: bool | None = None, italic: bool | None = None) -> Look:
+        """A role's own weight and slant, or the given ones (no slant where the script has no italic)."""
+        spec: Role = getattr(self.style.roles, role)
+        return Look(
+            bold=spec.bold if bold is None else bold,
+            italic=(spec.italic if italic is None else italic) and self.view.italic,
+            code=role == "code",
+        )
+
+    def markup(
+        self, inlines: tuple[Inline, ...], role: str, *, bold: bool | None = None, italic: bool | None = None
+    ) -> str:
+        """Markup for inlines in a role's face (or that face made bold or italic), converted once per render."""
+        look = self.look(role, bold=bold, italic=italic)
+        key = (id(inlines), role, look)
         found = self._cache.get(key)
         if found is None or found[0] is not inlines:
-            found = self._cache[key] = (inlines, self.inliners[role].inlines(inlines))
+            found = self._cache[key] = (inlines, self.inliners[role].inlines(inlines, look))
         return found[1]
 
-    def text(self, text: str, role: str) -> str:
-        """Escaped markup for a plain string in a role's face."""
-        key = (text, role)
+    def text(self, text: str, role: str, *, bold: bool | None = None, italic: bool | None = None) -> str:
+        """Escaped markup for a plain string in a role's face (or that face made bold or italic)."""
+        look = self.look(role, bold=bold, italic=italic)
+        key = (text, role, look)
         found = self._text_cache.get(key)
         if found is None:
-            found = self._text_cache[key] = self.inliners[role].text(text)
+            found = self._text_cache[key] = self.inliners[role].text(text, look)
         return found
 
     def check_bullets(self) -> None:
@@ -96,6 +120,14 @@ class Context:
         for role in ("body", "commentary", "key_point"):
             pair = self.pairs[role]
             self.coverage.check("".join(BULLETS) + "0123456789.", (pair.primary,))
+
+
+def stand_ins(style: Style) -> dict[str, FontFamily]:
+    """The family that sets emphasis for a family without italic: the style's other Japanese family."""
+    cjk, cjk_serif = style.family(style.fonts.cjk), style.family(style.fonts.cjk_serif)
+    if cjk == cjk_serif:
+        return {}
+    return {cjk: font_family(cjk_serif), cjk_serif: font_family(cjk)}
 
 
 def source_markup(ctx: Context) -> str:
@@ -209,7 +241,7 @@ class Builder:
             out.append(Paragraph(ctx.text(meta.kicker, "kicker"), self.kicker))
         out.append(self._title(ctx.text(meta.title, "title")))
         if meta.summary:
-            out.append(Paragraph(ctx.text(meta.summary, "body"), self.deck))
+            out.append(Paragraph(ctx.text(meta.summary, "body", italic=True), self.deck))
         line1: list[str] = []
         if meta.authors:
             names = ", ".join(meta.authors)
@@ -222,7 +254,7 @@ class Builder:
         memo_fields = (("to", memo.to), ("from", memo.from_), ("cc", memo.cc))
         for label, value in memo_fields:
             if value:
-                line2.append(f"<b>{ctx.text(labels[label], 'footer')}</b> {ctx.text(value, 'footer')}")
+                line2.append(f"{ctx.text(labels[label], 'footer', bold=True)} {ctx.text(value, 'footer')}")
         if meta.tags:
             line2.append(f"{ctx.text(labels.lead('topics'), 'footer')}{ctx.text(', '.join(meta.tags), 'footer')}")
         sep = " \u00a0\u00b7\u00a0 "
@@ -307,7 +339,7 @@ class Builder:
             out.extend(self.section(section, blocks, "body", self.body, level=0, width=self.column_width))
         dropped = total - budget
         if dropped:
-            note = self.ctx.text(self.ctx.labels["truncated"].format(count=dropped), "body")
+            note = self.ctx.text(self.ctx.labels["truncated"].format(count=dropped), "body", italic=True)
             out.append(Paragraph(note, self.note))
         return out, dropped
 
@@ -447,7 +479,10 @@ class Builder:
         data = []
         for ri, r in enumerate(rows):
             style_ = hps if (ri == 0 and node.header) else cps
-            data.append([Paragraph(ctx.markup(r[i], role), style_) if i < len(r) else "" for i in range(ncols)])
+            bold = True if style_ is hps else None
+            data.append(
+                [Paragraph(ctx.markup(r[i], role, bold=bold), style_) if i < len(r) else "" for i in range(ncols)]
+            )
         colors = ctx.style.colors
         commands: list[tuple[object, ...]] = [
             ("FONT", (0, 0), (-1, -1), cps.fontName, cps.fontSize),
@@ -468,7 +503,7 @@ class Builder:
         return table
 
     def code_block(self, text: str, ps: ParagraphStyle, *, width: float) -> Flowable:
-        """Verbatim code, hard-wrapped to the column by measured width."""
+        """Verbatim code, hard-wrapped to the column by measured width; continued lines start with a mark."""
         base = self.code
         cps = ParagraphStyle(
             f"xp-code{self._n}", parent=base, leftIndent=ps.leftIndent + 0.3 * self.size, rightIndent=0.3 * self.size
@@ -476,19 +511,30 @@ class Builder:
         self._n += 1
         avail = width - cps.leftIndent - cps.rightIndent - 1
         pair = self.ctx.pairs["code"]
+        inliner = self.ctx.inliners["code"]
+        mark = f'<font color="{attr(self.ctx.style.colors.rule)}">{inliner.text(CONTINUED)}</font>'
+        indent = self._code_width(CONTINUED, pair, cps.fontSize)
         lines: list[str] = []
         for raw in text.expandtabs(4).split("\n"):
-            lines.extend(self._wrap_code(raw, pair, cps.fontSize, avail))
-        body = "\n".join(self.ctx.inliners["code"].text(line, pair) for line in lines)
-        return XPreformatted(body, cps)
+            pieces = self._wrap_code(raw, pair, cps.fontSize, avail, indent)
+            lines.append(inliner.text(pieces[0]))
+            lines.extend(mark + inliner.text(piece) for piece in pieces[1:])
+        return XPreformatted("\n".join(lines), cps)
 
-    def _wrap_code(self, line: str, pair: FontPair, size: float, avail: float) -> list[str]:
+    def _code_width(self, text: str, pair: FontPair, size: float) -> float:
+        total = 0.0
+        for ch in text:
+            fam = pair.primary if ord(ch) in pair.primary.cmap or ch == " " else pair.fallback
+            total += stringWidth(ch, fam.regular, size) if ord(ch) in fam.cmap or ch == " " else size
+        return total
+
+    def _wrap_code(self, line: str, pair: FontPair, size: float, avail: float, indent: float) -> list[str]:
+        # Continued lines give the width of the mark back.
         out: list[str] = []
         current, used = "", 0.0
         for ch in line:
-            fam = pair.primary if ord(ch) in pair.primary.cmap or ch == " " else pair.fallback
-            w = stringWidth(ch, fam.regular, size) if ord(ch) in fam.cmap else size
-            if used + w > avail and current:
+            w = self._code_width(ch, pair, size)
+            if used + w > avail - (indent if out else 0.0) and current:
                 out.append(current)
                 current, used = "", 0.0
             current += ch

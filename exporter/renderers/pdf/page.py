@@ -18,6 +18,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 
 from ...style import Role
 from .layout import Context, color, source_markup
+from .synthetic import StrokingCanvas
 
 MIN_COLUMN = 170.0
 """Narrowest column (pt) worth setting; narrower pages get fewer columns."""
@@ -248,7 +249,7 @@ def fixed_canvas(epoch: int) -> Callable[..., Canvas]:
     """A canvas maker whose timestamps and file ID depend only on ``epoch`` (reproducible PDFs)."""
 
     def make(*args: Any, **kw: Any) -> Canvas:
-        canv = Canvas(*args, **kw)
+        canv = StrokingCanvas(*args, **kw)
         doc = canv._doc
         stamp = TimeStamp(1)
         stamp.t = epoch
