@@ -13,13 +13,15 @@ from reportlab.platypus import Flowable, FrameBreak
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from .layout import Builder, Context
-from .page import Decor, Geometry, PageOverflow, SheetDoc, fixed_canvas, stack_height
+from .page import FIRST_COLUMN, Decor, Geometry, PageOverflow, SheetDoc, Unplaceable, fixed_canvas, stack_height
 
 MEASURE_PAGES = 10
 """An overflow is measured up to this many continuation pages, then extrapolated."""
 _CHUNK = 100
 STEP = 0.25
 """Body sizes are tried on a grid of this many points."""
+BALANCE_FROM = 0.5
+"""Columns are balanced when the content fills at least this share of one column."""
 
 
 @dataclass
@@ -39,8 +41,10 @@ class Trial:
     pages: int
     header: float = 0.0
     drawn: bool = False
+    first_column_used: bool = True
+    """Whether the first column of the first page holds any content."""
     error: str = ""
-    """reportlab's LayoutError, when a block could not be placed at all."""
+    """What could not be placed, when a block fits no column (or the layout stopped making progress)."""
 
     @property
     def excess(self) -> float:
@@ -66,7 +70,7 @@ class Sheet:
     def story(self, size: float, keep: int | None) -> tuple[list[Flowable], list[Flowable], float, int]:
         """Header and column flowables at ``size``, the header frame height, the blocks left out."""
         g = self.geometry
-        b = Builder(self.ctx, size, width=g.content_width, column_width=g.column_width)
+        b = Builder(self.ctx, size, width=g.content_width, column_width=g.column_width, column_height=g.column_height)
         header = b.header()
         # The frame is a little taller than its content: the gap between key points and columns.
         header_height = stack_height(header, g.content_width) + 0.8 * size
@@ -111,11 +115,14 @@ class Sheet:
             doc.build(story, canvasmaker=fixed_canvas(self.epoch))
         except PageOverflow:
             return trial(False, None, self.left(story), 0.0, 2)
-        except LayoutError as exc:
+        except (Unplaceable, LayoutError) as exc:
             failed = trial(False, None, 1e9, 0.0, 2)
-            failed.error = str(exc)
+            # reportlab's own messages hold object addresses: only ours are shown.
+            failed.error = str(exc) if isinstance(exc, Unplaceable) else "a block cannot be placed on any page"
             return failed
-        return trial(True, doc, 0.0, doc.slack, doc.page)
+        done = trial(True, doc, 0.0, doc.slack, doc.page)
+        done.first_column_used = FIRST_COLUMN in doc.used
+        return done
 
     def left(self, flowables: list[Flowable]) -> float:
         """The height of ``flowables`` stacked in one column (what did not fit).
@@ -228,15 +235,24 @@ class FitLoop:
         return math.floor((t.size * r - self.smin) / STEP + 1e-9)
 
     def balance(self, t: Trial) -> Trial:
-        """Shorten the columns of a page that fits at the largest size, so they end level."""
+        """Shorten the columns of a page that fits at the largest size so they end level.
+
+        Less than BALANCE_FROM of a column stays in the first column, top left; a balanced page must keep
+        text in its first column (a paragraph that may not leave one line behind would otherwise move on).
+        """
         columns = self.sheet.geometry.columns
-        if columns < 2 or t.slack <= 0:
+        if columns < 2 or t.slack <= 0 or t.capacity - t.slack < BALANCE_FROM * t.capacity / columns:
             return t
         step = t.size * 1.2
         guess = math.floor(t.slack / columns / step)
         if guess <= 0:
             return t
-        best = largest(lambda j: self.trial(self.n, shorten=j * step).fits, 0, guess + 2, guess)
+
+        def level(j: int) -> bool:
+            trial = self.trial(self.n, shorten=j * step)
+            return trial.fits and trial.first_column_used
+
+        best = largest(level, 0, guess + 2, guess)
         return self.trial(self.n, shorten=(best or 0) * step)
 
     def pages_needed(self) -> float:
@@ -255,7 +271,9 @@ class FitLoop:
         # Drop blocks from the end until their measured height covers the overflow.
         sheet = self.sheet
         g = sheet.geometry
-        b = Builder(sheet.ctx, self.smin, width=g.content_width, column_width=g.column_width)
+        b = Builder(
+            sheet.ctx, self.smin, width=g.content_width, column_width=g.column_width, column_height=g.column_height
+        )
         heights: list[float] = []
         for section in sheet.ctx.doc.sections:
             for block in section.blocks:

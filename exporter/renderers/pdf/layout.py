@@ -15,11 +15,9 @@ from reportlab.platypus import (
     HRFlowable,
     ListFlowable,
     ListItem,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
-    XPreformatted,
 )
 
 from ...model import (
@@ -41,8 +39,11 @@ from ...present.view import BULLETS, View, bullet
 from ...style import Role, Style
 from .fonts import Coverage, FontFamily, FontPair, font_family
 from .markup import Inliner, Look, attr
-from .panel import Anchor, Panel
+from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn
+from .paragraph import Paragraph, XPreformatted
 
+KEEP_ROWS = 6
+"""Tables of at most this many body rows and lists of at most this many items stay in one column."""
 CONTINUED = "\u2192 "
 """The mark before the continuation of a code line too long for the column (every code family draws it)."""
 
@@ -143,12 +144,13 @@ def source_markup(ctx: Context) -> str:
 class Builder:
     """Flowables for the header, the article and the commentary at one body size."""
 
-    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float) -> None:
+    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float, column_height: float) -> None:
         self.ctx = ctx
         self.size = size
         self.scale = size / ctx.style.roles.body.size
         self.width = width
         self.column_width = column_width
+        self.column_height = column_height
         self.leading = 1.6 if ctx.cjk else 1.17
         self._n = 0
         roles = ctx.style.roles
@@ -207,7 +209,9 @@ class Builder:
             allowOrphans=0,
             splitLongWords=1,
             uriWasteReduce=0.3,
-            embeddedHyphenation=1,
+            # Off: a paragraph split across columns loses the hyphen of a word broken at its own hyphen
+            # ("self-contained" came out "selfcontained"): reportlab strips it when it rejoins the halves.
+            embeddedHyphenation=0,
         )
         if self.ctx.cjk:
             ps.wordWrap = "CJK"
@@ -229,7 +233,11 @@ class Builder:
     def _keep(self, heading: Paragraph, body: ParagraphStyle, width: float) -> CondPageBreak:
         # Start a heading in the next column unless it and two lines of text fit here.
         _, h = heading.wrap(width, 1e6)
-        return CondPageBreak(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+        return RoomOrNextColumn(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+
+    def _whole(self, flowable: Flowable, rows: int) -> Flowable:
+        # A table or list of a few rows is not split across columns (issue 12, item 5).
+        return KeepInColumn(flowable, KEEP_SHARE * self.column_height) if 0 < rows <= KEEP_ROWS else flowable
 
     # --- header -------------------------------------------------------------------------------
 
@@ -380,7 +388,7 @@ class Builder:
             bar=bar,
         )
         panel.spaceBefore = 0.8 * self.size
-        return [CondPageBreak(4 * self.comment.leading + pad * 2), panel]
+        return [RoomOrNextColumn(4 * self.comment.leading + pad * 2), panel]
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -398,9 +406,11 @@ class Builder:
                 head = Paragraph(ctx.markup(inlines, "subheading"), sps)
                 return [self._keep(head, ps, width), head]
             case BulletList(items=items):
-                return [self.list_block(items, role, ps, width=width, depth=depth, ordered=False, start=1)]
+                flow = self.list_block(items, role, ps, width=width, depth=depth, ordered=False, start=1)
+                return [self._whole(flow, len(items)) if depth == 0 else flow]
             case OrderedList(items=items, start=start):
-                return [self.list_block(items, role, ps, width=width, depth=depth, ordered=True, start=start)]
+                flow = self.list_block(items, role, ps, width=width, depth=depth, ordered=True, start=start)
+                return [self._whole(flow, len(items)) if depth == 0 else flow]
             case Quote(blocks=blocks):
                 indent = 1.2 * self.size
                 qps = ParagraphStyle(f"xp-q{id(block)}", parent=self._indented(ps, indent), textColor=color("#404040"))
@@ -408,8 +418,8 @@ class Builder:
                 for inner in blocks:
                     out.extend(self.block(inner, role, qps, width=width - indent, depth=depth))
                 return out
-            case TableNode():
-                return [self.table(block, role, ps, width=width)]
+            case TableNode(rows=rows):
+                return [self._whole(self.table(block, role, ps, width=width), len(rows))]
             case CodeBlock(text=text):
                 return [self.code_block(text, ps, width=width)]
             case _:

@@ -88,8 +88,8 @@ class OnePager:
             )
         if final.doc is None:
             if final.error:
-                # A block taller than a column that reportlab cannot split (a table row, say).
-                raise RenderError(f"the PDF cannot place a block on any page: {final.error.split(' in frame')[0]}")
+                # A block taller than a column that cannot be split (a table row, say).
+                raise RenderError(f"the PDF cannot be laid out: {final.error}")
             raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
         final.doc.canv.save()
         facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
