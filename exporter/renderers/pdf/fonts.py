@@ -35,6 +35,12 @@ class FontFamily:
         """Whether the family has a bold face of its own (IPAex, Liberation Mono's italic and the fallbacks do not)."""
         self.has_italic = self._paths["italic"] != self._paths["regular"]
         """Whether the family has an italic face of its own."""
+        self._emphasis = tf.emphasis
+
+    @property
+    def emphasis(self) -> FontFamily | None:
+        """The family that sets emphasis in this one, which has no italic (None: emphasis stays upright)."""
+        return font_family(self._emphasis) if self._emphasis else None
 
     def face(self, *, bold: bool = False, italic: bool = False) -> str:
         """The registered name of one face, registering it on first use."""

@@ -36,8 +36,8 @@ from ...model import Paragraph as ParagraphNode
 from ...model import Table as TableNode
 from ...present.labels import Labels
 from ...present.view import BULLETS, View, bullet
-from ...style import Role, Style
-from .fonts import Coverage, FontFamily, FontPair, font_family
+from ...style import Role
+from .fonts import Coverage, FontPair, font_family
 from .markup import Inliner, Look, attr
 from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn
 from .paragraph import Paragraph, XPreformatted
@@ -77,7 +77,6 @@ class Context:
                 self.style.colors.accent,
                 view.link,
                 base=self.look(name),
-                stand_ins=stand_ins(self.style),
             )
             for name, pair in self.pairs.items()
         }
@@ -121,14 +120,6 @@ class Context:
         for role in ("body", "commentary", "key_point"):
             pair = self.pairs[role]
             self.coverage.check("".join(BULLETS) + "0123456789.", (pair.primary,))
-
-
-def stand_ins(style: Style) -> dict[str, FontFamily]:
-    """The family that sets emphasis for a family without italic: the style's other Japanese family."""
-    cjk, cjk_serif = style.family(style.fonts.cjk), style.family(style.fonts.cjk_serif)
-    if cjk == cjk_serif:
-        return {}
-    return {cjk: font_family(cjk_serif), cjk_serif: font_family(cjk)}
 
 
 def source_markup(ctx: Context) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import assert_never
 from xml.sax.saxutils import escape
@@ -45,7 +45,6 @@ class Inliner:
         link: Callable[[str], LinkTarget],
         *,
         base: Look = Look(),
-        stand_ins: Mapping[str, FontFamily] | None = None,
     ) -> None:
         self.coverage = coverage
         self.link = link
@@ -53,7 +52,6 @@ class Inliner:
         self.code_pair = code_pair
         self.link_color = link_color
         self.base = base
-        self.stand_ins = stand_ins or {}
 
     def text(self, text: str, look: Look | None = None) -> str:
         """Escaped markup for plain ``text``; each run names the face of the family that has its glyphs."""
@@ -65,7 +63,7 @@ class Inliner:
         """One run of ``text`` that ``family`` draws, in the face ``look`` asks for (or its substitute)."""
         if look.emph and look.italic and not family.has_italic:
             # Kana and kanji have no italic: emphasis switches between the Mincho and Gothic families.
-            stand_in = self.stand_ins.get(family.family)
+            stand_in = family.emphasis
             if stand_in is not None and all(ord(ch) in stand_in.cmap or ch.isspace() for ch in text):
                 family = stand_in
         if look.strong and look.bold and not family.has_bold:
