@@ -20,6 +20,8 @@ MEASURE_PAGES = 10
 _CHUNK = 100
 STEP = 0.25
 """Body sizes are tried on a grid of this many points."""
+HEADER_IN_COLUMNS = 1.0
+"""Height (pt) of the first page's header frame when the header runs in the columns instead."""
 BALANCE_FROM = 0.5
 """Columns are balanced when the content fills at least this share of one column."""
 
@@ -67,15 +69,25 @@ class Sheet:
         """Build the story at ``size`` now (checking every string's glyphs); the next run there uses it."""
         self._ready[(size, keep)] = self.story(size, keep)
 
-    def story(self, size: float, keep: int | None) -> tuple[list[Flowable], list[Flowable], float, int]:
-        """Header and column flowables at ``size``, the header frame height, the blocks left out."""
+    def story(
+        self, size: float, keep: int | None, *, header_in_columns: bool = False
+    ) -> tuple[list[Flowable], list[Flowable], float, int]:
+        """Header and column flowables at ``size``, the header frame height, the blocks left out.
+
+        ``header_in_columns`` sets the header at column width at the start of the columns (a header taller
+        than the page cannot have a frame of its own).
+        """
         g = self.geometry
-        b = Builder(self.ctx, size, width=g.content_width, column_width=g.column_width, column_height=g.column_height)
+        width = g.column_width if header_in_columns else g.content_width
+        b = Builder(self.ctx, size, width=width, column_width=g.column_width, column_height=g.column_height)
         header = b.header()
+        article, dropped = b.article(keep)
+        flow = [*article, *b.commentary()]
+        if header_in_columns:
+            return [], [*header, *flow], HEADER_IN_COLUMNS, dropped
         # The frame is a little taller than its content: the gap between key points and columns.
         header_height = stack_height(header, g.content_width) + 0.8 * size
-        article, dropped = b.article(keep)
-        return header, [*article, *b.commentary()], header_height, dropped
+        return header, flow, header_height, dropped
 
     def run(
         self,
@@ -94,8 +106,12 @@ class Sheet:
         g = self.geometry
         ready = self._ready.pop((size, keep), None)
         header, flow, header_height, dropped = ready or self.story(size, keep)
-        story = [*header, FrameBreak(), *flow]
         capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
+        if capacity <= 3 * size * g.columns and not one_page:
+            # The header and key points leave no room for columns on the first page: they run in the columns.
+            header, flow, header_height, dropped = self.story(size, keep, header_in_columns=True)
+            capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
+        story = [*header, FrameBreak(), *flow]
         buf = BytesIO()
 
         def trial(fits: bool, doc: SheetDoc | None, overflow: float, slack: float, n: int) -> Trial:
@@ -105,8 +121,9 @@ class Sheet:
             )
 
         if capacity <= 3 * size * g.columns:
-            # The header and key points alone leave no room for the columns.
-            return trial(False, None, 1e9, 0.0, 0)
+            # The header and key points alone leave no room for the columns: all of the columns' content is
+            # over, and so is the header's excess (counted across the columns it spans).
+            return trial(False, None, max(1.0, self.left(flow) - capacity), 0.0, 0)
         doc = SheetDoc(
             buf, g, header_height, self.decor, one_page=one_page, pages=pages, shorten=shorten, draw=draw, **self.info
         )

@@ -304,7 +304,9 @@ class Builder:
         pad = 0.6 * self.size
         text_width = stringWidth(ctx.labels["key_points"], self.box_heading.fontName, self.box_heading.fontSize)
         label_width = min(text_width + 2.4 * pad + 2, self.width * 0.22)
-        table = Table([[label, points]], colWidths=[label_width, self.width - label_width])
+        # A box taller than a column (dozens of points) splits between points when the header runs in columns.
+        split = int(3 * self.key_point.leading) + 1
+        table = Table([[label, points]], colWidths=[label_width, self.width - label_width], splitInRow=split)
         table.setStyle(
             TableStyle(
                 [
@@ -497,7 +499,13 @@ class Builder:
         if node.header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), color(colors.key_points_background)))
         table = Table(
-            data, colWidths=widths, repeatRows=1 if node.header else 0, hAlign="LEFT", style=TableStyle(commands)
+            data,
+            colWidths=widths,
+            repeatRows=1 if node.header else 0,
+            hAlign="LEFT",
+            style=TableStyle(commands),
+            # A row taller than the room left splits inside (at least three lines a piece) rather than failing.
+            splitInRow=int(3 * cps.leading) + 1,
         )
         table.spaceBefore = 0.3 * self.size
         table.spaceAfter = ps.spaceAfter + 0.2 * self.size

@@ -65,6 +65,8 @@ def describe(flowable: Flowable) -> str:
     content = getattr(flowable, "content", None) or getattr(flowable, "_content", None)
     if isinstance(content, list) and content:
         return describe(content[0])
+    if isinstance(content, Flowable):
+        return describe(content)
     return "a block"
 
 

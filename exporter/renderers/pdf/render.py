@@ -72,6 +72,10 @@ class OnePager:
             elif policy == "pages":
                 chosen = self._pages(sheet, pdf.max_body_size)
             else:
+                error = loop.trial(0).error
+                if error:
+                    # Not a matter of length: a block fits no column, and more pages would not help.
+                    raise RenderError(f"the PDF cannot be laid out: {error}")
                 raise OverflowError_(
                     f"the one-pager needs about {loop.pages_needed():.1f} pages at the minimum "
                     f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
