@@ -95,6 +95,11 @@ class Context:
             code=role == "code",
         )
 
+    def face(self, role: str, *, bold: bool | None = None, italic: bool | None = None) -> str:
+        """The face a paragraph of a role is set in (its runs in that face need no <font> tag)."""
+        look = self.look(role, bold=bold, italic=italic)
+        return self.pairs[role].primary.face(bold=look.bold, italic=look.italic)
+
     def markup(
         self, inlines: tuple[Inline, ...], role: str, *, bold: bool | None = None, italic: bool | None = None
     ) -> str:
@@ -188,7 +193,7 @@ class Builder:
         **kw: object,
     ) -> ParagraphStyle:
         z = size if size is not None else role.size * self.scale
-        face = self.ctx.pairs[pair].primary.face(bold=role.bold, italic=role.italic if italic is None else italic)
+        face = self.ctx.face(pair, bold=role.bold, italic=role.italic if italic is None else italic)
         self._n += 1
         ps = ParagraphStyle(
             f"xp{self._n}",

@@ -186,7 +186,7 @@ class Decor:
         z = size or role.size
         return ParagraphStyle(
             f"xp-decor-{pair}-{align}",
-            fontName=self.ctx.pairs[pair].primary.face(bold=role.bold, italic=role.italic),
+            fontName=self.ctx.face(pair, bold=role.bold, italic=role.italic),
             fontSize=z,
             leading=z * 1.25,
             textColor=color(role_color or role.color),
