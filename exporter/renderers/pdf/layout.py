@@ -417,7 +417,9 @@ class Builder:
                     out.extend(self.block(inner, role, qps, width=width - indent, depth=depth))
                 return out
             case TableNode(rows=rows):
-                return [self._whole(self.table(block, role, ps, width=width), len(rows))]
+                table = self.table(block, role, ps, width=width)
+                # Inside a list item the item decides where it breaks.
+                return [self._whole(table, len(rows)) if depth == 0 else table]
             case CodeBlock(text=text):
                 return [self.code_block(text, ps, width=width)]
             case _:
