@@ -21,6 +21,8 @@ class Typeface:
     license: Path
     scripts: tuple[str, ...]
     generic: str
+    emphasis: str = ""
+    """The family that sets emphasis in this one when it has no italic (Japanese print: Mincho and Gothic)."""
 
     def face(self, *, bold: bool = False, italic: bool = False) -> Path:
         """Return the file of the requested face."""
@@ -47,7 +49,9 @@ def _liberation(name: str, generic: str, faces: tuple[str, str, str, str]) -> Ty
     )
 
 
-def _single_face(family: str, filename: str, licence: str, scripts: tuple[str, ...], generic: str) -> Typeface:
+def _single_face(
+    family: str, filename: str, licence: str, scripts: tuple[str, ...], generic: str, emphasis: str = ""
+) -> Typeface:
     # A family with one face: bold and italic fall back to it (IPAex has no others; see _fallback for why
     # the fallbacks ship one).
     path = FONT_DIR / filename
@@ -60,11 +64,12 @@ def _single_face(family: str, filename: str, licence: str, scripts: tuple[str, .
         license=FONT_DIR / "licenses" / licence,
         scripts=scripts,
         generic=generic,
+        emphasis=emphasis,
     )
 
 
-def _ipaex(family: str, filename: str, generic: str) -> Typeface:
-    return _single_face(family, filename, "IPAex-COPYRIGHT.txt", ("latin", "japanese"), generic)
+def _ipaex(family: str, filename: str, generic: str, emphasis: str) -> Typeface:
+    return _single_face(family, filename, "IPAex-COPYRIGHT.txt", ("latin", "japanese"), generic, emphasis)
 
 
 TYPEFACES: dict[str, Typeface] = {
@@ -73,8 +78,8 @@ TYPEFACES: dict[str, Typeface] = {
         _liberation("Serif", "serif", ("Regular", "Bold", "Italic", "BoldItalic")),
         _liberation("Sans", "sans-serif", ("Regular", "Bold", "Italic", "BoldItalic")),
         _liberation("Mono", "monospace", ("Regular", "Bold", "Regular", "Bold")),
-        _ipaex("IPAexGothic", "ipaexg.ttf", "sans-serif"),
-        _ipaex("IPAexMincho", "ipaexm.ttf", "serif"),
+        _ipaex("IPAexGothic", "ipaexg.ttf", "sans-serif", emphasis="IPAexMincho"),
+        _ipaex("IPAexMincho", "ipaexm.ttf", "serif", emphasis="IPAexGothic"),
     )
 }
 """Every family a style may name, by name."""

@@ -7,6 +7,7 @@ import re
 import shutil
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -295,3 +296,85 @@ def exporter_command() -> list[str]:
     if script.is_file():
         return [str(script)]
     return [sys.executable, "-m", "exporter"]
+
+
+# --- what a PDF draws, glyph by glyph -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfChar:
+    """One glyph of a PDF page as pdfminer interprets it."""
+
+    text: str
+    fontname: str
+    """The embedded font's name, subset tag included (``ABCDEF+LiberationSerif-Bold``)."""
+    render_mode: int
+    """Text render mode: 0 fills the glyph, 2 fills and strokes it (synthetic bold)."""
+    fill: tuple[float, ...]
+    """The fill colour (RGB components in 0..1 for our PDFs)."""
+    stroke: tuple[float, ...]
+    """The stroke colour (what a render mode 2 glyph is outlined in)."""
+    page: int
+    x0: float
+    x1: float
+    top: float
+    """Distance of the glyph's top from the top of the page, in points."""
+    bottom: float
+    """Distance of the glyph's bottom from the top of the page, in points."""
+
+
+def pdf_chars(data: bytes) -> list[PdfChar]:
+    """Every glyph of every page with its font, render mode, colour and position (pdfminer, no layout analysis)."""
+    import io
+
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager, PDFTextState
+    from pdfminer.pdfpage import PDFPage
+
+    class Device(PDFPageAggregator):
+        # pdfminer keeps the render mode in the text state only: note it for each glyph as it is drawn.
+        mode = 0
+        modes: list[int]
+
+        def render_string(self, textstate: PDFTextState, *args: Any, **kw: Any) -> None:
+            self.mode = textstate.render
+            super().render_string(textstate, *args, **kw)
+
+        def render_char(self, *args: Any, **kw: Any) -> float:
+            self.modes.append(self.mode)
+            adv: float = super().render_char(*args, **kw)
+            return adv
+
+    out: list[PdfChar] = []
+    manager = PDFResourceManager()
+    device = Device(manager)
+    interpreter = PDFPageInterpreter(manager, device)
+    for number, page in enumerate(PDFPage.get_pages(io.BytesIO(data)), 1):
+        modes: list[int] = []
+        device.modes = modes
+        interpreter.process_page(page)
+        height = page.mediabox[3]
+        glyphs = [o for o in device.get_result() if isinstance(o, LTChar)]
+        assert len(glyphs) == len(modes)
+        for glyph, mode in zip(glyphs, modes, strict=True):
+            fill, stroke = _color(glyph.graphicstate.ncolor), _color(glyph.graphicstate.scolor)
+            box = (glyph.x0, glyph.x1, height - glyph.y1, height - glyph.y0)
+            out.append(PdfChar(glyph.get_text(), glyph.fontname, mode, fill, stroke, number, *box))
+    return out
+
+
+def _color(value: Any) -> tuple[float, ...]:
+    return tuple(float(c) for c in value) if isinstance(value, tuple | list) else (float(value or 0),)
+
+
+def find_glyphs(chars: list[PdfChar], token: str) -> list[list[PdfChar]]:
+    """Each place ``token`` is drawn, as its glyphs (line breaks and spaces between glyphs ignored)."""
+    drawn = [c for c in chars if c.text.strip()]
+    text = "".join(c.text for c in drawn)
+    found: list[list[PdfChar]] = []
+    start = text.find(token)
+    while start >= 0:
+        found.append(drawn[start : start + len(token)])
+        start = text.find(token, start + len(token))
+    return found

@@ -13,13 +13,17 @@ from reportlab.platypus import Flowable, FrameBreak
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from .layout import Builder, Context
-from .page import Decor, Geometry, PageOverflow, SheetDoc, fixed_canvas, stack_height
+from .page import FIRST_COLUMN, Decor, Geometry, PageOverflow, SheetDoc, Unplaceable, fixed_canvas, stack_height
 
 MEASURE_PAGES = 10
 """An overflow is measured up to this many continuation pages, then extrapolated."""
 _CHUNK = 100
 STEP = 0.25
 """Body sizes are tried on a grid of this many points."""
+HEADER_IN_COLUMNS = 1.0
+"""Height (pt) of the first page's header frame when the header runs in the columns instead."""
+BALANCE_FROM = 0.5
+"""Columns are balanced when the content fills at least this share of one column."""
 
 
 @dataclass
@@ -39,8 +43,10 @@ class Trial:
     pages: int
     header: float = 0.0
     drawn: bool = False
+    first_column_used: bool = True
+    """Whether the first column of the first page holds any content."""
     error: str = ""
-    """reportlab's LayoutError, when a block could not be placed at all."""
+    """What could not be placed, when a block fits no column (or the layout stopped making progress)."""
 
     @property
     def excess(self) -> float:
@@ -63,15 +69,25 @@ class Sheet:
         """Build the story at ``size`` now (checking every string's glyphs); the next run there uses it."""
         self._ready[(size, keep)] = self.story(size, keep)
 
-    def story(self, size: float, keep: int | None) -> tuple[list[Flowable], list[Flowable], float, int]:
-        """Header and column flowables at ``size``, the header frame height, the blocks left out."""
+    def story(
+        self, size: float, keep: int | None, *, header_in_columns: bool = False
+    ) -> tuple[list[Flowable], list[Flowable], float, int]:
+        """Header and column flowables at ``size``, the header frame height, the blocks left out.
+
+        ``header_in_columns`` sets the header at column width at the start of the columns (a header taller
+        than the page cannot have a frame of its own).
+        """
         g = self.geometry
-        b = Builder(self.ctx, size, width=g.content_width, column_width=g.column_width)
+        width = g.column_width if header_in_columns else g.content_width
+        b = Builder(self.ctx, size, width=width, column_width=g.column_width, column_height=g.column_height)
         header = b.header()
+        article, dropped = b.article(keep)
+        flow = [*article, *b.commentary()]
+        if header_in_columns:
+            return [], [*header, *flow], HEADER_IN_COLUMNS, dropped
         # The frame is a little taller than its content: the gap between key points and columns.
         header_height = stack_height(header, g.content_width) + 0.8 * size
-        article, dropped = b.article(keep)
-        return header, [*article, *b.commentary()], header_height, dropped
+        return header, flow, header_height, dropped
 
     def run(
         self,
@@ -90,8 +106,12 @@ class Sheet:
         g = self.geometry
         ready = self._ready.pop((size, keep), None)
         header, flow, header_height, dropped = ready or self.story(size, keep)
-        story = [*header, FrameBreak(), *flow]
         capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
+        if capacity <= 3 * size * g.columns and not one_page:
+            # The header and key points leave no room for columns on the first page: they run in the columns.
+            header, flow, header_height, dropped = self.story(size, keep, header_in_columns=True)
+            capacity = (g.body_top - header_height - g.body_bottom - shorten) * g.columns
+        story = [*header, FrameBreak(), *flow]
         buf = BytesIO()
 
         def trial(fits: bool, doc: SheetDoc | None, overflow: float, slack: float, n: int) -> Trial:
@@ -101,8 +121,9 @@ class Sheet:
             )
 
         if capacity <= 3 * size * g.columns:
-            # The header and key points alone leave no room for the columns.
-            return trial(False, None, 1e9, 0.0, 0)
+            # The header and key points alone leave no room for the columns: all of the columns' content is
+            # over, and so is the header's excess (counted across the columns it spans).
+            return trial(False, None, max(1.0, self.left(flow) - capacity), 0.0, 0)
         doc = SheetDoc(
             buf, g, header_height, self.decor, one_page=one_page, pages=pages, shorten=shorten, draw=draw, **self.info
         )
@@ -111,11 +132,14 @@ class Sheet:
             doc.build(story, canvasmaker=fixed_canvas(self.epoch))
         except PageOverflow:
             return trial(False, None, self.left(story), 0.0, 2)
-        except LayoutError as exc:
+        except (Unplaceable, LayoutError) as exc:
             failed = trial(False, None, 1e9, 0.0, 2)
-            failed.error = str(exc)
+            # reportlab's own messages hold object addresses: only ours are shown.
+            failed.error = str(exc) if isinstance(exc, Unplaceable) else "a block cannot be placed on any page"
             return failed
-        return trial(True, doc, 0.0, doc.slack, doc.page)
+        done = trial(True, doc, 0.0, doc.slack, doc.page)
+        done.first_column_used = FIRST_COLUMN in doc.used
+        return done
 
     def left(self, flowables: list[Flowable]) -> float:
         """The height of ``flowables`` stacked in one column (what did not fit).
@@ -228,15 +252,24 @@ class FitLoop:
         return math.floor((t.size * r - self.smin) / STEP + 1e-9)
 
     def balance(self, t: Trial) -> Trial:
-        """Shorten the columns of a page that fits at the largest size, so they end level."""
+        """Shorten the columns of a page that fits at the largest size so they end level.
+
+        Less than BALANCE_FROM of a column stays in the first column, top left; a balanced page must keep
+        text in its first column (a paragraph that may not leave one line behind would otherwise move on).
+        """
         columns = self.sheet.geometry.columns
-        if columns < 2 or t.slack <= 0:
+        if columns < 2 or t.slack <= 0 or t.capacity - t.slack < BALANCE_FROM * t.capacity / columns:
             return t
         step = t.size * 1.2
         guess = math.floor(t.slack / columns / step)
         if guess <= 0:
             return t
-        best = largest(lambda j: self.trial(self.n, shorten=j * step).fits, 0, guess + 2, guess)
+
+        def level(j: int) -> bool:
+            trial = self.trial(self.n, shorten=j * step)
+            return trial.fits and trial.first_column_used
+
+        best = largest(level, 0, guess + 2, guess)
         return self.trial(self.n, shorten=(best or 0) * step)
 
     def pages_needed(self) -> float:
@@ -255,7 +288,9 @@ class FitLoop:
         # Drop blocks from the end until their measured height covers the overflow.
         sheet = self.sheet
         g = sheet.geometry
-        b = Builder(sheet.ctx, self.smin, width=g.content_width, column_width=g.column_width)
+        b = Builder(
+            sheet.ctx, self.smin, width=g.content_width, column_width=g.column_width, column_height=g.column_height
+        )
         heights: list[float] = []
         for section in sheet.ctx.doc.sections:
             for block in section.blocks:

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
 from ...typefaces import typeface
+from .synthetic import stroked
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
 
@@ -22,7 +22,8 @@ class FontFamily:
     """A shipped family known to reportlab: face names, and faces registered only when first used.
 
     Loading a face costs ~13 ms (reportlab parses the TrueType tables in Python), so a one-pager that
-    never sets italic never loads the italic face.
+    never sets italic never loads the italic face. Markup names each face explicitly (``<font face>``):
+    reportlab's family mapping behind ``<b>``/``<i>`` is rewritten whenever a TrueType face is registered.
     """
 
     def __init__(self, family: str) -> None:
@@ -30,15 +31,26 @@ class FontFamily:
         self.family = family
         self._paths = {key: tf.face(bold="bold" in key, italic="italic" in key) for key in _FACES}
         self._names = {key: _font_name(path) for key, path in self._paths.items()}
-        # reportlab resolves <b>/<i> inside a paragraph through this mapping of names (nothing is loaded).
-        for key in _FACES:
-            addMapping(self._names["regular"], "bold" in key, "italic" in key, self._names[key])
+        self.has_bold = self._paths["bold"] != self._paths["regular"]
+        """Whether the family has a bold face of its own (IPAex, Liberation Mono's italic and the fallbacks do not)."""
+        self.has_italic = self._paths["italic"] != self._paths["regular"]
+        """Whether the family has an italic face of its own."""
+        self._emphasis = tf.emphasis
+
+    @property
+    def emphasis(self) -> FontFamily | None:
+        """The family that sets emphasis in this one, which has no italic (None: emphasis stays upright)."""
+        return font_family(self._emphasis) if self._emphasis else None
 
     def face(self, *, bold: bool = False, italic: bool = False) -> str:
         """The registered name of one face, registering it on first use."""
         key = ("bold_italic" if italic else "bold") if bold else ("italic" if italic else "regular")
         _ttfont(self._paths[key])
         return self._names[key]
+
+    def stroked(self, *, italic: bool = False) -> str:
+        """The registered name of the regular (or italic) face drawn stroked: bold for a family without one."""
+        return stroked(_ttfont(self._paths["italic" if italic else "regular"]))
 
     @property
     def regular(self) -> str:
@@ -60,11 +72,6 @@ class FontFamily:
         """The bold italic face's name."""
         return self.face(bold=True, italic=True)
 
-    def load_all(self) -> None:
-        """Register every face (before markup that switches faces with <b> and <i> is laid out)."""
-        for path in self._paths.values():
-            _ttfont(path)
-
     @functools.cached_property
     def cmap(self) -> frozenset[int]:
         """Code points the family draws: the regular face's, which every other shipped face covers too."""
@@ -78,8 +85,12 @@ def _font_name(path: Path) -> str:
 @functools.cache
 def _ttfont(path: Path) -> TTFont:
     # One TTFont per file: IPAex uses a single file for all four faces.
-    font = TTFont(_font_name(path), str(path))
+    name = _font_name(path)
+    font = TTFont(name, str(path))
     pdfmetrics.registerFont(font)
+    # Every style of the name is the name itself, so <font face="NAME"> always draws exactly that face,
+    # whatever <b> or <i> encloses it and whatever was registered before or after.
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     return font
 
 

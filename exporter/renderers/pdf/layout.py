@@ -15,11 +15,9 @@ from reportlab.platypus import (
     HRFlowable,
     ListFlowable,
     ListItem,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
-    XPreformatted,
 )
 
 from ...model import (
@@ -40,8 +38,14 @@ from ...present.labels import Labels
 from ...present.view import BULLETS, View, bullet
 from ...style import Role
 from .fonts import Coverage, FontPair, font_family
-from .markup import Inliner, attr
-from .panel import Anchor, Panel
+from .markup import Inliner, Look, attr
+from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn
+from .paragraph import Paragraph, XPreformatted
+
+KEEP_ROWS = 6
+"""Tables of at most this many body rows and lists of at most this many items stay in one column."""
+CONTINUED = "\u2192 "
+"""The mark before the continuation of a code line too long for the column (every code family draws it)."""
 
 
 def color(value: str) -> Color:
@@ -66,29 +70,54 @@ class Context:
             name: FontPair(font_family(fonts.primary), fonts.fallback) for name, fonts in view.fonts.items()
         }
         self.inliners: dict[str, Inliner] = {
-            name: Inliner(self.coverage, pair, self.pairs["code"], self.style.colors.accent, view.link)
+            name: Inliner(
+                self.coverage,
+                pair,
+                self.pairs["code"],
+                self.style.colors.accent,
+                view.link,
+                base=self.look(name),
+            )
             for name, pair in self.pairs.items()
         }
         # Keyed by id() for speed, so each entry keeps its node alive: a freed node's id could be reused by
         # another (a temporary ", ".join(authors) did, and the PDF then drew the tags in the authors' place).
-        self._cache: dict[tuple[int, str], tuple[object, str]] = {}
-        self._text_cache: dict[tuple[str, str], str] = {}
+        self._cache: dict[tuple[int, str, Look], tuple[object, str]] = {}
+        self._text_cache: dict[tuple[str, str, Look], str] = {}
         self.marking = view.marking
 
-    def markup(self, inlines: tuple[Inline, ...], role: str) -> str:
-        """Markup for inlines in a role's face, converted once per render."""
-        key = (id(inlines), role)
+    def look(self, role: str, *, bold: bool | None = None, italic: bool | None = None) -> Look:
+        """A role's own weight and slant, or the given ones (no slant where the script has no italic)."""
+        spec: Role = getattr(self.style.roles, role)
+        return Look(
+            bold=spec.bold if bold is None else bold,
+            italic=(spec.italic if italic is None else italic) and self.view.italic,
+            code=role == "code",
+        )
+
+    def face(self, role: str, *, bold: bool | None = None, italic: bool | None = None) -> str:
+        """The face a paragraph of a role is set in (its runs in that face need no <font> tag)."""
+        look = self.look(role, bold=bold, italic=italic)
+        return self.pairs[role].primary.face(bold=look.bold, italic=look.italic)
+
+    def markup(
+        self, inlines: tuple[Inline, ...], role: str, *, bold: bool | None = None, italic: bool | None = None
+    ) -> str:
+        """Markup for inlines in a role's face (or that face made bold or italic), converted once per render."""
+        look = self.look(role, bold=bold, italic=italic)
+        key = (id(inlines), role, look)
         found = self._cache.get(key)
         if found is None or found[0] is not inlines:
-            found = self._cache[key] = (inlines, self.inliners[role].inlines(inlines))
+            found = self._cache[key] = (inlines, self.inliners[role].inlines(inlines, look))
         return found[1]
 
-    def text(self, text: str, role: str) -> str:
-        """Escaped markup for a plain string in a role's face."""
-        key = (text, role)
+    def text(self, text: str, role: str, *, bold: bool | None = None, italic: bool | None = None) -> str:
+        """Escaped markup for a plain string in a role's face (or that face made bold or italic)."""
+        look = self.look(role, bold=bold, italic=italic)
+        key = (text, role, look)
         found = self._text_cache.get(key)
         if found is None:
-            found = self._text_cache[key] = self.inliners[role].text(text)
+            found = self._text_cache[key] = self.inliners[role].text(text, look)
         return found
 
     def check_bullets(self) -> None:
@@ -111,12 +140,13 @@ def source_markup(ctx: Context) -> str:
 class Builder:
     """Flowables for the header, the article and the commentary at one body size."""
 
-    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float) -> None:
+    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float, column_height: float) -> None:
         self.ctx = ctx
         self.size = size
         self.scale = size / ctx.style.roles.body.size
         self.width = width
         self.column_width = column_width
+        self.column_height = column_height
         self.leading = 1.6 if ctx.cjk else 1.17
         self._n = 0
         roles = ctx.style.roles
@@ -163,7 +193,7 @@ class Builder:
         **kw: object,
     ) -> ParagraphStyle:
         z = size if size is not None else role.size * self.scale
-        face = self.ctx.pairs[pair].primary.face(bold=role.bold, italic=role.italic if italic is None else italic)
+        face = self.ctx.face(pair, bold=role.bold, italic=role.italic if italic is None else italic)
         self._n += 1
         ps = ParagraphStyle(
             f"xp{self._n}",
@@ -175,7 +205,9 @@ class Builder:
             allowOrphans=0,
             splitLongWords=1,
             uriWasteReduce=0.3,
-            embeddedHyphenation=1,
+            # Off: a paragraph split across columns loses the hyphen of a word broken at its own hyphen
+            # ("self-contained" came out "selfcontained"): reportlab strips it when it rejoins the halves.
+            embeddedHyphenation=0,
         )
         if self.ctx.cjk:
             ps.wordWrap = "CJK"
@@ -197,7 +229,11 @@ class Builder:
     def _keep(self, heading: Paragraph, body: ParagraphStyle, width: float) -> CondPageBreak:
         # Start a heading in the next column unless it and two lines of text fit here.
         _, h = heading.wrap(width, 1e6)
-        return CondPageBreak(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+        return RoomOrNextColumn(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+
+    def _whole(self, flowable: Flowable, rows: int) -> Flowable:
+        # A table or list of a few rows is not split across columns (issue 12, item 5).
+        return KeepInColumn(flowable, KEEP_SHARE * self.column_height) if 0 < rows <= KEEP_ROWS else flowable
 
     # --- header -------------------------------------------------------------------------------
 
@@ -209,7 +245,7 @@ class Builder:
             out.append(Paragraph(ctx.text(meta.kicker, "kicker"), self.kicker))
         out.append(self._title(ctx.text(meta.title, "title")))
         if meta.summary:
-            out.append(Paragraph(ctx.text(meta.summary, "body"), self.deck))
+            out.append(Paragraph(ctx.text(meta.summary, "body", italic=True), self.deck))
         line1: list[str] = []
         if meta.authors:
             names = ", ".join(meta.authors)
@@ -222,7 +258,7 @@ class Builder:
         memo_fields = (("to", memo.to), ("from", memo.from_), ("cc", memo.cc))
         for label, value in memo_fields:
             if value:
-                line2.append(f"<b>{ctx.text(labels[label], 'footer')}</b> {ctx.text(value, 'footer')}")
+                line2.append(f"{ctx.text(labels[label], 'footer', bold=True)} {ctx.text(value, 'footer')}")
         if meta.tags:
             line2.append(f"{ctx.text(labels.lead('topics'), 'footer')}{ctx.text(', '.join(meta.tags), 'footer')}")
         sep = " \u00a0\u00b7\u00a0 "
@@ -273,7 +309,9 @@ class Builder:
         pad = 0.6 * self.size
         text_width = stringWidth(ctx.labels["key_points"], self.box_heading.fontName, self.box_heading.fontSize)
         label_width = min(text_width + 2.4 * pad + 2, self.width * 0.22)
-        table = Table([[label, points]], colWidths=[label_width, self.width - label_width])
+        # A box taller than a column (dozens of points) splits between points when the header runs in columns.
+        split = int(3 * self.key_point.leading) + 1
+        table = Table([[label, points]], colWidths=[label_width, self.width - label_width], splitInRow=split)
         table.setStyle(
             TableStyle(
                 [
@@ -307,7 +345,7 @@ class Builder:
             out.extend(self.section(section, blocks, "body", self.body, level=0, width=self.column_width))
         dropped = total - budget
         if dropped:
-            note = self.ctx.text(self.ctx.labels["truncated"].format(count=dropped), "body")
+            note = self.ctx.text(self.ctx.labels["truncated"].format(count=dropped), "body", italic=True)
             out.append(Paragraph(note, self.note))
         return out, dropped
 
@@ -348,7 +386,7 @@ class Builder:
             bar=bar,
         )
         panel.spaceBefore = 0.8 * self.size
-        return [CondPageBreak(4 * self.comment.leading + pad * 2), panel]
+        return [RoomOrNextColumn(4 * self.comment.leading + pad * 2), panel]
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -366,9 +404,11 @@ class Builder:
                 head = Paragraph(ctx.markup(inlines, "subheading"), sps)
                 return [self._keep(head, ps, width), head]
             case BulletList(items=items):
-                return [self.list_block(items, role, ps, width=width, depth=depth, ordered=False, start=1)]
+                flow = self.list_block(items, role, ps, width=width, depth=depth, ordered=False, start=1)
+                return [self._whole(flow, len(items)) if depth == 0 else flow]
             case OrderedList(items=items, start=start):
-                return [self.list_block(items, role, ps, width=width, depth=depth, ordered=True, start=start)]
+                flow = self.list_block(items, role, ps, width=width, depth=depth, ordered=True, start=start)
+                return [self._whole(flow, len(items)) if depth == 0 else flow]
             case Quote(blocks=blocks):
                 indent = 1.2 * self.size
                 qps = ParagraphStyle(f"xp-q{id(block)}", parent=self._indented(ps, indent), textColor=color("#404040"))
@@ -376,8 +416,10 @@ class Builder:
                 for inner in blocks:
                     out.extend(self.block(inner, role, qps, width=width - indent, depth=depth))
                 return out
-            case TableNode():
-                return [self.table(block, role, ps, width=width)]
+            case TableNode(rows=rows):
+                table = self.table(block, role, ps, width=width)
+                # Inside a list item the item decides where it breaks.
+                return [self._whole(table, len(rows)) if depth == 0 else table]
             case CodeBlock(text=text):
                 return [self.code_block(text, ps, width=width)]
             case _:
@@ -447,7 +489,10 @@ class Builder:
         data = []
         for ri, r in enumerate(rows):
             style_ = hps if (ri == 0 and node.header) else cps
-            data.append([Paragraph(ctx.markup(r[i], role), style_) if i < len(r) else "" for i in range(ncols)])
+            bold = True if style_ is hps else None
+            data.append(
+                [Paragraph(ctx.markup(r[i], role, bold=bold), style_) if i < len(r) else "" for i in range(ncols)]
+            )
         colors = ctx.style.colors
         commands: list[tuple[object, ...]] = [
             ("FONT", (0, 0), (-1, -1), cps.fontName, cps.fontSize),
@@ -461,14 +506,20 @@ class Builder:
         if node.header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), color(colors.key_points_background)))
         table = Table(
-            data, colWidths=widths, repeatRows=1 if node.header else 0, hAlign="LEFT", style=TableStyle(commands)
+            data,
+            colWidths=widths,
+            repeatRows=1 if node.header else 0,
+            hAlign="LEFT",
+            style=TableStyle(commands),
+            # A row taller than the room left splits inside (at least three lines a piece) rather than failing.
+            splitInRow=int(3 * cps.leading) + 1,
         )
         table.spaceBefore = 0.3 * self.size
         table.spaceAfter = ps.spaceAfter + 0.2 * self.size
         return table
 
     def code_block(self, text: str, ps: ParagraphStyle, *, width: float) -> Flowable:
-        """Verbatim code, hard-wrapped to the column by measured width."""
+        """Verbatim code, hard-wrapped to the column by measured width; continued lines start with a mark."""
         base = self.code
         cps = ParagraphStyle(
             f"xp-code{self._n}", parent=base, leftIndent=ps.leftIndent + 0.3 * self.size, rightIndent=0.3 * self.size
@@ -476,19 +527,30 @@ class Builder:
         self._n += 1
         avail = width - cps.leftIndent - cps.rightIndent - 1
         pair = self.ctx.pairs["code"]
+        inliner = self.ctx.inliners["code"]
+        mark = f'<font color="{attr(self.ctx.style.colors.rule)}">{inliner.text(CONTINUED)}</font>'
+        indent = self._code_width(CONTINUED, pair, cps.fontSize)
         lines: list[str] = []
         for raw in text.expandtabs(4).split("\n"):
-            lines.extend(self._wrap_code(raw, pair, cps.fontSize, avail))
-        body = "\n".join(self.ctx.inliners["code"].text(line, pair) for line in lines)
-        return XPreformatted(body, cps)
+            pieces = self._wrap_code(raw, pair, cps.fontSize, avail, indent)
+            lines.append(inliner.text(pieces[0]))
+            lines.extend(mark + inliner.text(piece) for piece in pieces[1:])
+        return XPreformatted("\n".join(lines), cps)
 
-    def _wrap_code(self, line: str, pair: FontPair, size: float, avail: float) -> list[str]:
+    def _code_width(self, text: str, pair: FontPair, size: float) -> float:
+        total = 0.0
+        for ch in text:
+            fam = pair.primary if ord(ch) in pair.primary.cmap or ch == " " else pair.fallback
+            total += stringWidth(ch, fam.regular, size) if ord(ch) in fam.cmap or ch == " " else size
+        return total
+
+    def _wrap_code(self, line: str, pair: FontPair, size: float, avail: float, indent: float) -> list[str]:
+        # Continued lines give the width of the mark back.
         out: list[str] = []
         current, used = "", 0.0
         for ch in line:
-            fam = pair.primary if ord(ch) in pair.primary.cmap or ch == " " else pair.fallback
-            w = stringWidth(ch, fam.regular, size) if ord(ch) in fam.cmap else size
-            if used + w > avail and current:
+            w = self._code_width(ch, pair, size)
+            if used + w > avail - (indent if out else 0.0) and current:
                 out.append(current)
                 current, used = "", 0.0
             current += ch

@@ -1,14 +1,16 @@
-"""Escaping and conversion of model inlines into reportlab paragraph markup."""
+"""Model inlines as reportlab paragraph markup in which every run of text names its own face."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import assert_never
 from xml.sax.saxutils import escape
 
 from ...model import Code, Emph, Inline, LineBreak, Link, Strong, Text
 from ...present.links import LinkTarget
-from .fonts import Coverage, FontPair
+from .fonts import Coverage, FontFamily, FontPair
 
 _ATTR = {'"': "&quot;", "'": "&#39;"}
 
@@ -18,8 +20,21 @@ def attr(value: str) -> str:
     return escape(value, _ATTR)
 
 
+@dataclass(frozen=True)
+class Look:
+    """How a run is set: its weight and slant, and what asked for them."""
+
+    bold: bool = False
+    italic: bool = False
+    strong: bool = False
+    """Inside Strong: a family without a bold face is stroked (synthetic bold) rather than left plain."""
+    emph: bool = False
+    """Inside Emph: a family without an italic face is set in its stand-in family, if it has one."""
+    code: bool = False
+
+
 class Inliner:
-    """Turns text and inline nodes into escaped markup, with per-run font fallback."""
+    """Turns text and inline nodes into escaped markup: per-run faces, font fallback, stand-ins for missing faces."""
 
     def __init__(
         self,
@@ -28,64 +43,64 @@ class Inliner:
         code_pair: FontPair,
         link_color: str,
         link: Callable[[str], LinkTarget],
+        *,
+        base: Look = Look(),
     ) -> None:
         self.coverage = coverage
         self.link = link
         self.text_pair = text_pair
         self.code_pair = code_pair
         self.link_color = link_color
-        self._styled = 0
+        self.base = base
+        # Paragraphs of the role are set in this face (Context.face): runs in it are written without a tag,
+        # which saves reportlab a third of the parsing and wrapping of a plain paragraph.
+        self.bare = (code_pair if base.code else text_pair).primary.face(bold=base.bold, italic=base.italic)
 
-    def text(self, text: str, pair: FontPair | None = None) -> str:
-        """Escape ``text``; characters the primary face lacks go into a fallback ``<font>`` run."""
-        pair = pair or self.text_pair
-        out = []
-        for run, family in self.coverage.runs(text, pair):
-            if family is pair.primary:
-                out.append(escape(run))
-            else:
-                # Inside a bold or italic run reportlab switches the fallback to its bold or italic face.
-                family.load_all()
-                out.append(f'<font face="{attr(family.regular)}">{escape(run)}</font>')
-        return "".join(out)
+    def text(self, text: str, look: Look | None = None) -> str:
+        """Escaped markup for plain ``text``; each run names the face of the family that has its glyphs."""
+        look = look or self.base
+        pair = self.code_pair if look.code else self.text_pair
+        return "".join(self.run(run, family, look) for run, family in self.coverage.runs(text, pair))
 
-    def code(self, text: str) -> str:
-        """Inline code: the monospaced face, escaped."""
-        if self._styled:
-            self.code_pair.primary.load_all()
-        face = attr(self.code_pair.primary.regular)
-        return f'<font face="{face}">{self.text(text, self.code_pair)}</font>'
+    def run(self, text: str, family: FontFamily, look: Look) -> str:
+        """One run of ``text`` that ``family`` draws, in the face ``look`` asks for (or its substitute)."""
+        if look.emph and look.italic and not family.has_italic:
+            # Kana and kanji have no italic: emphasis switches between the Mincho and Gothic families.
+            stand_in = family.emphasis
+            if stand_in is not None and all(ord(ch) in stand_in.cmap or ch.isspace() for ch in text):
+                family = stand_in
+        if look.strong and look.bold and not family.has_bold:
+            # Strong text stays visibly bold: IPAex and the fallbacks are stroked (see synthetic.py).
+            face = family.stroked(italic=look.italic)
+        else:
+            face = family.face(bold=look.bold, italic=look.italic)
+        if face == self.bare:
+            return escape(text)
+        return f'<font face="{attr(face)}">{escape(text)}</font>'
 
-    def inlines(self, nodes: tuple[Inline, ...]) -> str:
+    def inlines(self, nodes: tuple[Inline, ...], look: Look | None = None) -> str:
         """Markup for a sequence of inline nodes."""
-        return "".join(self.inline(node) for node in nodes)
+        look = look or self.base
+        return "".join(self.inline(node, look) for node in nodes)
 
-    def _styled_inlines(self, nodes: tuple[Inline, ...]) -> str:
-        # <b> and <i> pick other faces of the family by name: register them before layout.
-        self.text_pair.primary.load_all()
-        self._styled += 1
-        try:
-            return self.inlines(nodes)
-        finally:
-            self._styled -= 1
-
-    def inline(self, node: Inline) -> str:
-        """Markup for one inline node."""
+    def inline(self, node: Inline, look: Look) -> str:
+        """Markup for one inline node set in ``look``."""
         match node:
             case Text(text=text):
-                return self.text(text)
+                return self.text(text, look)
             case Emph(children=children):
-                return f"<i>{self._styled_inlines(children)}</i>"
+                # Emphasis inside italic text is upright, as in print.
+                return self.inlines(children, dataclasses.replace(look, italic=not look.italic, emph=True))
             case Strong(children=children):
-                return f"<b>{self._styled_inlines(children)}</b>"
+                return self.inlines(children, dataclasses.replace(look, bold=True, strong=True))
             case Code(text=text):
-                return self.code(text)
+                return self.text(text, dataclasses.replace(look, code=True))
             case Link(url=url, children=children):
-                inner = self.inlines(children) if children else self.text(url)
                 target = self.link(url)
                 # Internal targets wait for the model's ids (none yet); until then they are text, as elsewhere.
                 if target.kind != "external":
-                    return inner
+                    return self.inlines(children, look) if children else self.text(url, look)
+                inner = self.inlines(children, look) if children else self.text(url, look)
                 return f'<a href="{attr(target.href)}" color="{attr(self.link_color)}">{inner}</a>'
             case LineBreak():
                 return "<br/>"

@@ -13,18 +13,61 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    ListFlowable,
+    ListItem,
+    PageTemplate,
+    Paragraph,
+    Table,
+    XPreformatted,
+)
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from ...style import Role
 from .layout import Context, color, source_markup
+from .synthetic import StrokingCanvas
 
 MIN_COLUMN = 170.0
 """Narrowest column (pt) worth setting; narrower pages get fewer columns."""
 
 
+FIRST_COLUMN = "c0"
+"""The frame id of the first page's first column."""
+MAX_IDLE = 100
+"""Flowables handled in a row without a point of height placed before a layout is given up as stuck."""
+MAX_PAGES = 5000
+"""More pages than this are not laid out (a source under the size limit needs far fewer)."""
+
+
 class PageOverflow(Exception):
     """Raised inside a one-page trial as soon as content reaches a second page."""
+
+
+class Unplaceable(Exception):
+    """A block no column can hold, or a layout that stopped making progress; the message names the block."""
+
+
+def describe(flowable: Flowable) -> str:
+    """A block as a reader of an error message knows it (never reportlab's repr, which holds addresses)."""
+    if isinstance(flowable, XPreformatted):
+        return "a code block"
+    if isinstance(flowable, Paragraph):
+        words = flowable.getPlainText().split()
+        start = " ".join(words[:6])
+        return f"the paragraph starting \u201c{start}\u201d" if start else "a paragraph"
+    if isinstance(flowable, Table):
+        return "a table"
+    if isinstance(flowable, ListFlowable | ListItem):
+        return "a list"
+    content = getattr(flowable, "content", None) or getattr(flowable, "_content", None)
+    if isinstance(content, list) and content:
+        return describe(content[0])
+    if isinstance(content, Flowable):
+        return describe(content)
+    return "a block"
 
 
 @dataclass(frozen=True)
@@ -51,6 +94,11 @@ class Geometry:
     def column_width(self) -> float:
         """Width of one column."""
         return (self.content_width - self.gap * (self.columns - 1)) / self.columns
+
+    @property
+    def column_height(self) -> float:
+        """Height of a column on a continuation page (the first page's are shorter by the header)."""
+        return self.body_top - self.body_bottom
 
     @property
     def body_top(self) -> float:
@@ -138,7 +186,7 @@ class Decor:
         z = size or role.size
         return ParagraphStyle(
             f"xp-decor-{pair}-{align}",
-            fontName=self.ctx.pairs[pair].primary.face(bold=role.bold, italic=role.italic),
+            fontName=self.ctx.face(pair, bold=role.bold, italic=role.italic),
             fontSize=z,
             leading=z * 1.25,
             textColor=color(role_color or role.color),
@@ -248,7 +296,7 @@ def fixed_canvas(epoch: int) -> Callable[..., Canvas]:
     """A canvas maker whose timestamps and file ID depend only on ``epoch`` (reproducible PDFs)."""
 
     def make(*args: Any, **kw: Any) -> Canvas:
-        canv = Canvas(*args, **kw)
+        canv = StrokingCanvas(*args, **kw)
         doc = canv._doc
         stamp = TimeStamp(1)
         stamp.t = epoch
@@ -284,6 +332,9 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
         self.pages_total = pages
         self.draw = draw
         self.slack = 0.0
+        self._idle = 0
+        self.used: set[str] = set()
+        """The ids of the frames that received content."""
         g = geometry
         super().__init__(
             buf,
@@ -308,7 +359,7 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
         )
         first = PageTemplate(
             id="first",
-            frames=[header, *g.columns_frames(g.body_top - header_height, "c", shorten, draw=draw)],
+            frames=[header, *g.columns_frames(g.body_top - header_height, FIRST_COLUMN[:-1], shorten, draw=draw)],
             onPage=self._decorate,
             autoNextPageTemplate="later",
         )
@@ -328,7 +379,44 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
         super().handle_pageEnd()
 
     def handle_pageBegin(self) -> None:
-        """Stop a one-page trial as soon as a second page would begin."""
+        """Stop a one-page trial as soon as a second page would begin (and any layout past MAX_PAGES)."""
         if self.one_page and self.page >= 1:
             raise PageOverflow
+        if self.page >= MAX_PAGES:
+            raise Unplaceable(f"the document needs more than {MAX_PAGES} pages")
         super().handle_pageBegin()
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        """Place the next flowable; a block reportlab cannot split moves on once, and a stuck layout stops.
+
+        reportlab retries a flowable that fits nowhere for as long as each retry is a new object (the
+        pieces of a split), placing nothing: the count of flowables handled without progress bounds that.
+        """
+        f = flowables[0]
+        before = self._position()
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError:
+            self._move_on(f, flowables)
+        after = self._position()
+        if after[1] is not None and after[:2] == before[:2] and after[2] < before[2] - 1e-6:
+            self._idle = 0
+            self.used.add(after[1].id)
+        else:
+            self._idle += 1
+        if self._idle > MAX_IDLE:
+            raise Unplaceable(f"{describe(f)} cannot be placed: the layout makes no progress")
+
+    def _position(self) -> tuple[int, Frame | None, float]:
+        frame = getattr(self, "frame", None)
+        return self.page, frame, frame._y if frame is not None else 0.0
+
+    def _move_on(self, f: Flowable, flowables: list[Flowable]) -> None:
+        # reportlab failed to place f or the first part of its split (nothing was placed): try it once at
+        # the top of the next column, where it has the most room; a second failure is final.
+        frame = getattr(self, "frame", None)
+        if getattr(f, "_xp_moved", False) or frame is None or frame._atTop:
+            raise Unplaceable(f"{describe(f)} is taller than a column and cannot be split") from None
+        f._xp_moved = True
+        flowables.insert(0, f)
+        self.handle_frameEnd()

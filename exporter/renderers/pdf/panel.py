@@ -1,4 +1,4 @@
-"""Flowables of our own: a shaded panel that splits across columns, and outline anchors."""
+"""Flowables of our own: a shaded panel that splits across columns, outline anchors, and column keeps."""
 
 from __future__ import annotations
 
@@ -9,6 +9,71 @@ from reportlab.platypus import CondPageBreak, Flowable
 
 _FUZZ = 1e-6
 _MAX_SPLITS = 1000
+
+
+KEEP_SHARE = 0.5
+"""A table or list kept in one column may take up to this share of a column; a taller one splits as usual."""
+
+
+def _at_top(flowable: Flowable) -> bool:
+    frame = getattr(flowable, "_frame", None)
+    return bool(getattr(frame, "_atTop", False))
+
+
+class RoomOrNextColumn(CondPageBreak):  # type: ignore[misc]
+    """Go to the next column unless ``height`` fits in this one; never from the top of a column.
+
+    At the top of a column the next one has no more room: moving would only leave this one empty
+    (a short article's heading went to the right column of a balanced page, the left stayed blank).
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Zero size; asks the frame for a column break when the room is short."""
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and frame._atTop:
+            return 0, 0
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        return size
+
+
+class KeepInColumn(Flowable):  # type: ignore[misc]
+    """A short table or list: moved whole to the next column rather than split across two.
+
+    It splits only where no column holds it better: at the top of a column, or when taller than
+    ``limit`` (a long list would leave half a column empty).
+    """
+
+    def __init__(self, content: Flowable, limit: float) -> None:
+        super().__init__()
+        self.content = content
+        self.limit = limit
+        self.width = self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """The content's size."""
+        self.width, self.height = self.content.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Nothing here (the frame moves it on) unless it must split anyway."""
+        if self.height <= self.limit and not _at_top(self):
+            return []
+        parts: list[Flowable] = self.content.splitOn(self.canv, availWidth, availHeight)
+        return parts
+
+    def draw(self) -> None:
+        """Draw the content where this stands."""
+        self.content.drawOn(self.canv, 0, 0)
+
+    def getSpaceBefore(self) -> float:
+        """The content's space before."""
+        space: float = self.content.getSpaceBefore()
+        return space
+
+    def getSpaceAfter(self) -> float:
+        """The content's space after."""
+        space: float = self.content.getSpaceAfter()
+        return space
 
 
 class Anchor(Flowable):  # type: ignore[misc]
@@ -124,6 +189,9 @@ class Panel(Flowable):  # type: ignore[misc]
                 used += space + h + f.getSpaceAfter()
                 continue
             parts = f.splitOn(self.canv, iw, room)
+            if not parts and not head and isinstance(f, KeepInColumn) and _at_top(self):
+                # First in a panel at the top of a column: no later column holds it better.
+                parts = f.content.splitOn(self.canv, iw, room)
             # A one-item list "splits" into its one item: that piece can split further, so try it too.
             if parts and (len(parts) >= 2 or parts[0] is not f) and splits < _MAX_SPLITS:
                 # Try the pieces in turn: the first may itself need splitting (a list item holding a

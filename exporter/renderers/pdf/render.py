@@ -72,6 +72,10 @@ class OnePager:
             elif policy == "pages":
                 chosen = self._pages(sheet, pdf.max_body_size)
             else:
+                error = loop.trial(0).error
+                if error:
+                    # Not a matter of length: a block fits no column, and more pages would not help.
+                    raise RenderError(f"the PDF cannot be laid out: {error}")
                 raise OverflowError_(
                     f"the one-pager needs about {loop.pages_needed():.1f} pages at the minimum "
                     f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
@@ -88,8 +92,8 @@ class OnePager:
             )
         if final.doc is None:
             if final.error:
-                # A block taller than a column that reportlab cannot split (a table row, say).
-                raise RenderError(f"the PDF cannot place a block on any page: {final.error.split(' in frame')[0]}")
+                # A block taller than a column that cannot be split (a table row, say).
+                raise RenderError(f"the PDF cannot be laid out: {final.error}")
             raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
         final.doc.canv.save()
         facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
