@@ -25,12 +25,16 @@ class Limits:
     """Longest side of an SVG's raster, in pixels."""
     max_svg_nodes: int = 250_000
     """Most SVG elements once every ``<use>`` and ``url(#…)`` reference is counted as a copy of its target."""
+    max_svg_filter_work: float = 20.0
+    """Most filter passes × raster megapixels for an SVG (about 6 to 12 s of resvg at most); the raster shrinks to fit."""
 
     def __post_init__(self) -> None:
         for name in ("max_image_bytes", "max_document_bytes", "max_pixels", "max_svg_side", "max_svg_nodes"):
             value = getattr(self, name)
             if type(value) is not int or value <= 0:
                 raise ValueError(f"Limits.{name} must be a positive int, not {value!r}")
+        if not self.max_svg_filter_work > 0:
+            raise ValueError(f"Limits.max_svg_filter_work must be positive, not {self.max_svg_filter_work!r}")
         if not 0 < self.svg_scale <= 16:
             raise ValueError(f"Limits.svg_scale must be in (0, 16], not {self.svg_scale!r}")
 

@@ -46,6 +46,9 @@ _REMOVED = frozenset(
 )
 _URL = re.compile(r"url\(\s*(?:\"([^\"]*)\"|'([^']*)'|([^)'\"]*?))\s*\)", re.IGNORECASE)
 _URL_START = re.compile(r"url\(", re.IGNORECASE)
+_STYLE_FILTER = re.compile(r"(?:^|;)\s*filter\s*:\s*([^;]*)", re.IGNORECASE)
+_FILTER_FUNCTION = re.compile(r"[a-z-]+\(", re.IGNORECASE)
+_MAX_SCALE_GUESS = 2.0  # a filter's radius grows with the raster scale, which is at most this by default
 _AT_RULE = re.compile(r"@(import|font-face)\b", re.IGNORECASE)
 _LENGTH = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|mm|cm|in|em|ex|%)?\s*")
 _PX_PER_UNIT = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
@@ -62,10 +65,19 @@ def process_svg(data: bytes, limits: Limits) -> Picture:
     root = sanitise(data, limits)
     width, height = intrinsic_size(root)
     check_pixels(math.ceil(width), math.ceil(height), limits, "the SVG declares ")
-    _check_fan_out(root, limits)
+    steps = _check_fan_out(root, limits)
     scale = min(
         limits.svg_scale, math.sqrt(limits.max_pixels / (width * height)), limits.max_svg_side / max(width, height)
     )
+    megapixels = width * height / 1e6
+    if steps * megapixels * scale**2 > limits.max_svg_filter_work:
+        # Filters cost a pass over their region each (0.3 to 0.6 s per megapixel here): a smaller raster, or none.
+        scale = math.sqrt(limits.max_svg_filter_work / (steps * megapixels))
+        if scale < 1:
+            raise ImageRefused(
+                f"the SVG's filters ({steps:,.0f} passes) would take too long to render at its size"
+                f" ({width:,.0f} × {height:,.0f})"
+            )
     png = _rasterise(root, max(1, math.floor(width * scale)), max(1, math.floor(height * scale)))
     size = header_size(png, PNG)
     if size is None:
@@ -98,7 +110,9 @@ def sanitise(data: bytes, limits: Limits) -> etree._Element:
         raise ImageRefused("the SVG declares XML entities (refused: entity expansion can blow up)")
     if root.tag != f"{{{SVG_NS}}}svg":
         raise ImageRefused("the root element is not an SVG <svg> element in the SVG namespace")
-    for element in list(root.iter()):
+    pending = [root]
+    while pending:  # depth first; a removed element's subtree is not looked into
+        element = pending.pop()
         if not isinstance(element.tag, str):  # an entity reference left unexpanded
             raise ImageRefused("the SVG uses XML entities (refused: entity expansion can blow up)")
         namespace, _, local = element.tag[1:].partition("}") if element.tag.startswith("{") else ("", "", element.tag)
@@ -107,7 +121,8 @@ def sanitise(data: bytes, limits: Limits) -> etree._Element:
             continue
         _clean_attributes(element, local, limits)
         if local == "style" and element.text:
-            _check_css(element.text)
+            _check_css(element.text, sheet=True)
+        pending.extend(reversed(element))
     return root
 
 
@@ -174,9 +189,11 @@ def _check_embedded(uri: str, limits: Limits) -> None:
     check_pixels(*size, limits, "the SVG embeds an image of ")
 
 
-def _check_css(text: str) -> None:
+def _check_css(text: str, *, sheet: bool = False) -> None:
     if "\\" in text:
         raise ImageRefused("the SVG's CSS has escapes (refused: they can hide a url())")
+    if sheet and re.search(r"\bfilter\s*:", text, re.IGNORECASE):
+        raise ImageRefused("the SVG's style sheet sets filters (refused: only a filter on an element is counted)")
     rule = _AT_RULE.search(text)
     if rule:
         raise ImageRefused(f"the SVG's CSS has @{rule.group(1).lower()} (refused: it would load an outside file)")
@@ -247,44 +264,92 @@ def _references(element: etree._Element) -> list[str]:
         if name.endswith("href") and value.strip().startswith("#"):
             found.append(value.strip()[1:])
         elif "url(" in value.lower():
-            found.extend(
-                target.strip()[1:]
-                for match in _URL.finditer(value)
-                if (target := next(g for g in match.groups() if g is not None)).strip().startswith("#")
-            )
+            found.extend(target[1:] for target in _url_targets(value) if target.startswith("#"))
     return found
 
 
-def _check_fan_out(root: etree._Element, limits: Limits) -> None:
-    """Refuse reference loops and ``<use>`` fan-out ("billion laughs" made of elements)."""
+def _url_targets(text: str) -> list[str]:
+    return [next(g for g in match.groups() if g is not None).strip() for match in _URL.finditer(text)]
+
+
+def _filter_value(element: etree._Element) -> str | None:
+    """The element's ``filter``, from its attribute or its ``style`` attribute."""
+    value = element.get("filter")
+    match = _STYLE_FILTER.search(element.get("style") or "")
+    return match.group(1) if match else value
+
+
+def _primitive_steps(primitive: etree._Element) -> float:
+    """How many full passes over the raster a filter primitive costs, roughly (measured with resvg 0.48)."""
+    local = _local(primitive.tag)
+    try:
+        if local == "feMorphology":
+            radius = max(
+                (float(v) for v in re.split(r"[\s,]+", (primitive.get("radius") or "0").strip()) if v), default=0
+            )
+            return max(1.0, (2 * radius * _MAX_SCALE_GUESS + 1) ** 2 / 100)
+        if local == "feConvolveMatrix":
+            order = _numbers(primitive.get("order") or "3")
+            return max(1.0, order[0] * order[-1] / 25)
+        if local == "feTurbulence":
+            return 1 + max(0.0, float(primitive.get("numOctaves") or "1")) / 4
+    except (ValueError, IndexError):
+        return 1.0
+    return 1.0
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(v) for v in re.split(r"[\s,]+", text.strip()) if v]
+
+
+def _local(tag: object) -> str:
+    """The local name of an element tag (``rect`` for ``{…svg}rect``)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _check_fan_out(root: etree._Element, limits: Limits) -> float:
+    """Refuse reference loops and ``<use>`` fan-out ("billion laughs" made of elements); return the filter steps.
+
+    Every element counts once, plus a copy of each element it refers to (``<use>``, ``url(#…)``), so a
+    ``<use>`` of a group of ten ``<use>`` … is counted as the tree it would expand to. Filter steps are
+    counted the same way: each application of a filter adds the cost of its primitives.
+    """
     ids = {element.get("id"): element for element in root.iter() if element.get("id")}
-    sizes: dict[etree._Element, int] = {}
+    memo: dict[etree._Element, tuple[int, float]] = {}
     visiting: set[etree._Element] = set()
     limit = limits.max_svg_nodes
 
-    def size(element: etree._Element) -> int:
-        if element in sizes:
-            return sizes[element]
+    def filter_steps(element: etree._Element) -> float:
+        value = _filter_value(element)
+        if not value or value.strip() == "none":
+            return 0.0
+        steps = 0.0
+        for target in _url_targets(value):
+            applied = ids.get(target[1:]) if target.startswith("#") else None
+            if applied is not None and _local(applied.tag) == "filter":
+                steps += sum(_primitive_steps(p) for p in applied if _local(p.tag).startswith("fe"))
+        # CSS filter functions (blur(), drop-shadow() …) are one step each.
+        return steps + len(_FILTER_FUNCTION.findall(_URL.sub("", value)))
+
+    def cost(element: etree._Element) -> tuple[int, float]:
+        if element in memo:
+            return memo[element]
         if element in visiting:
             raise ImageRefused("the SVG's references form a loop (an element refers to itself or an ancestor)")
         visiting.add(element)
-        total = 1
-        for child in element:
-            total += size(child)
-            if total > limit:
-                break
-        for ref in _references(element):
-            target = ids.get(ref)
-            if target is not None and total <= limit:
-                total += size(target)
+        nodes, steps = 1, filter_steps(element)
+        for inner in [*element, *(t for ref in _references(element) if (t := ids.get(ref)) is not None)]:
+            more, more_steps = cost(inner)
+            nodes += more
+            steps += more_steps
+            if nodes > limit:
+                raise ImageRefused(f"the SVG expands to over {limit:,} elements once its references are followed")
         visiting.discard(element)
-        if total > limit:
-            raise ImageRefused(f"the SVG expands to over {limit:,} elements once its references are followed")
-        sizes[element] = total
-        return total
+        memo[element] = nodes, steps
+        return nodes, steps
 
     try:
-        size(root)
+        return cost(root)[1]
     except RecursionError:
         raise ImageRefused("the SVG's references nest too deeply") from None
 
