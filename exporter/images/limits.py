@@ -26,7 +26,7 @@ class Limits:
     max_svg_nodes: int = 250_000
     """Most SVG elements once every ``<use>`` and ``url(#…)`` reference is counted as a copy of its target."""
     max_svg_filter_work: float = 20.0
-    """Most filter passes × raster megapixels for an SVG (about 6 to 12 s of resvg at most); the raster shrinks to fit."""
+    """Most filter passes × raster megapixels of an SVG (6 to 12 s of resvg at most); the raster shrinks to fit."""
 
     def __post_init__(self) -> None:
         for name in ("max_image_bytes", "max_document_bytes", "max_pixels", "max_svg_side", "max_svg_nodes"):

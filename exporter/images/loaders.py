@@ -105,18 +105,20 @@ def _read_beneath(root: str, parts: tuple[str, ...], max_bytes: int) -> bytes:
         fd = _open_beneath(root, parts)
     except OSError as exc:
         raise _os_refusal(exc) from None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise ImageRefused("it names a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise ImageRefused("it is not a regular file (a device, FIFO or socket)")
         if info.st_size > max_bytes:
             raise _too_large(info.st_size, max_bytes)
-        try:
+        with os.fdopen(os.dup(fd), "rb") as fh:
             data = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise _os_refusal(exc) from None
+    except OSError as exc:
+        raise _os_refusal(exc) from None
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:  # the file grew after fstat
         raise _too_large(len(data), max_bytes)
     return data

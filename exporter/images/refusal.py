@@ -25,9 +25,9 @@ class ImageError(InputError):
 
 
 def shown(reference: str) -> str:
-    """``reference`` as it is quoted in a message: printable, and cut when long."""
+    """``reference`` quoted for a message: in single quotes, control characters escaped, cut when long."""
     text = printable(reference)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+    return "'" + (text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…") + "'"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Refusal:
     @property
     def message(self) -> str:
         """One line for the warnings list: which image, and why."""
-        return f"image {shown(self.reference)!r}: {self.reason}"
+        return f"image {shown(self.reference)}: {self.reason}"
 
     def error(self) -> ImageError:
         """The error ``--strict`` raises for this refusal."""

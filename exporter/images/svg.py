@@ -164,8 +164,7 @@ def _check_href(value: str, limits: Limits) -> None:
         _check_embedded(value, limits)
         return
     raise ImageRefused(
-        f"the SVG refers to an outside resource ({shown(value)!r}); only #fragments and embedded data: images"
-        " are allowed"
+        f"the SVG refers to an outside resource ({shown(value)}); only #fragments and embedded data: images are allowed"
     )
 
 
@@ -208,7 +207,7 @@ def _check_urls(text: str) -> None:
         target = next(g for g in match.groups() if g is not None).strip()
         if not target.startswith("#"):
             raise ImageRefused(
-                f"the SVG refers to an outside resource (url({shown(target)!r})); only url(#fragment) is allowed"
+                f"the SVG refers to an outside resource (url({shown(target)})); only url(#fragment) is allowed"
             )
     if len(_URL_START.findall(text)) != found:
         raise ImageRefused("the SVG has a url() that does not parse (refused)")
@@ -237,7 +236,7 @@ def _length(value: str | None) -> float | None:
         return None
     match = _LENGTH.fullmatch(value)
     if match is None:
-        raise ImageRefused(f"the SVG's width or height {shown(value)!r} is not a length")
+        raise ImageRefused(f"the SVG's width or height {shown(value)} is not a length")
     unit = match.group(2) or ""
     if unit == "%":
         return None
