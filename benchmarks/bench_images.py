@@ -30,7 +30,8 @@ def chart(width: int, height: int) -> bytes:
     bars = 24
     for i in range(bars):
         top = height - (i * 37 % 90 + 10) * height // 100
-        draw.rectangle((i * width // bars + 4, top, (i + 1) * width // bars - 4, height - 1), fill=(30, 90 + i * 6, 180))
+        left, right = i * width // bars + 4, (i + 1) * width // bars - 4
+        draw.rectangle((left, top, right, height - 1), fill=(30, 90 + i * 6, 180))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
