@@ -108,7 +108,7 @@ def test_strict_turns_the_refusal_into_an_image_error(image_tree: ImageTree) -> 
     collector = ImageCollector(FileLoader(image_tree.source), strict=True)
     with pytest.raises(ImageError) as caught:
         collector.add("../../etc/hostname")
-    assert caught.value.code == "image" and caught.value.exit_code == 1
+    assert caught.value.code == "input" and caught.value.exit_code == 1
     assert "`..` is refused" in str(caught.value)
     with pytest.raises(ImageError):
         collector.add("../../etc/hostname")

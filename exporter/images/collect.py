@@ -32,7 +32,7 @@ class ImageCollector:
 
     ``add`` never raises for a bad image unless ``strict`` is set: it returns a ``Refusal`` whose message
     goes into the document's warnings, and the document keeps the alt text. With ``strict`` the first
-    refusal raises its ``ImageError`` (code ``image``) instead.
+    refusal raises its ``ImageError`` (an ``InputError``, code ``input``) instead.
     """
 
     def __init__(self, loader: Loader, *, limits: Limits = DEFAULT_LIMITS, strict: bool = False) -> None:

@@ -19,9 +19,7 @@ class ImageRefused(Exception):
 
 
 class ImageError(InputError):
-    """An image was refused and ``--strict`` turns that warning into an error."""
-
-    code = "image"
+    """An image was refused and ``--strict`` turns that warning into an error (code ``input``, as for the source)."""
 
 
 def shown(reference: str) -> str:
