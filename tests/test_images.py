@@ -396,8 +396,8 @@ def test_the_icc_profile_is_kept_when_it_matches_the_pixels() -> None:
     picture = process(photo_jpeg(orientation=1, icc=icc))
     with Image.open(io.BytesIO(picture.data)) as image:
         assert image.info.get("icc_profile") == icc
-    grey = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()  # not an RGB space: dropped
-    with Image.open(io.BytesIO(process(photo_jpeg(orientation=1, icc=grey)).data)) as image:
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()  # not an RGB space: dropped
+    with Image.open(io.BytesIO(process(photo_jpeg(orientation=1, icc=lab)).data)) as image:
         assert "icc_profile" not in image.info
 
 
@@ -589,3 +589,51 @@ def test_every_png_mode_survives_and_converts_to_jpeg(mode: str) -> None:
     picture = process(_mode_case(mode))
     assert (picture.width, picture.height) == (6, 4)
     assert convert(picture, {JPEG}).media_type == JPEG
+
+
+# What Pillow reports for any such file: the JFIF header, palette transparency, WebP animation defaults.
+_HARMLESS_INFO = {"jfif", "jfif_version", "jfif_unit", "jfif_density", "transparency", "loop", "background"}
+
+
+def _saved(image: Image.Image, fmt: str, **params: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def _frames() -> list[Image.Image]:
+    return [Image.new("RGBA", (20, 10), (100 * i, 0, 0, 255)) for i in range(3)]
+
+
+def _png_orientation_8() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 8
+    return _saved(Image.new("RGB", (20, 10)), "PNG", exif=exif)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (_saved(Image.new("CMYK", (20, 10), (0, 255, 0, 0)), "JPEG"), (JPEG, 20, 10, "RGB")),
+        (_saved(Image.new("L", (20, 10), 128), "JPEG", progressive=True), (JPEG, 20, 10, "L")),
+        (_png_orientation_8(), (PNG, 10, 20, "RGB")),  # the eXIf chunk of a PNG is obeyed, then dropped
+        (_saved(_frames()[0], "PNG", save_all=True, append_images=_frames()[1:]), (PNG, 20, 10, "RGBA")),
+        (_saved(_frames()[0], "WEBP", save_all=True, append_images=_frames()[1:]), (WEBP, 20, 10, "RGB")),
+        (_saved(Image.new("P", (20, 10)), "GIF", transparency=0), (PNG, 20, 10, "P")),
+    ],
+    ids=["cmyk-jpeg", "progressive-grey-jpeg", "png-exif-orientation", "apng", "animated-webp", "transparent-gif"],
+)
+def test_other_inputs_come_out_upright_still_and_plain(data: bytes, expected: tuple[str, int, int, str]) -> None:
+    picture = process(data)
+    with Image.open(io.BytesIO(picture.data)) as image:
+        assert (picture.media_type, image.width, image.height, image.mode) == expected
+        assert getattr(image, "n_frames", 1) == 1 and not image.getexif()
+        assert set(image.info) <= {
+            "jfif",
+            "jfif_version",
+            "jfif_unit",
+            "jfif_density",
+            "transparency",
+            "loop",
+            "background",
+        }
