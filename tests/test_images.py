@@ -514,6 +514,17 @@ def test_the_document_budget_counts_each_distinct_file_once() -> None:
     assert len(collector.pictures) == 2 and collector.warnings == (refused.message,)
 
 
+class _BrokenLoader:
+    def load(self, reference: str, max_bytes: int) -> bytes:
+        raise RuntimeError("a bug")
+
+
+def test_a_bug_costs_one_image_not_the_document() -> None:
+    collector = ImageCollector(_BrokenLoader())
+    result = collector.add("a.png")
+    assert isinstance(result, Refusal) and result.reason == "it could not be processed (RuntimeError: a bug)"
+
+
 def test_refusal_messages_quote_long_or_odd_references_safely() -> None:
     refusal = Refusal("data:" + "A" * 5000 + "\x1b[31m", "why")
     assert len(refusal.message) < 120 and "\x1b" not in refusal.message

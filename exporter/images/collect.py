@@ -64,6 +64,9 @@ class ImageCollector:
         except ImageRefused as exc:
             result = Refusal(reference, exc.reason)
             self.refusals.append(result)
+        except Exception as exc:  # a bug here or in a library must cost one image, not the document
+            result = Refusal(reference, f"it could not be processed ({type(exc).__name__}: {str(exc)[:200]})")
+            self.refusals.append(result)
         self._by_reference[reference] = result
         if isinstance(result, Refusal) and self.strict:
             raise result.error()

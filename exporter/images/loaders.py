@@ -68,9 +68,7 @@ class MemoryLoader:
 class FileLoader:
     """Images read from the source's folder and the ``--resource-path`` folders, never from outside them."""
 
-    def __init__(
-        self, source_dir: str | os.PathLike[str], resource_paths: Iterable[str | os.PathLike[str]] = ()
-    ) -> None:
+    def __init__(self, source_dir: StrPath, resource_paths: Iterable[StrPath] = ()) -> None:
         # The roots are the user's choice, so a root that is itself a symbolic link is followed once, here.
         self.roots = tuple(dict.fromkeys(os.path.realpath(p) for p in (source_dir, *resource_paths)))
 

@@ -103,7 +103,7 @@ def sanitise(data: bytes, limits: Limits) -> etree._Element:
     )
     try:
         root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise ImageRefused(f"the SVG is not well-formed XML ({str(exc).splitlines()[0][:200]})") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
