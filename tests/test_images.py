@@ -448,6 +448,21 @@ def test_the_same_input_gives_the_same_bytes(data: bytes) -> None:
     assert converted == convert(second, {PNG})
 
 
+def test_another_process_makes_the_same_bytes() -> None:
+    code = textwrap.dedent(
+        """
+        import helpers
+        from exporter.images import process
+        inputs = (helpers.chart_png(), helpers.photo_jpeg(), helpers.DIAGRAM_SVG, helpers.webp_image(lossless=False))
+        print(" ".join(process(data).key for data in inputs))
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent), "PYTHONHASHSEED": "12345"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=True)
+    inputs = (chart_png(), photo_jpeg(), DIAGRAM_SVG, webp_image(lossless=False))
+    assert done.stdout.split() == [process(data).key for data in inputs]
+
+
 def test_processing_leaves_pillow_and_warnings_as_they_were() -> None:
     before = (Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES, list(warnings.filters))
     for data in (chart_png(), photo_jpeg(), DIAGRAM_SVG, webp_image(lossless=True), animated_gif()):
