@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import helpers
 import pytest
-from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT
+from helpers import HOSTILE_STRINGS, JAPANESE_TXT, RICH_MD, ROOT, SAMPLE_MD, SAMPLE_TXT, ImageTree
 from hypothesis import HealthCheck, settings
 
 from exporter import Document, Style, load_style, read_source
@@ -270,3 +271,40 @@ def fake_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for cache in caches:
         cache.cache_clear()
+
+
+@pytest.fixture
+def image_tree(tmp_path: Path) -> ImageTree:
+    """A source folder with good and hostile images, a --resource-path folder, and secrets outside both."""
+    outside = tmp_path / "outside"
+    source = tmp_path / "doc"
+    resources = tmp_path / "res"
+    for folder in (outside, source / "sub", resources):
+        folder.mkdir(parents=True)
+    secret = helpers.chart_png()  # a valid image: only where it lies may refuse it
+    (outside / "secret.png").write_bytes(secret)
+    (outside / "hostname").write_text("outside-canary\n")
+    files = {
+        "chart.png": helpers.chart_png(),
+        "photo.jpg": helpers.photo_jpeg(),
+        "diagram.svg": helpers.DIAGRAM_SVG,
+        "pic.webp": helpers.webp_image(lossless=True),
+        "anim.gif": helpers.animated_gif(),
+        "x.png": b"just some text, named like a PNG\n",
+        "big.png": helpers.crafted_png(20_000, 20_000),
+        "truncated.jpg": helpers.noisy_jpeg()[:600],
+        "hostile.svg": helpers.HOSTILE_SVG,
+        "sub/inner.png": helpers.chart_png(),
+    }
+    for name, data in files.items():
+        (source / name).write_bytes(data)
+    (resources / "extra.png").write_bytes(helpers.chart_png())
+    (source / "link-out.png").symlink_to(outside / "secret.png")
+    (source / "link-in.png").symlink_to("chart.png")
+    (source / "link-res.png").symlink_to(resources / "extra.png")
+    (source / "link-dir").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(source / "fifo.png")
+    with open(source / "huge.png", "wb") as fh:  # sparse: 11 MiB on paper, nothing written
+        fh.write(helpers.crafted_png(10, 10))
+        fh.truncate(11 * 1024 * 1024)
+    return ImageTree(source=source, resources=resources, outside=outside)

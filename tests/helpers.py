@@ -378,3 +378,130 @@ def find_glyphs(chars: list[PdfChar], token: str) -> list[list[PdfChar]]:
         found.append(drawn[start : start + len(token)])
         start = text.find(token, start + len(token))
     return found
+
+
+# --- images (issue 13): inputs made in code, hostile ones crafted byte by byte ------------------------
+
+HOSTILE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20"'
+    b' onload="alert(1)"><script>alert(document.cookie)</script><rect width="40" height="20" fill="red"/>'
+    b'<image href="file:///etc/hostname" width="10" height="10"/>'
+    b'<image href="https://example.com/beacon.png" width="10" height="10"/>'
+    b'<image xlink:href="../../outside/secret.png" width="10" height="10"/></svg>'
+)
+"""An SVG with a script, an event handler and three outside references (a file: URL, https:, ``../..``)."""
+
+DIAGRAM_SVG = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 240 120">'
+    b'<defs><linearGradient id="g"><stop offset="0" stop-color="#06c"/><stop offset="1" stop-color="#0c6"/>'
+    b'</linearGradient><g id="box"><rect width="60" height="40" rx="6" fill="url(#g)"/></g></defs>'
+    b'<use href="#box" x="10" y="40"/><use href="#box" x="170" y="40"/>'
+    b'<path d="M70 60 H170" stroke="#333" stroke-width="4"/>'
+    b'<text x="120" y="30" font-size="20" text-anchor="middle" font-family="sans-serif">flow</text></svg>'
+)
+"""A small diagram: a gradient, two ``<use>`` copies, a line and a label; declared 120 × 60."""
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk with its length and CRC."""
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def crafted_png(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` × ``height`` with almost no pixel data (nothing is allocated)."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def chart_png() -> bytes:
+    """A 160 × 100 bar chart with a PNG text chunk (an author) that processing must drop."""
+    import io
+
+    from PIL import Image, ImageDraw, PngImagePlugin
+
+    image = Image.new("RGB", (160, 100), "white")
+    draw = ImageDraw.Draw(image)
+    for i, height in enumerate((30, 70, 50, 90)):
+        draw.rectangle((10 + i * 37, 100 - height, 37 + i * 37, 99), fill=(40 + i * 50, 90, 200 - i * 40))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jane Q. Secret")
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def photo_jpeg(*, orientation: int = 6, icc: bytes | None = None) -> bytes:
+    """A 40 × 20 JPEG (left quarter blue, rest red) with EXIF orientation, GPS, a camera model and a comment."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 20), (230, 20, 20))
+    image.paste((20, 20, 230), (0, 0, 10, 20))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "SecretCam"
+    exif[0x0110] = "Model X-1"
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (139.0, 41.0, 30.0)}
+    out = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    image.save(out, "JPEG", exif=exif, comment=b"taken at home", quality=95, **extra)
+    return out.getvalue()
+
+
+def noisy_jpeg(size: int = 64) -> bytes:
+    """A JPEG with detail everywhere, so cutting it short leaves pixels undecoded."""
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(13)
+    image = Image.frombytes("RGB", (size, size), bytes(rng.randrange(256) for _ in range(size * size * 3)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def webp_image(*, lossless: bool) -> bytes:
+    """A 30 × 24 WebP, half transparent when lossless."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGBA" if lossless else "RGB", (30, 24), (10, 120, 200, 128) if lossless else (10, 120, 200))
+    out = io.BytesIO()
+    image.save(out, "WEBP", lossless=lossless, quality=80)
+    return out.getvalue()
+
+
+def animated_gif() -> bytes:
+    """A three-frame 12 × 8 GIF: red, then green, then blue."""
+    import io
+
+    from PIL import Image
+
+    frames = [Image.new("RGB", (12, 8), color) for color in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+class ImageTree(msgspec.Struct, frozen=True):
+    """The folders of the ``image_tree`` fixture."""
+
+    source: Path
+    resources: Path
+    outside: Path
