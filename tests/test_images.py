@@ -28,6 +28,7 @@ from helpers import (
     crafted_png,
     noisy_jpeg,
     photo_jpeg,
+    require_tool,
     webp_image,
 )
 from hypothesis import given
@@ -345,10 +346,8 @@ def test_a_long_thin_svg_is_capped_on_its_longest_side() -> None:
 
 @pytest.mark.slow
 def test_resvg_opens_only_the_bundled_fonts(tmp_path: Path) -> None:
-    """What the Rust side opens is not seen by audit hooks: strace watches it (skipped without strace)."""
-    strace = shutil.which("strace")
-    if strace is None:
-        pytest.skip("strace is not installed")
+    """What the Rust side opens is not seen by audit hooks: strace watches it (skipped locally without strace)."""
+    strace = require_tool("strace")
     (tmp_path / "d.svg").write_bytes(DIAGRAM_SVG)
     code = "import sys; from exporter.images import process; process(open(sys.argv[1], 'rb').read())"
     log = tmp_path / "trace"
