@@ -66,8 +66,6 @@ BATCH = 50
 """About this many examples per test (and per EPUB for EPUBCheck)."""
 
 PDF_REFUSALS: dict[int, tuple[str, str]] = {
-    25: ("\u210b\u2146\u2232", "ℋ ⅆ ∲: no font of the one-pager has them yet (the fallback chain of issue 17 will)"),
-    26: ("\ufffd", "U+FFFD (from &#0; and an invalid reference): no font of the one-pager has it yet"),
     27: ("\u0d06\u0cab", "Malayalam and Kannada letters: the PDF engine cannot shape Indic scripts"),
 }
 """Examples the PDF refuses (GlyphError), with the characters it may name and why; any other refusal fails."""
@@ -151,7 +149,7 @@ class Frame:
     before: str
     after: str
     empty: str
-    """The whole text of an example with no body (only thematic breaks, only link definitions)."""
+    """The whole text of an example with no body at all (only link reference definitions)."""
     words: Counter[str]
     sample: str
     """The text of the output whose body is just ``SENTINEL``."""
@@ -169,7 +167,7 @@ def frame_of(fmt: str, style: Style) -> Frame:
     flat = squeeze(text)
     before, found, after = flat.partition(SENTINEL)
     assert found and SENTINEL not in after, f"the {fmt} frame shows the body once: {text!r}"
-    empty = parse(f"{ENVELOPE}***\n", name="empty.md").document
+    empty = parse(f"{ENVELOPE}[x]: /url\n", name="empty.md").document
     empty_text = output_text(fmt, render(empty, fmt, style, FORMATS[fmt]).data)
     return Frame(before, after, squeeze(empty_text), words(text) - words(SENTINEL), text)
 

@@ -82,7 +82,7 @@ class Sheet:
         b = Builder(self.ctx, size, width=width, column_width=g.column_width, column_height=g.column_height)
         header = b.header()
         article, dropped = b.article(keep)
-        flow = [*article, *b.commentary()]
+        flow = [*article, *b.commentary(), *b.unresolved()]
         if header_in_columns:
             return [], [*header, *flow], HEADER_IN_COLUMNS, dropped
         # The frame is a little taller than its content: the gap between key points and columns.

@@ -12,6 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
+from ...present.coverage import SYMBOLS
 from ...typefaces import typeface
 from .synthetic import stroked
 
@@ -153,6 +154,9 @@ class Coverage:
                 fam = current if _skip(ch) else pair.primary
             elif cp in pair.fallback.cmap:
                 fam = pair.fallback
+            elif cp in (symbols := font_family(SYMBOLS)).cmap:
+                # Task boxes, arrows, dingbats: the symbols family of the fallback chain (see present/coverage).
+                fam = symbols
             else:
                 self.missing.setdefault(ch, None)
                 fam = current

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import assert_never
 
 from reportlab.lib.colors import Color, HexColor
-from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -24,28 +25,44 @@ from ...model import (
     Block,
     BulletList,
     CodeBlock,
+    DefinitionList,
     Document,
     Inline,
+    Link,
+    Note,
     OrderedList,
     Quote,
+    Rule,
     Section,
     SubHeading,
+    document_blocks,
     plain_text,
+    walk_inlines,
 )
 from ...model import Paragraph as ParagraphNode
 from ...model import Table as TableNode
+from ...present.anchors import Anchors, heading_id_order, xml_id
 from ...present.labels import Labels
+from ...present.numbering import level_format, marker
 from ...present.view import BULLETS, View, bullet
 from ...style import Role
 from .fonts import Coverage, FontPair, font_family
-from .markup import Inliner, Look, attr
-from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn
+from .markup import NOTE_MARK, Inliner, Look, attr
+from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn, Target, measuring_canvas
 from .paragraph import Paragraph, XPreformatted
 
 KEEP_ROWS = 6
 """Tables of at most this many body rows and lists of at most this many items stay in one column."""
 CONTINUED = "\u2192 "
 """The mark before the continuation of a code line too long for the column (every code family draws it)."""
+NOTE_SIZE = 0.8
+"""Notes are set at this share of the body size."""
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+def destination(ident: str) -> str:
+    """The PDF destination name of a heading id (apart from the outline's ``xp-`` and the notes' ``fn-``)."""
+    return "id-" + xml_id(ident)
 
 
 def color(value: str) -> Color:
@@ -69,6 +86,9 @@ class Context:
         self.pairs: dict[str, FontPair] = {
             name: FontPair(font_family(fonts.primary), fonts.fallback) for name, fonts in view.fonts.items()
         }
+        self.anchors = Anchors(heading_id_order(self.doc), destination)
+        self._notes: list[Note] = []
+        self._note_keys: dict[int, int] = {}
         self.inliners: dict[str, Inliner] = {
             name: Inliner(
                 self.coverage,
@@ -76,15 +96,42 @@ class Context:
                 self.pairs["code"],
                 self.style.colors.accent,
                 view.link,
+                internal=self.anchors.target,
+                note=self.note_key,
                 base=self.look(name),
             )
             for name, pair in self.pairs.items()
         }
+        self.linked: frozenset[str] = frozenset(self._linked())
+        """The destinations internal links point at (each build must define all of them)."""
         # Keyed by id() for speed, so each entry keeps its node alive: a freed node's id could be reused by
         # another (a temporary ", ".join(authors) did, and the PDF then drew the tags in the authors' place).
         self._cache: dict[tuple[int, str, Look], tuple[object, str]] = {}
         self._text_cache: dict[tuple[str, str, Look], str] = {}
         self.marking = view.marking
+
+    def _linked(self) -> set[str]:
+        out: set[str] = set()
+        for blocks in document_blocks(self.doc):
+            for node in walk_inlines(blocks):
+                if isinstance(node, Link):
+                    target = self.view.link(node.url)
+                    name = self.anchors.target(target.href) if target.kind == "internal" else None
+                    if name is not None:
+                        out.add(name)
+        return out
+
+    def note_key(self, node: Note) -> int:
+        """A stable key for a note (the list keeps the node, so its id stays its own)."""
+        key = self._note_keys.get(id(node))
+        if key is None:
+            key = self._note_keys[id(node)] = len(self._notes)
+            self._notes.append(node)
+        return key
+
+    def note(self, key: int) -> Note:
+        """The note with ``key``."""
+        return self._notes[key]
 
     def look(self, role: str, *, bold: bool | None = None, italic: bool | None = None) -> Look:
         """A role's own weight and slant, or the given ones (no slant where the script has no italic)."""
@@ -178,6 +225,17 @@ class Builder:
         self.note.borderColor = color(colors.marking)
         self.note.borderWidth = 0.6
         self.note.borderPadding = 0.35 * s
+        small = NOTE_SIZE * s / roles.body.size
+        self.note_text = {
+            role: self._ps(role, getattr(roles, role), size=getattr(roles, role).size * small, spaceAfter=0.1 * s)
+            for role in ("body", "commentary")
+        }
+        # Names of heading destinations, taken in reading order, and the ones this build has placed.
+        self.anchors = Anchors(heading_id_order(ctx.doc), destination)
+        self.defined: set[str] = set()
+        self._numbers: dict[int, int] = {}
+        self._pending: list[tuple[int, Note]] = []
+        self._nested: list[tuple[Block, ...]] | None = None
 
     # --- styles -------------------------------------------------------------------------------
 
@@ -226,10 +284,98 @@ class Builder:
         self._n += 1
         return Anchor(f"xp-{self._n}", title, level)
 
+    def para(self, markup: str, ps: ParagraphStyle, *, bullet: str | None = None) -> Paragraph:
+        """A paragraph of inline markup; its note marks become numbers in the order this build meets them."""
+        if "<xp-note" in markup:
+            markup = NOTE_MARK.sub(self._reference, markup)
+        return Paragraph(markup, ps, bulletText=bullet)
+
+    def _reference(self, match: re.Match[str]) -> str:
+        note = self.ctx.note(int(match.group(1)))
+        if self._nested is not None:
+            # As in the memo and the briefing, a note inside a note joins the end of the outer one.
+            self._nested.append(note.blocks)
+            return ""
+        number = self._numbers.get(id(note))
+        if number is None:
+            number = self._numbers[id(note)] = len(self._numbers) + 1
+            self._pending.append((number, note))
+        return f"<super>{number}</super>"
+
+    def _target(self, ident: str) -> list[Flowable]:
+        # A heading's id as a named destination (not inside a note: its heading is not a link target).
+        name = self.anchors.take(ident) if ident and self._nested is None else None
+        if name is None:
+            return []
+        self.defined.add(name)
+        return [Target(name)]
+
+    def footnotes(self, role: str, width: float) -> list[Flowable]:
+        """The notes referenced since the last call, numbered and set small, after a short rule."""
+        if not self._pending:
+            return []
+        ps = self.note_text[role]
+        indent = 0.9 * self.size
+        out: list[Flowable] = [
+            HRFlowable(
+                width="30%",
+                thickness=0.5,
+                color=color(self.ctx.style.colors.rule),
+                hAlign="LEFT",
+                spaceBefore=0.5 * self.size,
+                spaceAfter=0.3 * self.size,
+            )
+        ]
+        while self._pending:
+            number, note = self._pending.pop(0)
+            self._nested = []
+            flows: list[Flowable] = []
+            parts = [note.blocks]
+            while parts:
+                for block in parts.pop(0):
+                    flows.extend(self.block(block, role, ps, width=width - indent))
+                parts.extend(self._nested)
+                self._nested.clear()
+            self._nested = None
+            item = ListItem(flows or [Paragraph("\u00a0", ps)], value=f"{number}")
+            out.append(
+                ListFlowable(
+                    [item],
+                    bulletType="bullet",
+                    start="",
+                    leftIndent=indent,
+                    bulletFontName=ps.fontName,
+                    bulletFontSize=ps.fontSize,
+                    bulletColor=ps.textColor,
+                    spaceAfter=ps.spaceAfter,
+                )
+            )
+        return out
+
+    def unresolved(self) -> list[Flowable]:
+        """Destinations links point at whose headings this build left out (truncated): they land at the end."""
+        return [Target(name) for name in sorted(self.ctx.linked - self.defined)]
+
     def _keep(self, heading: Paragraph, body: ParagraphStyle, width: float) -> CondPageBreak:
         # Start a heading in the next column unless it and two lines of text fit here.
         _, h = heading.wrap(width, 1e6)
-        return RoomOrNextColumn(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+        room = RoomOrNextColumn(h + heading.style.spaceBefore + heading.style.spaceAfter + 2.2 * body.leading)
+        room.head, room.lines = heading, 2.2 * body.leading
+        return room
+
+    def _bind(self, flowables: list[Flowable], width: float) -> list[Flowable]:
+        """A heading followed by a table or list kept in one column goes with it (not left alone above it)."""
+        for index, flowable in enumerate(flowables):
+            head = getattr(flowable, "head", None)
+            if head is None:
+                continue
+            at = next((i for i in range(index + 1, len(flowables)) if flowables[i] is head), None)
+            following = flowables[at + 1] if at is not None and at + 1 < len(flowables) else None
+            if isinstance(following, KeepInColumn):
+                _, kept = following.content.wrapOn(measuring_canvas(), width, 1e6)
+                if kept <= following.limit:
+                    flowable.height += kept + following.getSpaceBefore() - flowable.lines
+        return flowables
 
     def _whole(self, flowable: Flowable, rows: int) -> Flowable:
         # A table or list of a few rows is not split across columns (issue 12, item 5).
@@ -303,7 +449,7 @@ class Builder:
             return None
         label = Paragraph(ctx.text(ctx.labels["key_points"], "kicker"), self.box_heading)
         points: list[Flowable] = [
-            Paragraph(ctx.markup(kp.inlines, "key_point"), self.key_point, bulletText=bullet(0))
+            self.para(ctx.markup(kp.inlines, "key_point"), self.key_point, bullet=bullet(0))
             for kp in ctx.doc.key_points
         ]
         pad = 0.6 * self.size
@@ -347,6 +493,7 @@ class Builder:
         if dropped:
             note = self.ctx.text(self.ctx.labels["truncated"].format(count=dropped), "body", italic=True)
             out.append(Paragraph(note, self.note))
+        out.extend(self.footnotes("body", self.column_width))
         return out, dropped
 
     def section(
@@ -357,10 +504,10 @@ class Builder:
         if section.heading:
             hps = self.heading if role == "body" else self.subheading
             head = Paragraph(self.ctx.text(section.heading, "heading" if role == "body" else "subheading"), hps)
-            out += [self._keep(head, ps, width), self._anchor(section.heading, level), head]
+            out += [self._keep(head, ps, width), self._anchor(section.heading, level), *self._target(section.id), head]
         for block in blocks:
             out.extend(self.block(block, role, ps, width=width))
-        return out
+        return self._bind(out, width)
 
     def commentary(self) -> list[Flowable]:
         """The commentary as a shaded panel with its own heading."""
@@ -378,6 +525,7 @@ class Builder:
             content.extend(
                 self.section(section, section.blocks, "commentary", self.comment, level=1, width=inner_width)
             )
+        content.extend(self.footnotes("commentary", inner_width))
         panel = Panel(
             content,
             background=color(colors.commentary_background),
@@ -395,19 +543,21 @@ class Builder:
         ctx = self.ctx
         match block:
             case ParagraphNode(inlines=inlines):
-                return [Paragraph(ctx.markup(inlines, role), ps)]
-            case SubHeading(inlines=inlines, level=level):
+                return [self.para(ctx.markup(inlines, role), ps)]
+            case SubHeading(inlines=inlines, level=level, id=ident):
                 z = self.subheading.fontSize * (1.0 if level <= 1 else 0.92)
                 sps = ParagraphStyle(
                     f"xp-sub{level}", parent=self.subheading, fontSize=z, leading=z * 1.2, leftIndent=ps.leftIndent
                 )
-                head = Paragraph(ctx.markup(inlines, "subheading"), sps)
-                return [self._keep(head, ps, width), head]
+                head = self.para(ctx.markup(inlines, "subheading"), sps)
+                return [self._keep(head, ps, width), *self._target(ident), head]
             case BulletList(items=items):
-                flow = self.list_block(items, role, ps, width=width, depth=depth, ordered=False, start=1)
+                flow = self.list_block(items, role, ps, width=width, depth=depth)
                 return [self._whole(flow, len(items)) if depth == 0 else flow]
-            case OrderedList(items=items, start=start):
-                flow = self.list_block(items, role, ps, width=width, depth=depth, ordered=True, start=start)
+            case OrderedList(items=items, start=start, delimiter=delimiter):
+                fmt = level_format(ctx.style.lists.ordered, depth)
+                markers = [marker(start + n, fmt, delimiter) for n in range(len(items))]
+                flow = self.list_block(items, role, ps, width=width, depth=depth, markers=markers)
                 return [self._whole(flow, len(items)) if depth == 0 else flow]
             case Quote(blocks=blocks):
                 indent = 1.2 * self.size
@@ -422,8 +572,37 @@ class Builder:
                 return [self._whole(table, len(rows)) if depth == 0 else table]
             case CodeBlock(text=text):
                 return [self.code_block(text, ps, width=width)]
+            case Rule():
+                rule = HRFlowable(
+                    width=width - ps.leftIndent,
+                    thickness=0.6,
+                    color=color(ctx.style.colors.rule),
+                    spaceBefore=0.4 * self.size,
+                    spaceAfter=0.6 * self.size,
+                    hAlign="RIGHT",
+                )
+                return [rule]
+            case DefinitionList(items=items):
+                return self.definitions(block, role, ps, width=width, depth=depth)
             case _:
                 assert_never(block)
+
+    def definitions(
+        self, node: DefinitionList, role: str, ps: ParagraphStyle, *, width: float, depth: int
+    ) -> list[Flowable]:
+        """Each term in bold, its definitions indented below it; a term stays with its first lines."""
+        indent = 1.2 * self.size
+        self._n += 1
+        tps = ParagraphStyle(f"xp-dt{self._n}", parent=ps, spaceAfter=0.1 * self.size, alignment=TA_LEFT)
+        dps = self._indented(ps, indent)
+        out: list[Flowable] = []
+        for item in node.items:
+            term = self.para(self.ctx.markup(item.term, role, bold=True), tps)
+            out += [self._keep(term, ps, width), term]
+            for definition in item.definitions:
+                for inner in definition:
+                    out.extend(self.block(inner, role, dps, width=width - indent, depth=depth))
+        return out
 
     def list_block(
         self,
@@ -433,22 +612,23 @@ class Builder:
         *,
         width: float,
         depth: int,
-        ordered: bool,
-        start: int,
+        markers: list[str] | None = None,
     ) -> Flowable:
-        """A bullet or numbered list; items may hold nested lists."""
+        """A bullet list, or a numbered one with each item's ``markers`` written out; items may hold lists."""
         if not items:
             return Spacer(0, 0)
-        indent = 1.3 * self.size if not ordered else 1.3 * self.size + 0.5 * self.size * len(str(start + len(items)))
+        longest = max((len(m) for m in markers), default=0) if markers else 0
+        indent = 1.3 * self.size if not markers else 0.8 * self.size + 0.5 * self.size * longest
         ips = ParagraphStyle(f"xp-li{id(items)}", parent=ps, leftIndent=0, spaceAfter=0.15 * self.size)
         flow_items = []
-        for item in items:
+        for index, item in enumerate(items):
             inner: list[Flowable] = []
             for b in item:
                 inner.extend(self.block(b, role, ips, width=width - indent - ps.leftIndent, depth=depth + 1))
             # reportlab skips an item without flowables (and numbers the next one in its place),
             # and a list of only such items raises IndexError: an empty item keeps its bullet or number.
-            flow_items.append(ListItem(inner or [Paragraph("\u00a0", ips)]))
+            content = inner or [Paragraph("\u00a0", ips)]
+            flow_items.append(ListItem(content, value=markers[index]) if markers else ListItem(content))
         kw: dict[str, object] = {
             "leftIndent": indent + ps.leftIndent,
             "bulletFontName": ps.bulletFontName,
@@ -456,8 +636,9 @@ class Builder:
             "bulletColor": ps.textColor,
             "spaceAfter": ps.spaceAfter,
         }
-        if ordered:
-            return ListFlowable(flow_items, bulletType="1", start=start, bulletFormat="%s.", **kw)
+        if markers:
+            # Written-out markers: reportlab drops a start of 0 and knows no ")" delimiter.
+            return ListFlowable(flow_items, bulletType="bullet", start="", **kw)
         return ListFlowable(flow_items, bulletType="bullet", start=bullet(depth), **kw)
 
     def table(self, node: TableNode, role: str, ps: ParagraphStyle, *, width: float) -> Flowable:
@@ -486,12 +667,14 @@ class Builder:
         total = sum(lengths)
         shares = [max(lengths[i] / total, 0.5 / ncols) for i in range(ncols)]
         widths = [avail * sh / sum(shares) for sh in shares]
+        aligned = {base.name: [self._aligned(base, node.alignment(i)) for i in range(ncols)] for base in (cps, hps)}
         data = []
         for ri, r in enumerate(rows):
             style_ = hps if (ri == 0 and node.header) else cps
             bold = True if style_ is hps else None
+            styles = aligned[style_.name]
             data.append(
-                [Paragraph(ctx.markup(r[i], role, bold=bold), style_) if i < len(r) else "" for i in range(ncols)]
+                [self.para(ctx.markup(r[i], role, bold=bold), styles[i]) if i < len(r) else "" for i in range(ncols)]
             )
         colors = ctx.style.colors
         commands: list[tuple[object, ...]] = [
@@ -518,11 +701,23 @@ class Builder:
         table.spaceAfter = ps.spaceAfter + 0.2 * self.size
         return table
 
+    def _aligned(self, ps: ParagraphStyle, alignment: str) -> ParagraphStyle:
+        if alignment not in ("center", "right"):
+            return ps
+        return ParagraphStyle(f"{ps.name}-{alignment}", parent=ps, alignment=_ALIGN[alignment])
+
     def code_block(self, text: str, ps: ParagraphStyle, *, width: float) -> Flowable:
         """Verbatim code, hard-wrapped to the column by measured width; continued lines start with a mark."""
         base = self.code
+        # Code in a note is set as small as the note.
+        z = base.fontSize * min(1.0, ps.fontSize / self.size)
         cps = ParagraphStyle(
-            f"xp-code{self._n}", parent=base, leftIndent=ps.leftIndent + 0.3 * self.size, rightIndent=0.3 * self.size
+            f"xp-code{self._n}",
+            parent=base,
+            fontSize=z,
+            leading=z * 1.18,
+            leftIndent=ps.leftIndent + 0.3 * self.size,
+            rightIndent=0.3 * self.size,
         )
         self._n += 1
         avail = width - cps.leftIndent - cps.rightIndent - 1

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import assert_never
 from xml.sax.saxutils import escape
 
-from ...model import Code, Emph, Inline, LineBreak, Link, Strong, Text
+from ...model import Checkbox, Code, Emph, Inline, LineBreak, Link, Note, Strike, Strong, Text
 from ...present.links import LinkTarget
+from ...present.view import checkbox, checkbox_gap
 from .fonts import Coverage, FontFamily, FontPair
 
 _ATTR = {'"': "&quot;", "'": "&#39;"}
+
+NOTE_MARK = re.compile(r'<xp-note k="([0-9]+)"/>')
+"""A note's reference in cached markup; the builder numbers it (numbers follow what each build keeps)."""
 
 
 def attr(value: str) -> str:
@@ -44,10 +49,16 @@ class Inliner:
         link_color: str,
         link: Callable[[str], LinkTarget],
         *,
+        internal: Callable[[str], str | None] = lambda ident: None,
+        note: Callable[[Note], int] = lambda node: 0,
         base: Look = Look(),
     ) -> None:
         self.coverage = coverage
         self.link = link
+        self.internal = internal
+        """The PDF destination name of the heading with an id (None when there is none)."""
+        self.note = note
+        """The key of a note, which the placeholder mark carries to the builder."""
         self.text_pair = text_pair
         self.code_pair = code_pair
         self.link_color = link_color
@@ -81,7 +92,12 @@ class Inliner:
     def inlines(self, nodes: tuple[Inline, ...], look: Look | None = None) -> str:
         """Markup for a sequence of inline nodes."""
         look = look or self.base
-        return "".join(self.inline(node, look) for node in nodes)
+        out: list[str] = []
+        for index, node in enumerate(nodes):
+            out.append(self.inline(node, look))
+            if isinstance(node, Checkbox):
+                out.append(self.text(checkbox_gap(nodes[index + 1] if index + 1 < len(nodes) else None), look))
+        return "".join(out)
 
     def inline(self, node: Inline, look: Look) -> str:
         """Markup for one inline node set in ``look``."""
@@ -95,14 +111,23 @@ class Inliner:
                 return self.inlines(children, dataclasses.replace(look, bold=True, strong=True))
             case Code(text=text):
                 return self.text(text, dataclasses.replace(look, code=True))
+            case Strike(children=children):
+                return f"<strike>{self.inlines(children, look)}</strike>"
             case Link(url=url, children=children):
                 target = self.link(url)
-                # Internal targets wait for the model's ids (none yet); until then they are text, as elsewhere.
-                if target.kind != "external":
-                    return self.inlines(children, look) if children else self.text(url, look)
                 inner = self.inlines(children, look) if children else self.text(url, look)
-                return f'<a href="{attr(target.href)}" color="{attr(self.link_color)}">{inner}</a>'
+                if target.kind == "external":
+                    href = target.href
+                elif target.kind == "internal" and (name := self.internal(target.href)) is not None:
+                    href = "#" + name
+                else:
+                    return inner
+                return f'<a href="{attr(href)}" color="{attr(self.link_color)}">{inner}</a>'
             case LineBreak():
                 return "<br/>"
+            case Checkbox(checked=checked):
+                return self.text(checkbox(checked), look)
+            case Note():
+                return f'<xp-note k="{self.note(node)}"/>'
             case _:
                 assert_never(node)

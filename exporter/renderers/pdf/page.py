@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import md5
-from io import BytesIO
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -28,6 +27,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from ...style import Role
 from .layout import Context, color, source_markup
+from .panel import measuring_canvas
 from .synthetic import StrokingCanvas
 
 MIN_COLUMN = 170.0
@@ -266,16 +266,6 @@ def make_geometry(ctx: Context, decor: Decor) -> Geometry:
         band=decor.band_height,
         footer=decor.footer_height,
     )
-
-
-_MEASURE: list[Canvas] = []
-
-
-def measuring_canvas() -> Canvas:
-    """A canvas never saved, for flowables that need one to measure themselves (lists)."""
-    if not _MEASURE:
-        _MEASURE.append(Canvas(BytesIO(), invariant=1))
-    return _MEASURE[0]
 
 
 def stack_height(flowables: list[Flowable], width: float) -> float:

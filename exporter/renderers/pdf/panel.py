@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable
 
 _FUZZ = 1e-6
@@ -13,6 +15,16 @@ _MAX_SPLITS = 1000
 
 KEEP_SHARE = 0.5
 """A table or list kept in one column may take up to this share of a column; a taller one splits as usual."""
+
+
+_MEASURE: list[Canvas] = []
+
+
+def measuring_canvas() -> Canvas:
+    """A canvas never saved, for flowables that need one to measure themselves (lists)."""
+    if not _MEASURE:
+        _MEASURE.append(Canvas(BytesIO(), invariant=1))
+    return _MEASURE[0]
 
 
 def _at_top(flowable: Flowable) -> bool:
@@ -96,6 +108,25 @@ class Anchor(Flowable):  # type: ignore[misc]
         """Bookmark this spot and list it in the outline."""
         self.canv.bookmarkHorizontal(self.key, 0, 0)
         self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+class Target(Flowable):  # type: ignore[misc]
+    """A zero-size mark that a link inside the document can point at (a named destination)."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.width = self.height = 0
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        """Takes no room."""
+        return 0, 0
+
+    def draw(self) -> None:
+        """Name this spot."""
+        self.canv.bookmarkHorizontal(self.name, 0, 0)
 
 
 class Panel(Flowable):  # type: ignore[misc]
