@@ -233,7 +233,7 @@ class Builder:
         # Names of heading destinations, taken in reading order, and the ones this build has placed.
         self.anchors = Anchors(heading_id_order(ctx.doc), destination)
         self.defined: set[str] = set()
-        self._numbers: dict[int, int] = {}
+        self._count = 0
         self._pending: list[tuple[int, Note]] = []
         self._nested: list[tuple[Block, ...]] | None = None
 
@@ -296,11 +296,10 @@ class Builder:
             # As in the memo and the briefing, a note inside a note joins the end of the outer one.
             self._nested.append(note.blocks)
             return ""
-        number = self._numbers.get(id(note))
-        if number is None:
-            number = self._numbers[id(note)] = len(self._numbers) + 1
-            self._pending.append((number, note))
-        return f"<super>{number}</super>"
+        # Each reference has a note of its own, as Word and the briefing number them.
+        self._count += 1
+        self._pending.append((self._count, note))
+        return f"<super>{self._count}</super>"
 
     def _target(self, ident: str) -> list[Flowable]:
         # A heading's id as a named destination (not inside a note: its heading is not a link target).
