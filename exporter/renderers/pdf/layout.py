@@ -630,6 +630,7 @@ class Builder:
             flow_items.append(ListItem(content, value=markers[index]) if markers else ListItem(content))
         kw: dict[str, object] = {
             "leftIndent": indent + ps.leftIndent,
+            "bulletDedent": indent,  # the marker at the block's own indent (a list in a quote or a definition)
             "bulletFontName": ps.bulletFontName,
             "bulletFontSize": ps.fontSize,
             "bulletColor": ps.textColor,
