@@ -32,8 +32,8 @@ def test_json_validates_against_the_generated_schema(doc: Document) -> None:
 
 def test_json_contract_has_the_documented_keys(sample_txt_doc: Document) -> None:
     data = to_builtins(sample_txt_doc)
-    assert list(data) == ["schema", "meta", "key_points", "sections", "commentary"]
-    assert data["schema"] == SCHEMA_VERSION == 2
+    assert list(data) == ["schema", "meta", "key_points", "sections", "commentary", "resources"]
+    assert data["schema"] == SCHEMA_VERSION == 3
     for key in ("title", "kicker", "date", "language", "authors", "source", "tags", "marking", "memo"):
         assert key in data["meta"]
     assert set(data["meta"]["memo"]) == {"to", "from", "cc"}
