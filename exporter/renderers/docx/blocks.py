@@ -8,6 +8,7 @@ from typing import assert_never
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
+from ...images import DOCX_TYPES, convert
 from ...model import (
     Block,
     BulletList,
@@ -32,7 +33,6 @@ from ...model import (
     Text,
 )
 from ...present.anchors import WORD_BOOKMARK_MAX, Anchors, heading_id_order, word_bookmark
-from ...images import DOCX_TYPES, convert
 from ...present.coverage import SYMBOLS
 from ...present.figures import alt_text
 from ...present.links import TEXT
