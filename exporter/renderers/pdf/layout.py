@@ -20,11 +20,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ...images import Picture
 from ...model import (
     Block,
     BulletList,
     CodeBlock,
     Document,
+    Figure,
     Inline,
     OrderedList,
     Quote,
@@ -37,6 +39,7 @@ from ...model import Table as TableNode
 from ...present.labels import Labels
 from ...present.view import BULLETS, View, bullet
 from ...style import Role
+from .figures import figure_flowables
 from .fonts import Coverage, FontPair, font_family
 from .markup import Inliner, Look, attr
 from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn
@@ -59,6 +62,8 @@ class Context:
 
     view: View
     coverage: Coverage = field(default_factory=Coverage)
+    pictures: dict[str, Picture] = field(default_factory=dict)
+    """Each picture in a form the PDF embeds, by key: converted once per render, not once per trial."""
 
     def __post_init__(self) -> None:
         view = self.view
@@ -140,8 +145,18 @@ def source_markup(ctx: Context) -> str:
 class Builder:
     """Flowables for the header, the article and the commentary at one body size."""
 
-    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float, column_height: float) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        size: float,
+        *,
+        width: float,
+        column_width: float,
+        column_height: float,
+        figure_scale: float = 1.0,
+    ) -> None:
         self.ctx = ctx
+        self.figure_scale = figure_scale
         self.size = size
         self.scale = size / ctx.style.roles.body.size
         self.width = width
@@ -422,6 +437,8 @@ class Builder:
                 return [self._whole(table, len(rows)) if depth == 0 else table]
             case CodeBlock(text=text):
                 return [self.code_block(text, ps, width=width)]
+            case Figure():
+                return figure_flowables(self, block, role, ps, width=width)
             case _:
                 assert_never(block)
 
