@@ -34,9 +34,10 @@ _SCALE_STEPS = 10
 class FigureBox(Flowable):  # type: ignore[misc]
     """A picture and its caption as one block: it moves to the next column whole, never splits."""
 
-    def __init__(self, image: Image, caption: Paragraph | None, gap: float) -> None:
+    def __init__(self, image: Image, caption: Paragraph | None, gap: float, indent: float = 0.0) -> None:
         super().__init__()
         self.image = image
+        self.indent = indent
         self.caption = caption
         self.gap = gap
         self.width = self.height = 0.0
@@ -59,7 +60,8 @@ class FigureBox(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         """The picture centred at the top, the caption under it."""
-        x = (self.width - self.image.drawWidth) / 2
+        # Centred in the room the text has (a quote's or a list's indent taken off on the left).
+        x = self.indent + (self.width - self.indent - self.image.drawWidth) / 2
         self.image.drawOn(self.canv, x, self._caption_height)
         if self.caption is not None:
             self.caption.drawOn(self.canv, 0, 0)
@@ -97,7 +99,7 @@ def figure_flowables(builder: Builder, node: Figure, role: str, ps: ParagraphSty
         room * builder.figure_scale, builder.column_height * MAX_FIGURE_HEIGHT
     )
     image = Image(io.BytesIO(embedded.data), width=draw_width, height=draw_height)
-    box = FigureBox(image, caption, 0.3 * size)
+    box = FigureBox(image, caption, 0.3 * size, ps.leftIndent)
     box.spaceBefore = 0.35 * size
     box.spaceAfter = ps.spaceAfter + 0.35 * size
     return [box]
