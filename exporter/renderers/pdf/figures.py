@@ -8,20 +8,17 @@ when none does is the body size lowered, the pictures staying at that minimum.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Image
 
-from ...images import PDF_TYPES, convert
-from ...model import Figure, Text
+from ...images import PDF_TYPES, Picture, convert
+from ...model import Document, Figure, Inline, Text
 from ...present.figures import alt_text
 from .paragraph import Paragraph
-
-if TYPE_CHECKING:
-    from .fit import FitLoop, Sheet
-    from .layout import Builder
 
 MIN_FIGURE_SCALE = 0.5
 """The narrowest a picture gets, as a share of its column, before the body size drops."""
@@ -29,6 +26,62 @@ MAX_FIGURE_HEIGHT = 0.55
 """The tallest a picture gets, as a share of a column's height (its caption and some text need the rest)."""
 _SCALE_STEPS = 10
 """Scales tried between 1 and the minimum (a binary search over them)."""
+
+
+class _Context(Protocol):
+    """What a figure needs of the layout's Context (a protocol: layout imports this module)."""
+
+    @property
+    def doc(self) -> Document: ...
+
+    @property
+    def pictures(self) -> dict[str, Picture]: ...
+
+    def face(self, role: str, *, bold: bool | None = None, italic: bool | None = None) -> str: ...
+
+    def markup(
+        self, inlines: tuple[Inline, ...], role: str, *, bold: bool | None = None, italic: bool | None = None
+    ) -> str: ...
+
+
+class _Builder(Protocol):
+    """What a figure needs of the layout's Builder."""
+
+    @property
+    def ctx(self) -> _Context: ...
+
+    @property
+    def size(self) -> float: ...
+
+    @property
+    def leading(self) -> float: ...
+
+    @property
+    def figure_scale(self) -> float: ...
+
+    @property
+    def column_height(self) -> float: ...
+
+
+class _Fits(Protocol):
+    @property
+    def fits(self) -> bool: ...
+
+
+class _Loop(Protocol):
+    """What the search needs of a FitLoop: its top grid index and a trial there."""
+
+    @property
+    def n(self) -> int: ...
+
+    def trial(self, i: int) -> _Fits: ...
+
+
+class _Scaled(Protocol):
+    figure_scale: float
+
+
+Loop = TypeVar("Loop", bound=_Loop)
 
 
 class FigureBox(Flowable):  # type: ignore[misc]
@@ -67,7 +120,7 @@ class FigureBox(Flowable):  # type: ignore[misc]
             self.caption.drawOn(self.canv, 0, 0)
 
 
-def figure_flowables(builder: Builder, node: Figure, role: str, ps: ParagraphStyle, *, width: float) -> list[Flowable]:
+def figure_flowables(builder: _Builder, node: Figure, role: str, ps: ParagraphStyle, *, width: float) -> list[Flowable]:
     """The flowables of one figure in a column ``width`` wide: a FigureBox, or the alt text without a picture."""
     ctx = builder.ctx
     size = builder.size
@@ -105,39 +158,33 @@ def figure_flowables(builder: Builder, node: Figure, role: str, ps: ParagraphSty
     return [box]
 
 
-def has_figures(sheet: Sheet) -> bool:
-    """Whether the document shows any picture (only then is there a figure scale to search)."""
-    return bool(sheet.ctx.view.figures.embedded)
-
-
-def shrink_figures(sheet: Sheet, make_loop: Any) -> FitLoop:
+def shrink_figures(sheet: _Scaled, make_loop: Callable[[], Loop], *, pictures: bool) -> Loop:
     """The fit loop to search, after the pictures shrank as far as the page needs at the largest body size.
 
-    ``make_loop`` builds a fresh ``FitLoop`` for the sheet's current ``figure_scale`` (trials are cached per loop).
+    ``make_loop`` builds a fresh fit loop for the sheet's current ``figure_scale`` (trials are cached per loop);
+    ``pictures`` says whether the document shows any (only then is there a scale to search).
     """
-    loop: FitLoop = make_loop()
-    if not has_figures(sheet) or loop.trial(loop.n).fits:
+    loop = make_loop()
+    if not pictures or loop.trial(loop.n).fits:
         return loop
     scales = [1 - (1 - MIN_FIGURE_SCALE) * i / _SCALE_STEPS for i in range(_SCALE_STEPS + 1)]
-    loops: dict[int, FitLoop] = {0: loop}
+    loops = {0: loop}
 
     def fits(index: int) -> bool:
         if index not in loops:
             sheet.figure_scale = scales[index]
             loops[index] = make_loop()
-        return bool(loops[index].trial(loops[index].n).fits)
+        return loops[index].trial(loops[index].n).fits
 
-    good = None
-    lo, hi = 1, _SCALE_STEPS
-    if fits(hi):
-        # The smallest scale fits: find the largest that does (fits is monotone in the scale).
-        good = hi
-        while lo < good:
-            mid = (lo + good) // 2
+    chosen = _SCALE_STEPS
+    if fits(_SCALE_STEPS):
+        # The smallest scale fits: find the largest that does (fitting is monotone in the scale).
+        lo = 1
+        while lo < chosen:
+            mid = (lo + chosen) // 2
             if fits(mid):
-                good = mid
+                chosen = mid
             else:
                 lo = mid + 1
-    chosen = good if good is not None else _SCALE_STEPS
     sheet.figure_scale = scales[chosen]
-    return loops.get(chosen) or make_loop()
+    return loops[chosen]

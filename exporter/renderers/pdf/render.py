@@ -54,7 +54,9 @@ class OnePager:
         ctx.coverage.raise_missing(_families(ctx))
 
         pdf = style.pdf
-        loop = shrink_figures(sheet, lambda: FitLoop(sheet, pdf.min_body_size, pdf.max_body_size))
+        loop = shrink_figures(
+            sheet, lambda: FitLoop(sheet, pdf.min_body_size, pdf.max_body_size), pictures=bool(view.figures.embedded)
+        )
         facts: dict[str, Any] = {"columns": geometry.columns}
         warnings = list(view.warnings)
         chosen = loop.fit()
