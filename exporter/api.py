@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import pipeline
 from .errors import InputError, UsageError
 from .fsio import read_bytes
+from .images import FileLoader
 from .model import Document
 from .pipeline import parse, render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, ReadResult
@@ -27,17 +28,28 @@ def read_source(
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     source_format: str | None = None,
     smart: bool = False,
+    resource_paths: Sequence[str | os.PathLike[str]] = (),
 ) -> ReadResult:
     """Read a source file into the model; ``result.document`` and ``result.warnings``.
 
     ``smart`` makes quotes and dashes typographic in the document's language (Markdown and plain text).
+    Images are read from the source's folder and the ``resource_paths`` folders, never from elsewhere;
+    their bytes travel in ``document.resources``.
     """
     file = Path(path)
     if source_format is None and reader_for(file.name) is None:
         known = ", ".join(sorted(source_extensions()))
         raise InputError(f"unsupported source type (known: {known})")
     data = read_bytes(file, max_input_bytes=max_input_bytes)
-    options = ReadOptions(lang=lang, strict=strict, overrides=dict(overrides or {}), smart=smart)
+    paths = tuple(os.fspath(p) for p in resource_paths)
+    options = ReadOptions(
+        lang=lang,
+        strict=strict,
+        overrides=dict(overrides or {}),
+        smart=smart,
+        resource_paths=paths,
+        loader=FileLoader(file.parent, paths),
+    )
     return parse(data, name=file.name, source_format=source_format, options=options)
 
 

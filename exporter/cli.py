@@ -73,7 +73,19 @@ _read_options = [
         multiple=True,
         help="Set a metadata field (to, from, cc, date, author, marking, title …); repeatable.",
     ),
-    click.option("--strict", is_flag=True, help="Unknown fields in front matter or JSON are errors, not warnings."),
+    click.option(
+        "--strict",
+        is_flag=True,
+        help="Unknown fields in front matter or JSON, and refused images, are errors, not warnings.",
+    ),
+    click.option(
+        "--resource-path",
+        "resource_paths",
+        metavar="DIR",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Also look for images here (after the source's folder) and allow reading them; repeatable.",
+    ),
     click.option(
         "--smart/--no-smart",
         default=None,
@@ -185,6 +197,7 @@ def export_command(
     lang: str | None,
     sets: tuple[str, ...],
     strict: bool,
+    resource_paths: tuple[Path, ...],
     smart: bool | None,
     max_input_bytes: int,
     jobs: int | None,
@@ -201,7 +214,13 @@ def export_command(
         raise UsageError("--scheduler goes with --executor dask")
     settings = Settings(
         style=load_style(style_name),
-        read_options=ReadOptions(lang=lang, strict=strict, overrides=_parse_sets(sets), smart=smart),
+        read_options=ReadOptions(
+            lang=lang,
+            strict=strict,
+            overrides=_parse_sets(sets),
+            smart=smart,
+            resource_paths=tuple(str(p) for p in resource_paths),
+        ),
         # Each format's record takes the options named like its fields (--overflow reaches PdfRenderOptions).
         render_options={fmt: render_options(fmt, {"overflow": overflow}) for fmt in formats},
         max_input_bytes=max_input_bytes,
@@ -244,6 +263,7 @@ def inspect(
     lang: str | None,
     sets: tuple[str, ...],
     strict: bool,
+    resource_paths: tuple[Path, ...],
     smart: bool | None,
     max_input_bytes: int,
     check: bool = False,
@@ -260,6 +280,7 @@ def inspect(
             overrides=_parse_sets(sets),
             max_input_bytes=max_input_bytes,
             smart=smart,
+            resource_paths=resource_paths,
         )
     except ExporterError as exc:
         if isinstance(exc, UsageError):

@@ -60,13 +60,21 @@ class Console:
                     self._echo(f"exporter: warning: {path}: {printable(warning)}")
             # One line per file written, so a run shows what it did (stdout is no file: only with -v).
             if self.verbose:
-                facts = " ".join(f"{k}={v}" for k, v in output.facts.items())
+                facts = " ".join(f"{k}={v}" for k, v in output.facts.items() if not isinstance(v, list))
                 where = "stdout" if output.path == "-" else path
                 self._echo(f"exporter: wrote {where} ({output.bytes} bytes){' ' + facts if facts else ''}")
+                self._images(output.facts)
             elif not self.quiet and output.path != "-":
                 self._echo(f"exporter: wrote {path}")
         if self.bar is not None:
             self.bar.update(1)
+
+    def _images(self, facts: dict[str, Any]) -> None:
+        """With -v, the images an output embeds and those it leaves as alt text, one line each."""
+        for key, what in (("images", "images embedded"), ("images_as_alt_text", "images left as alt text")):
+            names = facts.get(key)
+            if names:
+                self._echo(f"  {what}: {', '.join(printable(str(n)) for n in names)}")
 
     def finish(self) -> None:
         """Close the bar, if one is shown."""

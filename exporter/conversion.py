@@ -12,8 +12,9 @@ from typing import Any
 
 from .errors import ExporterError
 from .fsio import read_bytes
+from .images import FileLoader
 from .pipeline import parse, render
-from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
+from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, ReadResult
 from .renderers.base import RenderOptions
 from .style import Style
 
@@ -26,6 +27,8 @@ class Task:
     source: Path
     formats: tuple[str, ...]
     data: bytes | None = None
+    read: ReadResult | None = None
+    """The source already read (images included), for workers that share no filesystem with it."""
 
 
 @dataclass
@@ -95,13 +98,23 @@ def _traceback(exc: ExporterError) -> str:
     return "".join(traceback.format_exception(exc.__cause__)).rstrip("\n")
 
 
+def read_task(task: Task, settings: Settings) -> ReadResult:
+    """The task's source read into the model, its images from its folder and the --resource-path folders."""
+    if task.read is not None:
+        return task.read
+    data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
+    options = read_options(settings)
+    if options.loader is None:
+        options = dataclasses.replace(options, loader=FileLoader(task.source.parent, options.resource_paths))
+    return parse(data, name=task.source.name, options=options)
+
+
 def convert(task: Task, settings: Settings) -> Converted:
     """Read and render one task; never raises for a bad source, the record says what failed."""
     record = SourceRecord(source=str(task.source))
     out = Converted(task.index, record)
     try:
-        data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
-        result = parse(data, name=task.source.name, options=read_options(settings))
+        result = read_task(task, settings)
     except ExporterError as exc:
         record.status, record.error, record.code = "failed", exc.message, exc.code
         record.traceback = _traceback(exc)

@@ -11,9 +11,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from .conversion import Converted, Settings, Task, convert
+from .conversion import Converted, Settings, Task, convert, read_task
 from .errors import ExporterError, UsageError
-from .fsio import read_bytes
+from .readers.base import ReadResult
 
 _SETTINGS: Settings | None = None
 # Tasks kept in flight per worker: enough to keep workers busy, few enough to bound memory.
@@ -101,14 +101,17 @@ def _dask(tasks: Sequence[Task], settings: Settings, workers: int, scheduler: st
     try:
         remote_settings = client.scatter(settings, broadcast=True)
         futures = []
+        read: dict[int, ReadResult] = {}
         for task in tasks:
-            # Workers need no shared filesystem: the source travels with the task, the bytes come back.
+            # Workers need no shared filesystem: the source is read here, its images with it (the model
+            # carries their bytes), and only rendering is sent; the bytes come back.
             try:
-                data = read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
+                if task.index not in read:
+                    read[task.index] = read_task(task, settings)
             except ExporterError:
                 yield convert(task, settings)  # the same error, found here without a round trip
                 continue
-            shipped = Task(task.index, task.source, task.formats, data)
+            shipped = Task(task.index, task.source, task.formats, read=read[task.index])
             futures.append(client.submit(convert, shipped, remote_settings, pure=False))
         for future in distributed.as_completed(futures):
             yield future.result()

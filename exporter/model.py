@@ -12,11 +12,12 @@ import msgspec
 import msgspec.inspect as mi
 
 from .errors import InputError
+from .images.picture import Picture
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The JSON ``schema`` this version writes; it reads every earlier one too (each added only optional fields)."""
 
-READABLE_SCHEMAS = frozenset({1, 2})
+READABLE_SCHEMAS = frozenset({1, 2, 3})
 """The JSON ``schema`` versions the JSON reader accepts."""
 
 
@@ -353,13 +354,31 @@ class DefinitionList(_Node, frozen=True, tag="definition_list"):
         return cls(items=tuple(Definition(term=_inlines((t,)), definitions=(_blocks((d,)),)) for t, d in items))
 
 
-Block = Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock | Rule | DefinitionList
+class Figure(_Node, frozen=True, tag="figure"):
+    """An image standing on its own: its text alternative, an optional caption, and its picture's key."""
+
+    alt: str
+    """The text alternative: what a reader who cannot see the image is told (and what stands in for it)."""
+    key: str = ""
+    """The SHA-256 (hex) of its picture in ``Document.resources``; "" when the image was not taken."""
+    caption: tuple[Inline, ...] = ()
+    src: str = ""
+    """The reference as the source wrote it (a path), for reports; no renderer reads a file from it."""
+
+    @classmethod
+    def of(cls, alt: str, key: str = "", caption: str | Sequence[str | Inline] = (), src: str = "") -> Self:
+        """A figure of the picture ``key`` with its alt text and a caption of text or inline nodes."""
+        parts = (caption,) if isinstance(caption, str) else tuple(caption)
+        return cls(alt=alt, key=key, caption=_inlines(p for p in parts if p != ""), src=src)
+
+
+Block = Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock | Rule | DefinitionList | Figure
 
 Alignment = Literal["", "left", "center", "right"]
 """A table column's alignment."""
 
 _INLINE = (Text, Emph, Strong, Code, Link, LineBreak, Strike, Note, Checkbox)
-_BLOCK = (Paragraph, SubHeading, BulletList, OrderedList, Quote, Table, CodeBlock, Rule, DefinitionList)
+_BLOCK = (Paragraph, SubHeading, BulletList, OrderedList, Quote, Table, CodeBlock, Rule, DefinitionList, Figure)
 
 ListItem = str | Inline | Block | Sequence["str | Block"]
 """What the short constructors of lists take as one item."""
@@ -380,9 +399,7 @@ def _blocks(parts: Iterable[str | Block]) -> tuple[Block, ...]:
 def _item(item: ListItem) -> tuple[Block, ...]:
     if isinstance(item, str | Text | Emph | Strong | Code | Link | LineBreak | Strike | Note | Checkbox):
         return (Paragraph(inlines=_inlines((item,))),)
-    if isinstance(
-        item, Paragraph | SubHeading | BulletList | OrderedList | Quote | Table | CodeBlock | Rule | DefinitionList
-    ):
+    if isinstance(item, _BLOCK):
         return (item,)
     return _blocks(item)
 
@@ -460,7 +477,13 @@ class Document(_Checked, frozen=True):
     key_points: tuple[Paragraph, ...] = ()
     sections: tuple[Section, ...] = ()
     commentary: Part | None = None
+    resources: tuple[Picture, ...] = ()
+    """The pictures its figures show, each once, keyed by the SHA-256 of its bytes (base64 in JSON)."""
     schema: int = SCHEMA_VERSION
+
+    def picture(self, key: str) -> Picture | None:
+        """The resource with ``key``, or None when the document carries none of that key."""
+        return next((p for p in self.resources if p.key == key), None) if key else None
 
     @classmethod
     def of(
@@ -471,6 +494,7 @@ class Document(_Checked, frozen=True):
         key_points: Iterable[str | Paragraph] = (),
         commentary: Part | None = None,
         date: datetime.date | None = None,
+        resources: Iterable[Picture] = (),
         **meta: Any,
     ) -> Self:
         """A document in a few lines; ``date`` defaults as for an undated source, other Meta fields by name."""
@@ -483,6 +507,7 @@ class Document(_Checked, frozen=True):
             key_points=tuple(Paragraph(inlines=(Text(text=k),)) if isinstance(k, str) else k for k in key_points),
             sections=tuple(sections),
             commentary=commentary,
+            resources=tuple(resources),
         )
 
 
@@ -534,7 +559,7 @@ def inline_children(node: Inline) -> tuple[Inline, ...]:
 def block_inlines(block: Block) -> Iterator[tuple[Inline, ...]]:
     """Every run of inlines directly in ``block`` (not inside nested blocks), in reading order."""
     match block:
-        case Paragraph(inlines=inlines) | SubHeading(inlines=inlines):
+        case Paragraph(inlines=inlines) | SubHeading(inlines=inlines) | Figure(caption=inlines):
             yield inlines
         case Table(header=header, rows=rows):
             yield from header
@@ -559,7 +584,7 @@ def block_children(block: Block) -> Iterator[tuple[Block, ...]]:
         case DefinitionList(items=items):
             for item in items:
                 yield from item.definitions
-        case Paragraph() | SubHeading() | Table() | CodeBlock() | Rule():
+        case Paragraph() | SubHeading() | Table() | CodeBlock() | Rule() | Figure():
             pass
         case _:
             assert_never(block)
@@ -580,6 +605,34 @@ def _walk_run(run: Iterable[Inline]) -> Iterator[Inline]:
         yield from _walk_run(inline_children(node))
         if isinstance(node, Note):
             yield from walk_inlines(node.blocks)
+
+
+def walk_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block under ``blocks``, depth first in reading order, footnote content included."""
+    for block in blocks:
+        yield block
+        for run in block_inlines(block):
+            for note in _notes(run):
+                yield from walk_blocks(note.blocks)
+        for inner in block_children(block):
+            yield from walk_blocks(inner)
+
+
+def _notes(run: Iterable[Inline]) -> Iterator[Note]:
+    """The notes in a run of inlines, not those inside the notes' own blocks."""
+    for node in run:
+        if isinstance(node, Note):
+            yield node
+        else:
+            yield from _notes(inline_children(node))
+
+
+def figures(document: Document) -> Iterator[Figure]:
+    """Every figure of the document in reading order (key points, sections, commentary, footnotes)."""
+    for run in document_blocks(document):
+        for block in walk_blocks(run):
+            if isinstance(block, Figure):
+                yield block
 
 
 def document_blocks(document: Document) -> Iterator[tuple[Block, ...]]:

@@ -172,6 +172,7 @@ class LabelTexts(_Strict, frozen=True, rename={"from_": "from"}):
     task_done: str = ""
     task_open: str = ""
     a11y_summary: str = ""
+    a11y_summary_images: str = ""
 
     def overrides(self) -> dict[str, str]:
         """The labels set, by label name (``from``, not ``from_``)."""

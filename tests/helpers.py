@@ -137,6 +137,7 @@ def document_strings(doc: Document) -> list[str]:
     """Every text string of a document that a reader should see (not URLs, ids, languages or list markup)."""
     skip_keys = {"url", "language", "identifier", "type", "date", "schema", "level", "start"}
     skip_keys |= {"id", "align", "delimiter"}  # schema 2: link targets, column alignment, "." or ")" after numbers
+    skip_keys |= {"key", "src", "media_type", "data"}  # schema 3: a figure's picture key and reference, resources
     out: list[str] = []
 
     def walk(value: object, key: str = "") -> None:
@@ -145,7 +146,8 @@ def document_strings(doc: Document) -> list[str]:
                 out.append(value)
         elif isinstance(value, dict):
             for k, v in value.items():
-                walk(v, k)
+                if k != "resources":
+                    walk(v, k)
         elif isinstance(value, list | tuple):
             # msgspec.to_builtins keeps the model's tuples as tuples: they hold the whole body.
             for v in value:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import io
 
 import msgspec
 from hypothesis import strategies as st
 
+from exporter.images import Picture, process
 from exporter.model import (
     Block,
     BulletList,
@@ -17,6 +20,7 @@ from exporter.model import (
     DefinitionList,
     Document,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -292,3 +296,44 @@ def documents_v2(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy
         sections_v2(text),
         st.one_of(st.none(), st.builds(Part, title=text, sections=sections_v2(text))),
     )
+
+
+# --- schema 3: figures and the resources table ------------------------------------------------------------
+
+
+@functools.cache
+def sample_pictures() -> tuple[Picture, ...]:
+    """Three tiny pictures as the image core makes them (a PNG, a JPEG, a WebP), built once."""
+    from PIL import Image
+
+    out = []
+    for fmt, color in (("PNG", (200, 30, 30)), ("JPEG", (30, 160, 60)), ("WEBP", (30, 60, 200))):
+        buffer = io.BytesIO()
+        Image.new("RGB", (24, 16), color).save(buffer, fmt)
+        out.append(process(buffer.getvalue()))
+    return tuple(out)
+
+
+def figures_v3(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[Figure]:
+    """Figures showing one of :func:`sample_pictures`, or none (a refused image: alt text only)."""
+    keys = st.sampled_from(("", *(p.key for p in sample_pictures())))
+    captions = st.one_of(st.just(()), inlines(text, 0))
+    sources = st.sampled_from(("", "chart.png", "img/photo one.jpg", "https://example.org/x.png"))
+    return st.builds(Figure, alt=text, key=keys, caption=captions, src=sources)
+
+
+def _with_figures(doc: Document, placed: list[tuple[int, Figure]]) -> Document:
+    sections = list(doc.sections) or [Section(heading="")]
+    for where, figure in placed:
+        index = where % len(sections)
+        section = sections[index]
+        sections[index] = msgspec.structs.replace(section, blocks=(*section.blocks, figure))
+    shown = {figure.key for _, figure in placed}
+    resources = tuple(p for p in sample_pictures() if p.key in shown)
+    return msgspec.structs.replace(doc, sections=tuple(sections), resources=resources)
+
+
+def documents_v3(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy[Document]:
+    """Schema-3 documents: :func:`documents_v2` with figures in their sections and the pictures they show."""
+    placed = st.lists(st.tuples(st.integers(0, 5), figures_v3(text)), max_size=4)
+    return st.builds(_with_figures, documents_v2(text), placed)

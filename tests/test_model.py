@@ -6,9 +6,9 @@ import json
 
 import msgspec
 from hypothesis import given, settings
-from strategies import any_text, documents
+from strategies import any_text, documents, documents_v3
 
-from exporter.model import SCHEMA_VERSION, Document, from_builtins, json_schema, to_builtins, to_json
+from exporter.model import SCHEMA_VERSION, Document, figures, from_builtins, json_schema, to_builtins, to_json
 from exporter.readers.base import sanitised
 from exporter.sanitize import clean_text, clean_tree
 
@@ -32,8 +32,8 @@ def test_json_validates_against_the_generated_schema(doc: Document) -> None:
 
 def test_json_contract_has_the_documented_keys(sample_txt_doc: Document) -> None:
     data = to_builtins(sample_txt_doc)
-    assert list(data) == ["schema", "meta", "key_points", "sections", "commentary"]
-    assert data["schema"] == SCHEMA_VERSION == 2
+    assert list(data) == ["schema", "meta", "key_points", "sections", "commentary", "resources"]
+    assert data["schema"] == SCHEMA_VERSION == 3
     for key in ("title", "kicker", "date", "language", "authors", "source", "tags", "marking", "memo"):
         assert key in data["meta"]
     assert set(data["meta"]["memo"]) == {"to", "from", "cc"}
@@ -101,3 +101,19 @@ def test_schema2_nodes_round_trip_and_validate(doc: Document) -> None:
     encoded = to_json(doc)
     assert from_builtins(json.loads(encoded)) == doc
     jsonschema.validate(json.loads(encoded), json_schema())
+
+
+@settings(deadline=None, max_examples=40)
+@given(documents_v3())
+def test_figures_and_resources_round_trip_and_validate(doc: Document) -> None:
+    """Schema 3: figures and the base64 resources table survive JSON, match the schema, and the reader keeps them."""
+    import jsonschema
+
+    from exporter.pipeline import parse
+
+    encoded = to_json(doc)
+    assert from_builtins(json.loads(encoded)) == doc
+    jsonschema.validate(json.loads(encoded), json_schema())
+    again = parse(encoded, name="doc.json").document
+    assert again.resources == doc.resources
+    assert [f.key for f in figures(again)] == [f.key for f in figures(doc)]

@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .limits import Limits, check_pixels
+from .limits import Limits, amount, check_pixels
 from .picture import Picture
 from .refusal import ImageRefused, shown
 from .sniff import GIF, JPEG, PNG, SVG, WEBP, header_size, sniff
@@ -359,27 +359,75 @@ def _font_files() -> list[str]:
     return [str(FONT_DIR / f"{name}.ttf") for name in _FONT_FILES]
 
 
+RASTER_TIMEOUT = 30.0
+"""Seconds the rasteriser may run before it is stopped and the SVG refused."""
+RASTER_MEMORY = 3 * 1024**3
+"""Bytes of address space the rasteriser's process may take (``RLIMIT_AS``); past it the SVG is refused."""
+
+# The child: cap its own address space first, then render what stdin holds and write the PNG to stdout.
+_CHILD = """
+import json, sys
+try:
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+except (ImportError, ValueError, OSError):
+    pass
+import resvg_py
+try:
+    png = resvg_py.svg_to_bytes(**json.loads(sys.stdin.buffer.read()))
+except MemoryError:
+    sys.exit(4)
+except Exception as exc:
+    sys.stderr.write(str(exc).strip()[:200] or type(exc).__name__)
+    sys.exit(3)
+sys.stdout.buffer.write(bytes(png))
+"""
+
+
 def _rasterise(root: etree._Element, width: int, height: int) -> bytes:
-    """Render the cleaned SVG to a PNG fitting width × height, with the bundled fonts only."""
-    import resvg_py
+    """Render the cleaned SVG to a PNG fitting width × height, with the bundled fonts only.
+
+    resvg runs in a child process with a time and memory limit: a hostile SVG that slipped past the
+    checks above costs at most ``RASTER_TIMEOUT`` seconds and ``RASTER_MEMORY`` bytes, never the export.
+    """
+    import json
+    import subprocess
+    import sys
+
     from lxml import etree
 
     text = etree.tostring(root, encoding="unicode")
     has_text = any(el.tag in (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}textPath") for el in root.iter())
+    params = {
+        "svg_string": text,
+        "width": width,
+        "height": height,
+        "skip_system_fonts": True,
+        "font_files": _font_files() if has_text else None,
+        "font_family": "Liberation Sans",
+        "sans_serif_family": "Liberation Sans",
+        "serif_family": "Liberation Serif",
+        "monospace_family": "Liberation Mono",
+        "cursive_family": "Liberation Serif",
+        "fantasy_family": "Liberation Sans",
+        "languages": ["en"],
+    }
     try:
-        return resvg_py.svg_to_bytes(
-            svg_string=text,
-            width=width,
-            height=height,
-            skip_system_fonts=True,
-            font_files=_font_files() if has_text else None,
-            font_family="Liberation Sans",
-            sans_serif_family="Liberation Sans",
-            serif_family="Liberation Serif",
-            monospace_family="Liberation Mono",
-            cursive_family="Liberation Serif",
-            fantasy_family="Liberation Sans",
-            languages=["en"],
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(RASTER_MEMORY)],
+            input=json.dumps(params).encode("utf-8"),
+            capture_output=True,
+            timeout=RASTER_TIMEOUT,
+            check=False,
         )
-    except Exception as exc:  # resvg-py reports a parse or render failure as a plain exception
-        raise ImageRefused(f"the SVG could not be rendered ({str(exc).strip()[:200] or type(exc).__name__})") from None
+    except subprocess.TimeoutExpired:
+        raise ImageRefused(f"the SVG took longer than {RASTER_TIMEOUT:g} s to render (stopped)") from None
+    except OSError as exc:
+        raise ImageRefused(f"the SVG rasteriser could not be started ({exc.strerror or exc})") from None
+    if done.returncode == 3:
+        detail = done.stderr.decode("utf-8", "replace").strip()[:200]
+        raise ImageRefused(f"the SVG could not be rendered ({detail or 'resvg failed'})")
+    if done.returncode != 0 or not done.stdout:
+        # 4, or killed by a signal: the allocator failed under the address-space limit.
+        raise ImageRefused(f"the SVG could not be rendered within {amount(RASTER_MEMORY)} of memory")
+    return done.stdout

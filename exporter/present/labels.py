@@ -40,6 +40,12 @@ _EN: Mapping[str, str] = MappingProxyType(
             "and the commentary each start with a heading; a table of contents and landmarks lead to every "
             "part, and the reading order follows the source."
         ),
+        "a11y_summary_images": (
+            "A briefing of text and images (charts, diagrams, photos); every image has a text alternative and, "
+            "where the source gives one, a caption. It has no audio or video. A title page, the key points, the "
+            "article and the commentary each start with a heading; a table of contents and landmarks lead to "
+            "every part, and the reading order follows the source."
+        ),
     }
 )
 
@@ -68,6 +74,11 @@ _JA: Mapping[str, str] = MappingProxyType(
         "task_open": "未完了",
         "a11y_summary": (
             "画像・音声・動画を含まないテキストのみのブリーフィングです。表紙、要点、記事、論評はそれぞれ見出しで始まり、"
+            "目次とランドマークから各部分へ移動できます。読み上げ順序は原文の順序に従います。"
+        ),
+        "a11y_summary_images": (
+            "テキストと画像（図表・写真）のブリーフィングです。すべての画像に代替テキストがあり、原文にあれば説明文も付いています。"
+            "音声・動画は含みません。表紙、要点、記事、論評はそれぞれ見出しで始まり、"
             "目次とランドマークから各部分へ移動できます。読み上げ順序は原文の順序に従います。"
         ),
     }
@@ -99,6 +110,10 @@ _ZH: Mapping[str, str] = MappingProxyType(
         "a11y_summary": (
             "纯文本简报，不含图片、音频或视频。封面、要点、文章和评论均以标题开头；目录和导航标志可通往各部分，"
             "阅读顺序与原文一致。"
+        ),
+        "a11y_summary_images": (
+            "含文字和图片（图表、照片）的简报；每张图片都有替代文本，原文提供时附有图注。不含音频或视频。"
+            "封面、要点、文章和评论均以标题开头；目录和导航标志可通往各部分，阅读顺序与原文一致。"
         ),
     }
 )
@@ -133,6 +148,12 @@ _DE: Mapping[str, str] = MappingProxyType(
             "Ein reines Text-Briefing ohne Bilder, Audio oder Video. Titelseite, Kernpunkte, Artikel und Kommentar "
             "beginnen jeweils mit einer Überschrift; ein Inhaltsverzeichnis und Orientierungspunkte führen zu jedem "
             "Teil, und die Lesereihenfolge folgt der Quelle."
+        ),
+        "a11y_summary_images": (
+            "Ein Briefing aus Text und Bildern (Diagramme, Fotos); jedes Bild hat eine Textalternative und, wo die "
+            "Quelle eine gibt, eine Bildunterschrift. Ohne Audio oder Video. Titelseite, Kernpunkte, Artikel und "
+            "Kommentar beginnen jeweils mit einer Überschrift; ein Inhaltsverzeichnis und Orientierungspunkte "
+            "führen zu jedem Teil, und die Lesereihenfolge folgt der Quelle."
         ),
     }
 )
@@ -169,6 +190,12 @@ _FR: Mapping[str, str] = MappingProxyType(
             "et le commentaire commencent chacun par un titre\u202f; une table des matières et des repères mènent à "
             "chaque partie, et l’ordre de lecture suit la source."
         ),
+        "a11y_summary_images": (
+            "Un dossier de texte et d’images (graphiques, schémas, photos)\u202f; chaque image a une alternative "
+            "textuelle et, quand la source en donne une, une légende. Sans son ni vidéo. La page de titre, les "
+            "points clés, l’article et le commentaire commencent chacun par un titre\u202f; une table des matières "
+            "et des repères mènent à chaque partie, et l’ordre de lecture suit la source."
+        ),
     }
 )
 
@@ -202,6 +229,12 @@ _ES: Mapping[str, str] = MappingProxyType(
             "Un informe solo de texto, sin imágenes, audio ni vídeo. La portada, los puntos clave, el artículo y el "
             "comentario empiezan cada uno con un encabezado; un índice y puntos de referencia llevan a cada parte, "
             "y el orden de lectura sigue la fuente."
+        ),
+        "a11y_summary_images": (
+            "Un informe de texto e imágenes (gráficos, diagramas, fotos); cada imagen tiene una alternativa "
+            "textual y, cuando la fuente la da, un pie de imagen. Sin audio ni vídeo. La portada, los puntos "
+            "clave, el artículo y el comentario empiezan cada uno con un encabezado; un índice y puntos de "
+            "referencia llevan a cada parte, y el orden de lectura sigue la fuente."
         ),
     }
 )

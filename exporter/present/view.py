@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..model import Document, Inline, Link, Text, document_blocks, heading_ids, walk_inlines
 from ..style import Roles, Style
 from ..typefaces import TYPEFACES
 from .dates import date_locale, long_date
+from .figures import FigureLog
 from .labels import Labels, labels_for
 from .language import Language, parse_language
 from .links import LinkPolicy, LinkTarget, refused_warning
@@ -97,6 +98,8 @@ class View:
     """The link policy behind ``links`` (with the ids internal links may point at)."""
     warnings: tuple[str, ...]
     """What a reader of the outputs should know: labels or dates in English, links kept as text."""
+    figures: FigureLog = field(default_factory=FigureLog)
+    """The figures shown with their picture and those left as alt text (the same in every output)."""
 
     def link(self, url: str) -> LinkTarget:
         """The decision for a link target of this document."""
@@ -189,6 +192,7 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] | Non
     policy = LinkPolicy(heading_ids(document) if known_ids is None else known_ids)
     links = {url: policy.decide(url) for url in link_targets(document)}
     link_warning = refused_warning(url for url, target in links.items() if not target.clickable)
+    figure_log = FigureLog.of(document)
     roles: Roles = style.roles
     fonts = {name: role_fonts(style, getattr(roles, name).font, language) for name in Roles.__struct_fields__}
     return View(
@@ -210,5 +214,6 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] | Non
         families=style_families(style),
         links=MappingProxyType(links),
         policy=policy,
-        warnings=tuple(w for w in (label_warning, date_warning, link_warning) if w),
+        warnings=(*(w for w in (label_warning, date_warning, link_warning) if w), *figure_log.warnings),
+        figures=figure_log,
     )

@@ -11,6 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 import msgspec
 
 from ..errors import EncodingError, MetadataError, ParseError
+from ..images import Loader, Picture
 from ..model import (
     Document,
     Memo,
@@ -45,6 +46,11 @@ class ReadOptions:
     smart: bool | None = None
     """Typographic quotes and dashes in the document language (``--smart``); None: as the style's ``[text] smart``
     says where a style is known (a batch, ``inspect``), else off."""
+    resource_paths: tuple[str, ...] = ()
+    """Folders added with ``--resource-path``: searched for images after the source's folder, and allowed."""
+    loader: Loader | None = None
+    """Where a reader gets image bytes: a ``FileLoader`` for a source file (built by the layer that knows its
+    path), a ``MemoryLoader`` for text given in code; None: no image file can be read (each keeps its alt text)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Draft:
     commentary: Part | None = None
     warnings: list[str] = field(default_factory=list)
     removed: int = 0
+    resources: list[Picture] = field(default_factory=list)
 
 
 # --- bytes to text ----------------------------------------------------------------------------
@@ -328,6 +335,7 @@ def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> 
         key_points=tuple(draft.key_points),
         sections=tuple(draft.sections),
         commentary=draft.commentary,
+        resources=tuple(draft.resources),
     )
     return sanitised(document, warnings, already_removed=draft.removed)
 

@@ -9,7 +9,9 @@ from typing import Any
 import msgspec
 
 from ..errors import ParseError
-from ..model import READABLE_SCHEMAS, SCHEMA_VERSION, Document, default_date, from_builtins, to_builtins
+from ..images import DEFAULT_LIMITS, Budget, ImageError, ImageRefused, Picture
+from ..images.verify import verify
+from ..model import READABLE_SCHEMAS, SCHEMA_VERSION, Document, default_date, figures, from_builtins, to_builtins
 from ..sanitize import clean_tree
 from .base import (
     ReadOptions,
@@ -111,8 +113,49 @@ class JsonReader:
             if options.strict:
                 raise ParseError(message)
             warnings.append(message + " (ignored)")
+        document = _checked_resources(document, warnings, strict=options.strict)
         document = _apply_options(document, options)
         return sanitised(document, warnings, already_removed=removed)
+
+
+def _checked_resources(document: Document, warnings: list[str], *, strict: bool) -> Document:
+    """The document with only resources that pass the image checks and that a figure shows.
+
+    A refused resource is one warning (an error when strict); its figures keep their alt text.
+    """
+    if not document.resources and not any(f.key for f in figures(document)):
+        return document
+    shown = {f.key for f in figures(document) if f.key}
+    budget = Budget(DEFAULT_LIMITS)
+    kept: list[Picture] = []
+    seen: set[str] = set()
+    for picture in document.resources:
+        if picture.key in seen:
+            continue
+        seen.add(picture.key)
+        try:
+            verify(picture, DEFAULT_LIMITS)
+            budget.charge(picture.key, len(picture.data))
+        except ImageRefused as exc:
+            message = f"resource {picture.key[:16]}: {exc.reason}; its figures keep their alt text"
+            if strict:
+                raise ImageError(message) from None
+            warnings.append(message)
+            continue
+        if picture.key in shown:
+            kept.append(picture)
+        else:
+            warnings.append(f"resource {picture.key[:16]} is shown by no figure (left out)")
+    for key in sorted(shown - seen):
+        message = f"no resource has the key {key[:16]}: its figures keep their alt text"
+        if strict:
+            raise ImageError(message)
+        warnings.append(message)
+    if len(kept) == len(document.resources):
+        return document
+    data = to_builtins(document)
+    data["resources"] = [msgspec.to_builtins(p) for p in kept]
+    return from_builtins(data)
 
 
 def _apply_options(document: Document, options: ReadOptions) -> Document:

@@ -10,6 +10,8 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import ParseError
+from ..images import ImageCollector, MemoryLoader, Picture
+from ..images.refusal import shown
 from ..model import (
     Alignment,
     Block,
@@ -20,6 +22,7 @@ from ..model import (
     Definition,
     DefinitionList,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -60,9 +63,12 @@ _NOT_CARRIED = "not carried (the model has no place for it)"
 class _Converter:
     """Turns markdown-it's syntax tree into model blocks, counting what the model cannot carry."""
 
+    collector: ImageCollector = field(default_factory=lambda: ImageCollector(MemoryLoader()))
+    """Loads and checks the images of figures (one warning per refused reference)."""
     notes: dict[int, SyntaxTreeNode] = field(default_factory=dict)
     """Footnote content by footnote id (markdown-it's footnote plugin moves it to the end of the tree)."""
-    images: int = 0
+    inline_images: list[str] = field(default_factory=list)
+    """References of images inside text (kept as their alt text), in order."""
     dropped: Counter[str] = field(default_factory=Counter)
     """What was left out, by description; one warning each."""
     _open_notes: list[int] = field(default_factory=list)
@@ -94,7 +100,7 @@ class _Converter:
                 # html is off: the only inline HTML is the task-list plugin's checkbox.
                 out.append(Checkbox(checked=_CHECKED in child.content))
             elif kind == "image":
-                self.images += 1
+                self.inline_images.append(str(child.attrs.get("src", "")))
                 out.extend(self.inlines(child))
             else:
                 self.dropped[f"Markdown element {kind!r} kept as its text"] += 1
@@ -134,7 +140,12 @@ class _Converter:
     def block(self, node: SyntaxTreeNode) -> list[Block]:
         kind = node.type
         if kind == "paragraph":
-            return [Paragraph(inlines=self.inlines(node.children[0]))] if node.children else []
+            if not node.children:
+                return []
+            image = _lone_image(node.children[0])
+            if image is not None:
+                return [self.figure(image)]
+            return [Paragraph(inlines=self.inlines(node.children[0]))]
         if kind == "heading":
             level = int(node.tag[1:])
             self.heading_attributes(node)
@@ -163,6 +174,15 @@ class _Converter:
             return [Paragraph(inlines=(Text(text=node.content),))]
         self.dropped[f"Markdown block {kind!r}"] += 1
         return []
+
+    def figure(self, image: SyntaxTreeNode) -> Figure:
+        """An image alone in its paragraph: its picture loaded, or the alt text kept when it is refused."""
+        src = str(image.attrs.get("src", ""))
+        title = str(image.attrs.get("title") or "").strip()
+        alt = " ".join(plain_text(self.inlines(image)).split())
+        taken = self.collector.add(src)  # a refusal is one warning (or, when strict, the error)
+        key = taken.key if isinstance(taken, Picture) else ""
+        return Figure.of(alt, key=key, caption=title, src=src)
 
     def definitions(self, node: SyntaxTreeNode) -> DefinitionList:
         items: list[Definition] = []
@@ -226,6 +246,17 @@ def _alignment(cell: SyntaxTreeNode) -> Alignment:
     return _ALIGNMENTS.get(str(cell.attrs.get("style", "")).replace(" ", ""), "")
 
 
+def _lone_image(inline: SyntaxTreeNode) -> SyntaxTreeNode | None:
+    """The image a paragraph holds and nothing else (blank text and line breaks aside), else None."""
+    found = None
+    for child in inline.children:
+        if child.type == "image" and found is None:
+            found = child
+        elif not (child.type in ("softbreak", "hardbreak") or (child.type == "text" and not child.content.strip())):
+            return None
+    return found
+
+
 def heading_id(node: SyntaxTreeNode) -> str:
     """The id the parser gave a heading ("" when none)."""
     return str(node.attrs.get("id", ""))
@@ -285,13 +316,18 @@ class MarkdownReader:
             raise ParseError("Markdown is nested too deeply") from None
         _check_nesting(tokens)
         nodes = SyntaxTreeNode(tokens).children
-        converter = _Converter()
+        converter = _Converter(ImageCollector(options.loader or MemoryLoader(), strict=options.strict))
         if nodes and nodes[-1].type == "footnote_block":
             converter.notes = {int(note.meta["id"]): note for note in nodes[-1].children}
             nodes = nodes[:-1]
         self._structure(nodes, draft, converter)
-        if converter.images:
-            draft.warnings.append(f"{converter.images} image(s) kept as their alt text (images are not embedded)")
+        draft.warnings.extend(converter.collector.warnings)
+        draft.resources = list(converter.collector.pictures.values())
+        for src in converter.inline_images:
+            draft.warnings.append(
+                f"image {shown(src)} is inside a line of text: kept as its alt text "
+                "(only an image alone in its paragraph becomes a figure)"
+            )
         unreferenced = _unreferenced_notes(env)
         if unreferenced:
             labels = ", ".join(f"[^{label}]" for label in unreferenced)

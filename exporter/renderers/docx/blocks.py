@@ -8,6 +8,7 @@ from typing import assert_never
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
+from ...images import DOCX_TYPES, convert
 from ...model import (
     Block,
     BulletList,
@@ -16,6 +17,7 @@ from ...model import (
     CodeBlock,
     DefinitionList,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -32,6 +34,7 @@ from ...model import (
 )
 from ...present.anchors import WORD_BOOKMARK_MAX, Anchors, heading_id_order, word_bookmark
 from ...present.coverage import SYMBOLS
+from ...present.figures import alt_text
 from ...present.links import TEXT
 from ...present.view import View, checkbox, checkbox_gap
 from . import styles as S
@@ -40,6 +43,14 @@ from .ooxml import W_NS, Element, add_text, bookmark, footnote_reference, hyperl
 
 Relate = Callable[[str], str]
 """Returns the relationship id of an external hyperlink target (python-docx's ``part.relate_to``)."""
+RelateImage = Callable[[bytes, bool], str]
+"""Returns the relationship id of an image part holding these bytes, from the footnotes part when True."""
+PicInline = Callable[[int, str, str, int, int], Element]
+"""Builds a ``wp:inline`` picture: shape id, relationship id, file name, width and height in EMU."""
+
+EMU_PER_POINT = 12700
+MAX_FIGURE_HEIGHT = 0.62
+"""The tallest a figure may be, as a share of the page's text height (its caption needs room below it)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,20 @@ _JC = {"left": "left", "center": "center", "right": "right"}
 class BlockWriter:
     """Appends model nodes to a WordprocessingML container (the body, a table cell)."""
 
-    def __init__(self, view: View, relate: Relate, numbering: Element, footnotes: Element, relate_note: Relate) -> None:
+    def __init__(
+        self,
+        view: View,
+        relate: Relate,
+        numbering: Element,
+        footnotes: Element,
+        relate_note: Relate,
+        relate_image: RelateImage | None = None,
+        pic_inline: PicInline | None = None,
+    ) -> None:
         self.view = view
+        self.relate_image = relate_image
+        self.pic_inline = pic_inline
+        self.pictures = 0
         self.style = view.style
         self.relate = relate
         self.relate_note = relate_note
@@ -257,8 +280,40 @@ class BlockWriter:
                     self.inlines(self._text_paragraph(parent, ctx, keep_next=True), item.term, bold=True)
                     for definition in item.definitions:
                         self.blocks(parent, definition, inner)
+            case Figure():
+                self.figure(parent, node, ctx)
             case _:
                 assert_never(node)
+
+    def figure(self, parent: Element, node: Figure, ctx: Context) -> None:
+        """An inline picture scaled to the text width, its alt text in ``wp:docPr/@descr``, then its caption."""
+        picture = self.view.document.picture(node.key)
+        if picture is None or self.relate_image is None or self.pic_inline is None:
+            text = alt_text(node)
+            if text:
+                self.inlines(self._text_paragraph(parent, ctx), (Text(text=text),), italic=True)
+            if node.caption:
+                self.inlines(self.paragraph(parent, S.CAPTION), node.caption)
+            return
+        embedded = convert(picture, DOCX_TYPES)  # WebP goes in as PNG: python-docx and Word 2016 lack it
+        page = self.style.page
+        indent = (ctx.indent + S.LIST_INDENT * min(ctx.list_depth, 3) + 454 * ctx.quote_depth) / 20
+        room = max(self.view.content_width * 0.25, self.view.content_width - indent)
+        tallest = (page.height - page.margins.top - page.margins.bottom) * MAX_FIGURE_HEIGHT
+        width, height = embedded.display_size(room, tallest)
+        self.pictures += 1
+        rel_id = self.relate_image(embedded.data, self._in_note)
+        inline = self.pic_inline(
+            self.pictures, rel_id, embedded.file_name, round(width * EMU_PER_POINT), round(height * EMU_PER_POINT)
+        )
+        doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+        if doc_pr is not None:
+            doc_pr.set("descr", node.alt)
+        ind = {"left": str(round(indent * 20))} if indent else None
+        p = self.paragraph(parent, S.FIGURE, keep_next=bool(node.caption), ind=ind)
+        sub(sub(p, "r"), "drawing").append(inline)
+        if node.caption:
+            self.inlines(self.paragraph(parent, S.CAPTION, ind=ind), node.caption)
 
     def _text_paragraph(self, parent: Element, ctx: Context, *, keep_next: bool = False) -> Element:
         extra = ctx.indent

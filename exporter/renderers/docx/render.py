@@ -6,6 +6,9 @@ import datetime
 import io
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.shape import CT_Inline
+from docx.shared import Emu
 
 from ...errors import RenderError
 from ...model import Document
@@ -49,7 +52,15 @@ def _render(document: Document, style: Style) -> RenderResult:
         rel_id: str = notes_part.relate_to(url, RT_HYPERLINK, is_external=True)
         return rel_id
 
-    writer = BlockWriter(view, relate, part.numbering_part.element, footnotes, relate_note)
+    def relate_image(data: bytes, in_note: bool) -> str:
+        image_part = part.package.get_or_add_image_part(io.BytesIO(data))
+        rel_id: str = (notes_part if in_note else part).relate_to(image_part, RT.IMAGE)
+        return rel_id
+
+    def pic_inline(shape_id: int, rel_id: str, name: str, cx: int, cy: int) -> Element:
+        return CT_Inline.new_pic_inline(shape_id, rel_id, name, Emu(cx), Emu(cy))
+
+    writer = BlockWriter(view, relate, part.numbering_part.element, footnotes, relate_note, relate_image, pic_inline)
     memo = MemoWriter(view, writer)
 
     body = doc.element.body
@@ -73,6 +84,7 @@ def _render(document: Document, style: Style) -> RenderResult:
     if style.docx.reference:
         warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
     facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
+    facts.update(view.figures.facts())
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
 
 

@@ -46,6 +46,8 @@ TABLE_GRID = "TableGrid"
 FOOTNOTE_TEXT = "FootnoteText"
 FOOTNOTE_REFERENCE = "FootnoteReference"
 THEMATIC_BREAK = "ThematicBreak"
+FIGURE = "Figure"
+CAPTION = "Caption"
 
 BULLET_NUM_ID = 1
 """The ``w:num`` every bulleted paragraph uses (bullets never need restarting)."""
@@ -259,6 +261,11 @@ def compile_styles(style: Style, language: Language) -> bytes:
     _para(root, THEMATIC_BREAK, "Thematic Break", style, replace(body, size=4), borders=break_rule,
           keep_lines=True, spacing=_spacing(before=4, after=body.size, line=240),
           ind={"left": str(width // 4), "right": str(width // 4)})  # fmt: skip
+    _para(root, FIGURE, "Figure", style, None, jc="center", keep_lines=True,
+          spacing=_spacing(before=body.size * 0.3, after=body.size * 0.3, line=240))  # fmt: skip
+    caption = replace(roles.footer, italic=slant, color=roles.body.color)
+    _para(root, CAPTION, "caption", style, caption, priority=35, next_=NORMAL, jc="center",
+          spacing=_spacing(before=0, after=body.size * 0.8, line=252))  # fmt: skip
     furniture_tabs = (("center", width // 2), ("right", width))
     _para(root, HEADER, "header", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
     _para(root, FOOTER, "footer", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ...images import Picture
 from ...model import Section
 from ...present.view import View
 from .xhtml import BodyWriter, NavEntry, document, serialise, sub
@@ -129,6 +130,11 @@ def _commentary(view: View, writer: BodyWriter) -> Chapter:
 
 def chapters(view: View) -> list[Chapter]:
     """Every content document in reading order; empty parts are left out (EbookLib rejects empty ones)."""
+    return content(view)[0]
+
+
+def content(view: View) -> tuple[list[Chapter], dict[str, Picture]]:
+    """Every content document in reading order and the pictures they show, by their path in the package."""
     doc = view.document
     files: dict[str, Sequence[Section]] = {}
     if _has_text(doc.sections):
@@ -143,4 +149,4 @@ def chapters(view: View) -> list[Chapter]:
         out.append(_article(view, writer))
     if COMMENTARY_FILE in files:
         out.append(_commentary(view, writer))
-    return out
+    return out, writer.pictures

@@ -113,6 +113,17 @@ def stylesheet(view: View) -> str:
             "dt", ["font-weight: bold;", "margin: 0.5em 0 0.2em 0;", "page-break-after: avoid;", "break-after: avoid;"]
         ),
         _rule("dd", ["margin: 0 0 0.5em 1.4em;"]),
+        # Figures: the picture never wider than the text (nor taller than the screen), its caption kept with it.
+        _rule(
+            "figure",
+            ["margin: 0.6em 0 1em 0;", "text-align: center;", "page-break-inside: avoid;", "break-inside: avoid;"],
+        ),
+        _rule("figure img", ["max-width: 100%;", "max-height: 90vh;", "height: auto;", "width: auto;"]),
+        _rule(
+            "figcaption, p.caption",
+            ["font-size: 0.85em;", "font-style: italic;", "margin: 0.4em 0 0 0;", "text-align: center;"],
+        ),
+        _rule("p.figure-alt", ["font-style: italic;"]),
         # Footnotes: a raised number in the text, the notes in small type after the document's text.
         _rule("a.noteref", ["text-decoration: none;"]),
         _rule("a.noteref sup", ["font-size: 0.75em;", "line-height: 0;", "vertical-align: super;"]),

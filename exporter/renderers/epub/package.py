@@ -8,11 +8,12 @@ import io
 import uuid
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ebooklib import epub
 
 from ...errors import RenderError
+from ...images import Picture
 from ...model import Document, to_json
 from ...present.view import View
 from .chapters import STYLESHEET, Chapter
@@ -31,7 +32,7 @@ def identifier(doc: Document) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'exporter:document:{digest}')}"
 
 
-def _metadata(book: epub.EpubBook, view: View) -> None:
+def _metadata(book: epub.EpubBook, view: View, pictures: Mapping[str, Picture]) -> None:
     doc, labels, organisation = view.document, view.labels, view.style.brand.organisation
     meta = doc.meta
     book.set_identifier(identifier(doc))
@@ -50,12 +51,16 @@ def _metadata(book: epub.EpubBook, view: View) -> None:
         book.add_metadata("DC", "source", source)
     book.add_metadata("DC", "date", meta.date.isoformat())
     # EPUB Accessibility 1.1 discovery metadata; no conformance claim, since nobody has audited the output.
+    # With pictures the content is also visual; every img carries its alt text, so text alone still suffices.
+    visual = [("schema:accessMode", "visual")] if pictures else []
+    features = (*_A11Y_FEATURES, "alternativeText") if pictures else _A11Y_FEATURES
     a11y = [
         ("schema:accessMode", "textual"),
+        *visual,
         ("schema:accessModeSufficient", "textual"),
-        *(("schema:accessibilityFeature", f) for f in _A11Y_FEATURES),
+        *(("schema:accessibilityFeature", f) for f in features),
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", labels["a11y_summary"]),
+        ("schema:accessibilitySummary", labels["a11y_summary_images" if pictures else "a11y_summary"]),
     ]
     for prop, value in a11y:
         book.add_metadata(None, "meta", value, {"property": prop})
@@ -72,13 +77,17 @@ def _toc(chapters: Sequence[Chapter]) -> list[object]:
     return toc
 
 
-def assemble(view: View, chapters: Sequence[Chapter], css: str) -> bytes:
+def assemble(view: View, chapters: Sequence[Chapter], css: str, pictures: Mapping[str, Picture] | None = None) -> bytes:
     """The EPUB bytes: EbookLib writes the package, then the zip is rebuilt reproducibly."""
     doc, labels = view.document, view.labels
+    pictures = pictures or {}
     book = epub.EpubBook()
-    _metadata(book, view)
+    _metadata(book, view, pictures)
     style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8"))
     book.add_item(style)
+    for path, picture in pictures.items():
+        uid = "img-" + picture.key[:16]
+        book.add_item(epub.EpubItem(uid=uid, file_name=path, media_type=picture.media_type, content=picture.data))
     # Plain items, not EpubHtml: EbookLib would re-parse the XHTML with an HTML parser and rebuild it.
     items = []
     for chapter in chapters:

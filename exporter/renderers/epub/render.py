@@ -7,7 +7,7 @@ from ...model import Document
 from ...present.view import present
 from ...style import Style
 from ..base import RenderOptions, RenderResult
-from .chapters import chapters
+from .chapters import content
 from .css import stylesheet
 from .package import assemble, identifier
 
@@ -19,10 +19,10 @@ class EpubBriefing:
         """Render ``document`` as EPUB 3; byte-identical for the same document and style."""
         view = present(document, style)
         try:
-            docs = chapters(view)
+            docs, pictures = content(view)
         except ValueError as exc:
             # lxml refuses characters XML cannot hold: a model built in code that skipped sanitising.
             raise RenderError(f"cannot write the EPUB: {exc}") from None
-        data = assemble(view, docs, stylesheet(view))
-        facts = {"identifier": identifier(document), "documents": len(docs)}
+        data = assemble(view, docs, stylesheet(view), pictures)
+        facts = {"identifier": identifier(document), "documents": len(docs), **view.figures.facts()}
         return RenderResult(data=data, warnings=view.warnings, facts=facts)

@@ -9,6 +9,7 @@ from typing import assert_never
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
+from ...images import EPUB_TYPES, Picture, convert
 from ...model import (
     Block,
     BulletList,
@@ -17,6 +18,7 @@ from ...model import (
     CodeBlock,
     DefinitionList,
     Emph,
+    Figure,
     Inline,
     LineBreak,
     Link,
@@ -33,6 +35,7 @@ from ...model import (
     Text,
 )
 from ...present.anchors import Anchors, heading_id_order, section_heading_ids, xml_id
+from ...present.figures import alt_text
 from ...present.links import TEXT
 from ...present.numbering import level_format, marker
 from ...present.view import View, checkbox, checkbox_gap, checkbox_label
@@ -97,6 +100,8 @@ _TYPE_ATTRIBUTE = {"lower-alpha": "a", "upper-alpha": "A", "lower-roman": "i", "
 """HTML's ``ol type`` for each non-decimal format: readers that drop the stylesheet still count right."""
 _ALIGN = {"left": "align-left", "center": "align-center", "right": "align-right"}
 """The class of a table cell in a column with an alignment (the stylesheet sets ``text-align``)."""
+IMAGE_FOLDER = "images"
+"""Where pictures live inside the package, relative to the OPF (and to the content documents)."""
 _GENERATED_ID = re.compile(r"(?:[sc]-\d+(?:-h)?|fn(?:ref)?-\d+|key-points|article|commentary)")
 
 
@@ -123,6 +128,8 @@ class BodyWriter:
             for ident in section_heading_ids(items):
                 self.targets.setdefault(ident, file_name)
         self.notes = 0
+        self.pictures: dict[str, Picture] = {}
+        """Every picture the content documents show, by its path in the package, in order of first use."""
         self.file = ""
         self._pending: list[tuple[int, tuple[Block, ...]]] = []
         self._held: list[Note] = []
@@ -280,8 +287,36 @@ class BodyWriter:
                         # HTML wants a dd after every group of terms: a term without definitions gets an empty one.
                         for definition in item.definitions or ((),):
                             self._item(sub(dl, "dd"), definition, heading_level, depth, in_note)
+                case Figure():
+                    self._figure(parent, node)
                 case _:
                     assert_never(node)
+
+    def _figure(self, parent: etree._Element, node: Figure) -> None:
+        """A ``figure`` with its ``img`` (alt text on it) and ``figcaption``; the alt text alone without a picture."""
+        picture = self.view.document.picture(node.key)
+        if picture is None:
+            text = alt_text(node)
+            if text:
+                sub(parent, "p", {"class": "figure-alt"}, text)
+            if node.caption:
+                self.inlines(sub(parent, "p", {"class": "caption"}), node.caption)
+            return
+        embedded = convert(picture, EPUB_TYPES)
+        path = f"{IMAGE_FOLDER}/{embedded.file_name}"
+        self.pictures.setdefault(path, embedded)
+        width, height = embedded.display_size(10_000)
+        figure = sub(parent, "figure")
+        # The natural size in CSS pixels lets a reader reserve the room; the stylesheet caps it at the text width.
+        attrib = {
+            "src": path,
+            "alt": node.alt,
+            "width": str(round(width * 4 / 3)),
+            "height": str(round(height * 4 / 3)),
+        }
+        sub(figure, "img", attrib)
+        if node.caption:
+            self.inlines(sub(figure, "figcaption"), node.caption)
 
     def _item(
         self, parent: etree._Element, item: Sequence[Block], heading_level: int, depth: int, in_note: bool
@@ -402,7 +437,7 @@ _BREAK_AFTER = frozenset(
     for tag in (
         "head", "body", "meta", "title", "link", "section", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6",
         "ul", "ol", "li", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "pre", "nav",
-        "hr", "dl", "dt", "dd", "aside",
+        "hr", "dl", "dt", "dd", "aside", "figure", "figcaption", "img",
     )
 )  # fmt: skip
 

@@ -63,6 +63,8 @@ class Sheet:
         self.geometry = geometry
         self.info = info
         self.epoch = calendar.timegm(ctx.doc.meta.date.timetuple())
+        self.figure_scale = 1.0
+        """Pictures' share of their column width (see figures.shrink_figures)."""
         self._ready: dict[tuple[float, int | None], tuple[list[Flowable], list[Flowable], float, int]] = {}
 
     def prepare(self, size: float, keep: int | None) -> None:
@@ -79,7 +81,14 @@ class Sheet:
         """
         g = self.geometry
         width = g.column_width if header_in_columns else g.content_width
-        b = Builder(self.ctx, size, width=width, column_width=g.column_width, column_height=g.column_height)
+        b = Builder(
+            self.ctx,
+            size,
+            width=width,
+            column_width=g.column_width,
+            column_height=g.column_height,
+            figure_scale=self.figure_scale,
+        )
         header = b.header()
         article, dropped = b.article(keep)
         flow = [*article, *b.commentary(), *b.unresolved()]
@@ -289,7 +298,12 @@ class FitLoop:
         sheet = self.sheet
         g = sheet.geometry
         b = Builder(
-            sheet.ctx, self.smin, width=g.content_width, column_width=g.column_width, column_height=g.column_height
+            sheet.ctx,
+            self.smin,
+            width=g.content_width,
+            column_width=g.column_width,
+            column_height=g.column_height,
+            figure_scale=sheet.figure_scale,
         )
         heights: list[float] = []
         for section in sheet.ctx.doc.sections:

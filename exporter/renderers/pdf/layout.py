@@ -21,12 +21,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ...images import Picture
 from ...model import (
     Block,
     BulletList,
     CodeBlock,
     DefinitionList,
     Document,
+    Figure,
     Inline,
     Link,
     Note,
@@ -46,6 +48,7 @@ from ...present.labels import Labels
 from ...present.numbering import level_format, marker
 from ...present.view import BULLETS, View, bullet
 from ...style import Role
+from .figures import figure_flowables
 from .fonts import Coverage, FontPair, font_family
 from .markup import NOTE_MARK, Inliner, Look, attr
 from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn, Target, measuring_canvas
@@ -76,6 +79,8 @@ class Context:
 
     view: View
     coverage: Coverage = field(default_factory=Coverage)
+    pictures: dict[str, Picture] = field(default_factory=dict)
+    """Each picture in a form the PDF embeds, by key: converted once per render, not once per trial."""
 
     def __post_init__(self) -> None:
         view = self.view
@@ -187,8 +192,18 @@ def source_markup(ctx: Context) -> str:
 class Builder:
     """Flowables for the header, the article and the commentary at one body size."""
 
-    def __init__(self, ctx: Context, size: float, *, width: float, column_width: float, column_height: float) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        size: float,
+        *,
+        width: float,
+        column_width: float,
+        column_height: float,
+        figure_scale: float = 1.0,
+    ) -> None:
         self.ctx = ctx
+        self.figure_scale = figure_scale
         self.size = size
         self.scale = size / ctx.style.roles.body.size
         self.width = width
@@ -583,6 +598,8 @@ class Builder:
                 return [rule]
             case DefinitionList(items=items):
                 return self.definitions(block, role, ps, width=width, depth=depth)
+            case Figure():
+                return figure_flowables(self, block, role, ps, width=width)
             case _:
                 assert_never(block)
 

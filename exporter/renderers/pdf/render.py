@@ -9,6 +9,7 @@ from ...model import Document
 from ...present.view import View, present
 from ...style import Style
 from ..base import PdfRenderOptions, RenderResult
+from .figures import shrink_figures
 from .fit import FitLoop, Sheet, Trial
 from .layout import Context
 from .page import Decor, make_geometry
@@ -53,7 +54,9 @@ class OnePager:
         ctx.coverage.raise_missing(_families(ctx))
 
         pdf = style.pdf
-        loop = FitLoop(sheet, pdf.min_body_size, pdf.max_body_size)
+        loop = shrink_figures(
+            sheet, lambda: FitLoop(sheet, pdf.min_body_size, pdf.max_body_size), pictures=bool(view.figures.embedded)
+        )
         facts: dict[str, Any] = {"columns": geometry.columns}
         warnings = list(view.warnings)
         chosen = loop.fit()
@@ -70,6 +73,7 @@ class OnePager:
                 facts["truncated_paragraphs"] = chosen.dropped
                 warnings.append(f"{chosen.dropped} article paragraph(s) left out to fit one page")
             elif policy == "pages":
+                sheet.figure_scale = 1.0  # pages give the pictures their room back
                 chosen = self._pages(sheet, pdf.max_body_size)
             else:
                 error = loop.trial(0).error
@@ -97,6 +101,8 @@ class OnePager:
             raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
         final.doc.canv.save()
         facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
+        if view.figures.embedded or view.figures.as_alt_text:
+            facts.update(figure_scale=round(sheet.figure_scale, 2), **view.figures.facts())
         return RenderResult(data=final.buf.getvalue(), warnings=tuple(warnings), facts=facts)
 
     def _pages(self, sheet: Sheet, size: float) -> Trial:
