@@ -11,10 +11,10 @@ too).
 
 The comparison (``problems``) is strict about every visible character and word, and tolerant only of what the
 project documents: the output's own frame (title, date, memo fields, page footer) around the body; list markers
-(bullets, and item numbers the list really has) that renderers add; images shown as their alt text; a link
-without words showing its target. Raw HTML is literal text on both sides (the reader has HTML off, so
-markdown-it escapes it); link reference definitions vanish on both sides. Examples whose differences have
-another reason would be listed in ``TEXT_EXCEPTIONS`` (none are).
+(bullets, and item numbers the list really has) that renderers add; images shown as their alt text (a figure, an
+image alone in its paragraph, with its title as caption); a link without words showing its target. Raw HTML is
+literal text on both sides (the reader has HTML off, so markdown-it escapes it); link reference definitions vanish
+on both sides. Examples whose differences have another reason would be listed in ``TEXT_EXCEPTIONS`` (none are).
 
 The fast run takes the first example of each of the spec's 26 sections; the whole set is ``slow`` (about 14 s).
 The EPUBCheck part (``judge``) renders the examples in 13 books of about 50 (each example a section, its own
@@ -90,6 +90,10 @@ class _VisibleText(HTMLParser):
         self.markers: Counter[str] = Counter()
         self._lists: list[list[int]] = []  # per open list: [next number], or [] for a bullet list
         self._link: tuple[str, int] | None = None  # the open link's target and where its text starts
+        # The open paragraph's images' titles, and whether it holds anything else: an image alone in its
+        # paragraph is a figure, whose title is its caption.
+        self._titles: list[str] = []
+        self._alone = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -106,12 +110,19 @@ class _VisibleText(HTMLParser):
                 counter[0] += 1
             else:
                 self.markers["bullet"] += 1
+        if tag == "p":
+            self._titles, self._alone = [], True
         elif tag == "img":
-            self.parts.append(found.get("alt") or "")  # documented: images are kept as their alt text
-        elif tag == "a":
+            self.parts.append(found.get("alt") or "")  # documented: images are shown as their alt text
+            self._titles.append(found.get("title") or "")
+        elif tag != "br":
+            self._alone = False
+        if tag == "a":
             self._link = (found.get("href") or "", len(self.parts))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self._alone and len(self._titles) == 1 and self._titles[0]:
+            self.parts.append(" " + self._titles[0])  # documented: a figure's title is its caption
         if tag in ("ul", "ol") and self._lists:
             self._lists.pop()
         elif tag == "a" and self._link is not None:
@@ -123,6 +134,8 @@ class _VisibleText(HTMLParser):
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
+        if data.strip():
+            self._alone = False
         self.parts.append(data)
 
 
