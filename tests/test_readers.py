@@ -391,23 +391,24 @@ def test_sample_files_exist_and_are_sources() -> None:
 
 def test_80000_key_points_read_in_under_a_second() -> None:
     # The one timing bound of the suite (issue 11 asks for it): slicing the rest off line by line made
-    # this take ~17 s. Linear code takes ~0.2 s here. The best of three runs is timed, so a busy machine does
-    # not fail it; and 8 times the lines must cost less than 20 times the time (quadratic code: 64 times).
+    # this take ~17 s. Linear code takes ~0.2 s here. The best of five runs is timed in this process's CPU
+    # time, so other processes on a busy machine do not fail it; and 8 times the lines must cost less than
+    # 32 times the time (quadratic code: 64 times).
     import time
 
     def best(lines: int) -> float:
         data = ("Kicker: Headline\n" + "- a key point\n" * lines + "\nHeading\nA body paragraph.\n").encode()
         times = []
-        for _ in range(3):
-            started = time.perf_counter()
+        for _ in range(5):
+            started = time.process_time()
             doc = parse(data, name="many.txt").document
-            times.append(time.perf_counter() - started)
+            times.append(time.process_time() - started)
             assert len(doc.key_points) == lines and doc.sections[0].heading == "Heading"
         return min(times)
 
     small, large = best(10_000), best(80_000)
     assert large < 1.0, f"80,000 key points took {large:.2f} s"
-    assert large < 20 * small, f"8x the lines took {large / small:.0f}x the time"
+    assert large < 32 * small, f"8x the lines took {large / small:.0f}x the time"
 
 
 def test_markdown_joins_a_long_run_of_texts_once() -> None:
