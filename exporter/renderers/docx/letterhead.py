@@ -324,7 +324,9 @@ def write_rels(source: str, entries: Iterable[tuple[str, str, str, bool]]) -> by
     for rel_id, rel_type, target, external in entries:
         where = target if external else posixpath.relpath(target, folder or ".")
         mode = ' TargetMode="External"' if external else ""
-        items.append(f"<Relationship Id={quoteattr(rel_id)} Type={quoteattr(rel_type)} Target={quoteattr(where)}{mode}/>")
+        items.append(
+            f"<Relationship Id={quoteattr(rel_id)} Type={quoteattr(rel_type)} Target={quoteattr(where)}{mode}/>"
+        )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{escape(PKG_RELS_NS)}">'
         + "".join(items)
@@ -416,6 +418,4 @@ def _has_page_field(root: Element) -> bool:
     for el in root.iter(w("instrText")):
         if (el.text or "").split()[:1] == ["PAGE"]:
             return True
-    return any(
-        (el.get(w("instr")) or "").split()[:1] == ["PAGE"] for el in root.iter(w("fldSimple"))
-    )
+    return any((el.get(w("instr")) or "").split()[:1] == ["PAGE"] for el in root.iter(w("fldSimple")))

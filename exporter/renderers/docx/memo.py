@@ -155,7 +155,7 @@ class MemoWriter:
         self._page_numbers(p)
 
     def page_line(self, ftr: Element) -> None:
-        """"Page X of Y" alone, flush right: what a letterhead's footer without page numbers is given."""
+        """ "Page X of Y" alone, flush right: what a letterhead's footer without page numbers is given."""
         self._page_numbers(self.writer.paragraph(ftr, S.FOOTER, jc="right"))
 
     def _page_numbers(self, p: Element) -> None:

@@ -62,7 +62,9 @@ def read_rels(parts: dict[str, bytes], source: str) -> list[Rel]:
         external = el.get("TargetMode") == "External"
         target = el.get("Target", "")
         if not external:
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            target = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
         out.append(Rel(el.get("Id", ""), el.get("Type", ""), target, external))
     return out
 
@@ -77,7 +79,9 @@ def content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """The defaults (extension to type) and overrides (part name to type) of ``[Content_Types].xml``."""
     root = xml(data)
     defaults = {el.get("Extension", "").lower(): el.get("ContentType", "") for el in root.iter(f"{{{CT_NS}}}Default")}
-    overrides = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "") for el in root.iter(f"{{{CT_NS}}}Override")}
+    overrides = {
+        el.get("PartName", "").lstrip("/"): el.get("ContentType", "") for el in root.iter(f"{{{CT_NS}}}Override")
+    }
     return defaults, overrides
 
 
@@ -124,31 +128,31 @@ def _unzip(data: bytes) -> dict[str, bytes]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise StyleError(f"the reference document is not a .docx or .dotx (not a zip file: {exc})") from None
+        raise StyleError(f"not a .docx or .dotx (not a zip file: {exc})") from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_REFERENCE_ENTRIES or sum(i.file_size for i in infos) > MAX_REFERENCE_BYTES:
-            raise StyleError("the reference document is too large once unpacked")
+            raise StyleError("too large once unpacked")
         try:
             return {i.filename: zf.read(i) for i in infos}
         except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError) as exc:
-            raise StyleError(f"the reference document is a damaged zip file: {exc}") from None
+            raise StyleError(f"a damaged zip file: {exc}") from None
 
 
 def read_reference(data: bytes) -> Reference:
     """Check and index a .docx / .dotx; anything unusable is a one-line ``StyleError``."""
     if len(data) > MAX_REFERENCE_BYTES:
-        raise StyleError("the reference document is too large")
+        raise StyleError("too large")
     parts = _unzip(data)
     try:
         return _index(parts)
     except etree.XMLSyntaxError as exc:
-        raise StyleError(f"the reference document has a part that is not XML: {exc}") from None
+        raise StyleError(f"a part that is not XML: {exc}") from None
 
 
 def _index(parts: dict[str, bytes]) -> Reference:
     if "[Content_Types].xml" not in parts:
-        raise StyleError("the reference document is not a .docx or .dotx (no [Content_Types].xml)")
+        raise StyleError("not a .docx or .dotx (no [Content_Types].xml)")
     defaults, overrides = content_types(parts["[Content_Types].xml"])
     types = {}
     for name in parts:
@@ -160,7 +164,7 @@ def _index(parts: dict[str, bytes]) -> Reference:
         (r.target for r in read_rels(parts, "") if r.type == f"{RT}/officeDocument" and r.target in parts), None
     )
     if main is None or types.get(main) not in MAIN_TYPES:
-        raise StyleError("the reference document is not a .docx or .dotx (no Word main document in it)")
+        raise StyleError("not a .docx or .dotx (no Word main document in it)")
     root = xml(parts[main])
     body = root.find(w("body"))
     sect_pr = None if body is None else body.find(w("sectPr"))

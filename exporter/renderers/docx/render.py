@@ -9,7 +9,7 @@ import docx
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 from msgspec.structs import replace
 
-from ...errors import RenderError
+from ...errors import RenderError, StyleError
 from ...model import Document
 from ...present.view import View, present
 from ...style import Style
@@ -30,7 +30,10 @@ class DocxMemo:
         """Render ``document`` as a memo in ``style``."""
         reference = None
         if isinstance(options, DocxRenderOptions) and options.reference:
-            reference = read_reference(options.reference)
+            try:
+                reference = read_reference(options.reference)
+            except StyleError as exc:
+                raise StyleError(f"the reference document: {exc.message}") from None
         try:
             return _render(document, style, reference)
         except RenderError:
