@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
 from .ooxml import R_NS, Element, serialize, sub, w
-from .reference import FOOTER_TAG, HEADER_TAG, PKG_RELS_NS, RT, Reference, content_types, read_rels, rels_name, xml
+from .reference import FOOTER_MARK, HEADER_MARK, PKG_RELS_NS, RT, Reference, content_types, read_rels, rels_name, xml
 from .settings_order import SETTINGS_ORDER
 
 _R_ID = f"{{{R_NS}}}id"
@@ -292,17 +292,14 @@ class Letterhead:
         """A letterhead header or footer with our furniture put in (see the README's letterhead rules)."""
         root = xml(data)
         mine = [copy.deepcopy(el) for el in ours] if ours is not None else []
-        placeholder = _placeholder(root, HEADER_TAG if kind == "header" else FOOTER_TAG)
+        placeholder = _placeholder(root, HEADER_MARK if kind == "header" else FOOTER_MARK)
         if placeholder is not None:
-            for child in list(placeholder):
-                placeholder.remove(child)
-            if not mine:
-                p = sub(placeholder, "p")  # a block-level content control keeps one paragraph
-                sub(sub(p, "pPr"), "pStyle", val="Header" if kind == "header" else "Footer")
-                mine = [p]
             for el in mine:
                 self._remap(el)
-                placeholder.append(el)
+                placeholder.addprevious(el)
+            placeholder.getparent().remove(placeholder)
+            if not len(root):
+                sub(sub(sub(root, "p"), "pPr"), "pStyle", val=self.style_map.get("Header", "Header"))
         elif kind == "header":
             for el in mine:  # the marking banner, on every page under the letterhead
                 self._remap(el)
@@ -405,12 +402,14 @@ def _set_language(theirs: Element, ours: Element) -> None:
         rpr.append(copy.deepcopy(lang))
 
 
-def _placeholder(root: Element, tag: str) -> Element | None:
-    for sdt in root.iter(w("sdt")):
-        found = sdt.find(f"{w('sdtPr')}/{w('tag')}")
-        content = sdt.find(w("sdtContent"))
-        if found is not None and found.get(w("val")) == tag and content is not None:
-            return content
+def _placeholder(root: Element, mark: str) -> Element | None:
+    """The paragraph holding bookmark ``mark`` (a placeholder ``exporter reference-doc`` wrote), if any."""
+    for start in root.iter(w("bookmarkStart")):
+        if start.get(w("name")) == mark:
+            parent = start.getparent()
+            while parent is not None and parent.tag != w("p"):
+                parent = parent.getparent()
+            return parent
     return None
 
 

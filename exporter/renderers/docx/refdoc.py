@@ -14,9 +14,9 @@ from . import styles as S
 from .blocks import BlockWriter
 from .memo import MemoWriter
 from .notes import new_footnotes
-from .ooxml import Element, sub
+from .ooxml import bookmark
 from .package import base_package, package_parts, write_zip
-from .reference import FOOTER_TAG, HEADER_TAG
+from .reference import FOOTER_MARK, HEADER_MARK
 from .render import _emptied
 
 _DOCUMENT_MAIN = "wordprocessingml.document.main+xml"
@@ -28,9 +28,9 @@ EPOCH = datetime.date(1980, 1, 1)
 def default_reference(style: Style, *, template: bool = False) -> bytes:
     """Our styles, numbering, page setup, header and footer for ``style``, an empty body; a .dotx with ``template``.
 
-    The header and footer are content controls tagged ``exporter-header`` / ``exporter-footer``: given
-    back as ``--reference-doc``, each is refilled with the memo's own marking and page line, wherever
-    the office moved it.
+    The header and footer paragraphs carry the hidden bookmarks ``_exporter_header`` / ``_exporter_footer``:
+    given back as ``--reference-doc``, each paragraph is replaced with the memo's own marking and footer
+    line, wherever the office moved it.
     """
     view = present(Document.of(title="Reference", date=EPOCH), style)
     doc = docx.Document(io.BytesIO(base_package(style, view.language)))
@@ -44,20 +44,13 @@ def default_reference(style: Style, *, template: bool = False) -> bytes:
     body.append(sect_pr)
     section = doc.sections[0]
     section.header.is_linked_to_previous = False
-    writer.paragraph(_control(_emptied(section.header.part.element), HEADER_TAG, "Marking"), S.HEADER)
+    bookmark(writer.paragraph(_emptied(section.header.part.element), S.HEADER), 1, HEADER_MARK)
     section.footer.is_linked_to_previous = False
-    memo.footer(_control(_emptied(section.footer.part.element), FOOTER_TAG, "Memo footer"))
+    footer = _emptied(section.footer.part.element)
+    memo.footer(footer)
+    bookmark(footer[0], 2, FOOTER_MARK)
     parts = package_parts(doc.part.package)
     if template:
         types = parts["[Content_Types].xml"].decode()
         parts["[Content_Types].xml"] = types.replace(_DOCUMENT_MAIN, _TEMPLATE_MAIN).encode()
     return write_zip(parts, EPOCH)
-
-
-def _control(parent: Element, tag: str, alias: str) -> Element:
-    """A block-level content control tagged ``tag`` in ``parent``; returns its ``w:sdtContent``."""
-    sdt = sub(parent, "sdt")
-    props = sub(sdt, "sdtPr")
-    sub(props, "alias", val=f"{alias} (filled in by exporter)")
-    sub(props, "tag", val=tag)
-    return sub(sdt, "sdtContent")

@@ -29,9 +29,9 @@ MAIN_TYPES = {
 }
 """The main part of a .docx, a .dotx (and their macro-enabled kinds, whose macros are never copied)."""
 
-HEADER_TAG = "exporter-header"
-FOOTER_TAG = "exporter-footer"
-"""The ``w:sdt`` tags of the placeholders ``exporter reference-doc`` writes; each is refilled per memo."""
+HEADER_MARK = "_exporter_header"
+FOOTER_MARK = "_exporter_footer"
+"""Hidden bookmarks on the paragraphs ``exporter reference-doc`` writes; each paragraph is refilled per memo."""
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 
