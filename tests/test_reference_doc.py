@@ -413,3 +413,11 @@ def test_libreoffice_letterhead_with_a_first_page_header(
     assert all("WOMBAT" in page and "Page" in page for page in pages)
     assert sample_txt_doc.meta.title.split()[0] in pages[0]
     assert all(HEADER_TEXT in page and FOOTER_TEXT in page for page in pdf_pages(pydocx))
+
+
+def test_api_reads_the_style_key(tmp_path: Path, sample_txt_doc: Document, letterhead: bytes) -> None:
+    (tmp_path / "letterhead.dotx").write_bytes(as_dotx(letterhead))
+    style = tmp_path / "office.toml"
+    style.write_text(f'inherit = "{ROOT / "styles" / "default.toml"}"\n[docx]\nreference = "letterhead.dotx"\n')
+    data = render(sample_txt_doc, "docx", load_style(str(style))).data
+    assert data == memo(sample_txt_doc, load_style("default"), letterhead)
