@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,8 +15,9 @@ from .images import FileLoader
 from .model import Document
 from .pipeline import parse, render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, ReadResult
+from .reference_doc import reference_bytes
 from .registry import reader_for, source_extensions
-from .renderers.base import Overflow, RenderOptions, RenderResult
+from .renderers.base import DocxRenderOptions, Overflow, RenderOptions, RenderResult
 from .style import Style, load_style
 
 
@@ -70,9 +72,11 @@ def render(
 ) -> RenderResult:
     """Render a document to bytes in one format (``docx``, ``pdf``, ``epub``, ``json`` …).
 
-    ``options`` is the format's options record (``PdfRenderOptions(overflow="pages")`` …); ``overflow`` is a
-    shortcut for the PDF's. A failure raises an ``ExporterError`` whose ``code`` says what failed (a
-    renderer's own exception becomes code ``render``, kept as ``__cause__``).
+    ``options`` is the format's options record (``PdfRenderOptions(overflow="pages")``,
+    ``DocxRenderOptions(reference=docx_bytes)`` …); ``overflow`` is a shortcut for the PDF's. A style's
+    ``[docx] reference`` is read here when the options carry no reference of their own. A failure raises
+    an ``ExporterError`` whose ``code`` says what failed (a renderer's own exception becomes code
+    ``render``, kept as ``__cause__``).
     """
     if not isinstance(document, Document):
         raise TypeError(f"render() takes a Document, not {type(document).__name__}")
@@ -80,4 +84,9 @@ def render(
         if options is not None:
             raise UsageError("give overflow inside options, or overflow alone, not both")
         options = render_options(format, {"overflow": overflow}, strict=True)
-    return pipeline.render(document, format, resolve_style(style), options)
+    resolved = resolve_style(style)
+    if resolved.docx.reference and format == "docx" and not getattr(options, "reference", b""):
+        # The style's [docx] reference is a file: read here, so the renderer gets bytes and stays pure.
+        base = options if isinstance(options, DocxRenderOptions) else DocxRenderOptions()
+        options = dataclasses.replace(base, reference=reference_bytes(resolved))
+    return pipeline.render(document, format, resolved, options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -276,5 +277,13 @@ def _describe(formats: Sequence[str], settings: Settings, jobs: int, executor: s
         "style_path": settings.style.path,
         "jobs": jobs,
         "executor": executor,
-        "options": {fmt: asdict(options) for fmt, options in settings.render_options.items() if fmt in formats},
+        "options": {fmt: _plain(asdict(options)) for fmt, options in settings.render_options.items() if fmt in formats},
+    }
+
+
+def _plain(options: dict[str, Any]) -> dict[str, Any]:
+    # Bytes (a reference document) are reported by size and digest, not inlined into the JSON report.
+    return {
+        key: {"bytes": len(value), "sha256": hashlib.sha256(value).hexdigest()} if isinstance(value, bytes) else value
+        for key, value in options.items()
     }

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+import msgspec
 
 from . import __version__
 from .api import read_source
@@ -19,6 +20,7 @@ from .fsio import write_atomic
 from .model import Document, json_schema, to_json
 from .pipeline import render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
+from .reference_doc import REFERENCE_SUFFIXES, reference_bytes
 from .registry import format_for_output, get_renderer, renderer_targets
 from .style import available_styles, load_style
 
@@ -172,6 +174,14 @@ def cli() -> None:
     show_default=True,
     help="When the one-pager does not fit one page.",
 )
+@click.option(
+    "--reference-doc",
+    "reference_doc",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A .docx or .dotx whose page setup, headers, footers and styles the memo takes  "
+    "[default: the style's [docx] reference]",
+)
 @_with_read_options
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes  [default: number of CPUs]"
@@ -194,6 +204,7 @@ def export_command(
     output: str,
     style_name: str,
     overflow: str,
+    reference_doc: Path | None,
     lang: str | None,
     sets: tuple[str, ...],
     strict: bool,
@@ -212,8 +223,12 @@ def export_command(
     formats, destination = _destination(output, to)
     if scheduler and executor != "dask":
         raise UsageError("--scheduler goes with --executor dask")
+    style = load_style(style_name)
+    values: dict[str, Any] = {"overflow": overflow}
+    if "docx" in formats:
+        values["reference"] = reference_bytes(style, reference_doc)
     settings = Settings(
-        style=load_style(style_name),
+        style=style,
         read_options=ReadOptions(
             lang=lang,
             strict=strict,
@@ -222,7 +237,7 @@ def export_command(
             resource_paths=tuple(str(p) for p in resource_paths),
         ),
         # Each format's record takes the options named like its fields (--overflow reaches PdfRenderOptions).
-        render_options={fmt: render_options(fmt, {"overflow": overflow}) for fmt in formats},
+        render_options={fmt: render_options(fmt, values) for fmt in formats},
         max_input_bytes=max_input_bytes,
     )
     console = Console(verbose=verbose, quiet=quiet)
@@ -325,6 +340,33 @@ def styles() -> None:
         except ExporterError as exc:
             description = f"(invalid: {exc.message})"
         click.echo(f"{name:16} {description}  [{path}]")
+
+
+@cli.command("reference-doc")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="reference.docx",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Where to write it (.docx, or .dotx for a Word template).",
+)
+@click.option(
+    "-s", "--style", "style_name", default="default", show_default=True, help="Style whose memo look it holds."
+)
+def reference_doc_command(output: Path, style_name: str) -> None:
+    """Write the memo's own reference document: restyle it in Word, then give it back as --reference-doc."""
+    from .renderers.docx.refdoc import default_reference
+
+    if output.suffix.lower() not in REFERENCE_SUFFIXES:
+        raise UsageError(f"-o {printable(str(output))}: a reference document is a .docx or .dotx file")
+    style = load_style(style_name)
+    if style.docx.reference:
+        style = msgspec.structs.replace(style, docx=msgspec.structs.replace(style.docx, reference=""))
+    write_atomic(output, default_reference(style, template=output.suffix.lower() == ".dotx"))
+    click.echo(f"exporter: wrote {printable(str(output))}", err=True)
 
 
 @cli.command()

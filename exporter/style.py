@@ -127,7 +127,7 @@ class EpubOptions(_Strict, frozen=True):
 
 
 class DocxOptions(_Strict, frozen=True):
-    """Memo settings: an optional reference document (path relative to the style file)."""
+    """Memo settings: an optional reference document (written relative to its style file, held absolute)."""
 
     reference: str = ""
 
@@ -292,6 +292,7 @@ def _resolve_raw(file: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         chain = " -> ".join(str(p) for p in (*seen, file))
         raise StyleError(f"style inheritance loop: {chain}")
     data = _read_toml(file)
+    _anchor_reference(data, file)
     parent_name = data.pop("inherit", None)
     if parent_name is None:
         return data
@@ -302,6 +303,24 @@ def _resolve_raw(file: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     parent.pop("name", None)
     parent.pop("description", None)
     return _merge(parent, data)
+
+
+def _anchor_reference(data: dict[str, Any], file: Path) -> None:
+    """Make ``[docx] reference`` absolute against the file that names it (an inheriting style may be elsewhere)."""
+    docx = data.get("docx")
+    if not isinstance(docx, dict):
+        return
+    value = docx.get("reference")
+    if isinstance(value, str) and value.strip():
+        docx["reference"] = str((file.parent / value.strip()).resolve())
+
+
+def _check_reference(reference: str, file: Path) -> None:
+    path = Path(reference)
+    if path.suffix.lower() not in (".docx", ".dotx"):
+        raise StyleError(f"{file}: `docx.reference` must name a .docx or .dotx file, not {path.name!r}")
+    if not path.is_file():
+        raise StyleError(f"{file}: `docx.reference` names {path}, which is not a file")
 
 
 def _check(style: Style, file: Path) -> None:
@@ -333,6 +352,8 @@ def _check(style: Style, file: Path) -> None:
     if locale and not is_language_tag(locale):
         raise StyleError(f"{file}: `text.date_locale` must be a language tag like en-GB, not {locale!r}")
     _check_lists(style.lists, file)
+    if style.docx.reference:
+        _check_reference(style.docx.reference, file)
     for key, value in style.labels.overrides().items():
         problem = label_problem(key, value)
         if problem:

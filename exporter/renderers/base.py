@@ -33,7 +33,10 @@ class PdfRenderOptions(RenderOptions):
 
 @dataclass(frozen=True)
 class DocxRenderOptions(RenderOptions):
-    """Options of the DOCX memo (none yet; the memo's settings come from the style)."""
+    """Options of the DOCX memo: the bytes of a reference document (``--reference-doc``), b"" for none."""
+
+    reference: bytes = b""
+    """A .docx or .dotx whose page setup, headers, footers, theme, fonts and styles the memo takes."""
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,13 @@ class MemoWriter:
         if marking:
             run(p, marking, style=S.MARKING_CHAR)
         run(p, "\t")
+        self._page_numbers(p)
+
+    def page_line(self, ftr: Element) -> None:
+        """ "Page X of Y" alone, flush right: what a letterhead's footer without page numbers is given."""
+        self._page_numbers(self.writer.paragraph(ftr, S.FOOTER, jc="right"))
+
+    def _page_numbers(self, p: Element) -> None:
         template = self.labels["page_x_of_y"]
         pos = 0
         for m in _PLACEHOLDER.finditer(template):

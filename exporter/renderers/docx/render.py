@@ -9,17 +9,21 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
+from msgspec.structs import replace
 
-from ...errors import RenderError
+from ...errors import RenderError, StyleError
 from ...model import Document
 from ...present.view import View, present
 from ...style import Style
-from ..base import RenderOptions, RenderResult
+from ..base import DocxRenderOptions, RenderOptions, RenderResult
 from .blocks import BlockWriter
+from .letterhead import Letterhead
 from .memo import MemoWriter
 from .notes import attach_footnotes, footnotes_part, new_footnotes
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, package_parts, write_zip
+from .reference import Reference, read_reference
 
 
 class DocxMemo:
@@ -27,15 +31,24 @@ class DocxMemo:
 
     def render(self, document: Document, style: Style, options: RenderOptions) -> RenderResult:
         """Render ``document`` as a memo in ``style``."""
+        reference = None
+        if isinstance(options, DocxRenderOptions) and options.reference:
+            try:
+                reference = read_reference(options.reference)
+            except StyleError as exc:
+                raise StyleError(f"the reference document: {exc.message}") from None
         try:
-            return _render(document, style)
+            return _render(document, style, reference)
         except RenderError:
             raise
         except (ValueError, KeyError, OSError) as exc:
             raise RenderError(f"cannot write the Word memo: {exc}") from exc
 
 
-def _render(document: Document, style: Style) -> RenderResult:
+def _render(document: Document, style: Style, reference: Reference | None) -> RenderResult:
+    if reference is not None:
+        # The letterhead's page decides every width the memo computes (tables, tabs, rules).
+        style = replace(style, page=reference.page(style.page))
     view = present(document, style)
     meta = document.meta
     doc = docx.Document(io.BytesIO(base_package(style, view.language)))
@@ -79,10 +92,15 @@ def _render(document: Document, style: Style) -> RenderResult:
         attach_footnotes(part, doc.settings.element, notes_part)
 
     _core_properties(doc, view)
-    data = write_zip(package_parts(part.package), meta.date)
+    parts = package_parts(part.package)
     warnings = list(view.warnings)
-    if style.docx.reference:
-        warnings.append(f"docx.reference ({style.docx.reference}) is not supported; styles come from the roles")
+    if reference is not None:
+        lines = etree.Element(w("ftr"))
+        memo.page_line(lines)
+        parts = Letterhead(parts, reference).merge(lines[0])
+    elif style.docx.reference:
+        warnings.append("the style's [docx] reference was not read (no reference bytes in the render options)")
+    data = write_zip(parts, meta.date)
     facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
     facts.update(view.figures.facts())
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
