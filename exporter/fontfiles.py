@@ -63,7 +63,8 @@ def _family_name(data: bytes, shown: str, where: str, style_file: Path) -> str:
     except Exception:  # a damaged file makes the parser fail in any way
         raise StyleError(f"{style_file}: `{where}`: {shown} is not a readable TrueType font") from None
     family = getattr(parsed.familyName, "ustr", None) or bytes(parsed.familyName).decode("latin-1")
-    return re.sub(r"\s+", " ", family).strip()
+    # The name goes into CSS strings and Word's XML: no line breaks, controls, quotes or backslashes.
+    return re.sub(r'[\x00-\x1f\x7f-\x9f"\\]', "", re.sub(r"\s+", " ", family)).strip()
 
 
 def read_face(path: Path, where: str, style_file: Path) -> tuple[FontData, str]:

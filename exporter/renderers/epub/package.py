@@ -16,6 +16,7 @@ from ...errors import RenderError
 from ...model import Document, to_json
 from ...present.view import View
 from .chapters import STYLESHEET, Chapter
+from .fonts import embedded_faces
 
 _FOLDER = "EPUB"
 _NAV = "nav.xhtml"
@@ -79,6 +80,8 @@ def assemble(view: View, chapters: Sequence[Chapter], css: str) -> bytes:
     _metadata(book, view)
     style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8"))
     book.add_item(style)
+    for index, face in enumerate(embedded_faces(view), start=1):
+        book.add_item(epub.EpubItem(f"font-{index}", face.file_name, face.media_type, face.data))
     # Plain items, not EpubHtml: EbookLib would re-parse the XHTML with an HTML parser and rebuild it.
     items = []
     for chapter in chapters:
