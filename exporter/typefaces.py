@@ -51,6 +51,7 @@ class Typeface:
     italic: FontFile
     bold_italic: FontFile
     license: Path | None
+    """The licence file of a bundled family; None for a custom one (its licence is the office's affair)."""
     scripts: tuple[str, ...]
     generic: str
     emphasis: str = ""
