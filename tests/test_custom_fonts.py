@@ -280,6 +280,15 @@ def test_epub_embeds_the_files_and_its_css_names_them(acme: Path, acme_style: St
     assert body is not None and f'font-family: "{FAMILY}", serif;' in body.group(1)
 
 
+def test_an_otf_with_truetype_outlines_is_a_font_otf_item(acme: Path, doc: Document, tmp_path: Path) -> None:
+    make_font(FONTS / "LiberationSerif-Regular.ttf", tmp_path / "fonts" / "Acme.otf", FAMILY, "AcmeTestSerif-Regular")
+    style = load_style(str(write_style(tmp_path, "otf", {"serif": "fonts/Acme.otf"})))
+    opf, css, fonts = _epub_parts(render(doc, "epub", style).data)
+    (name,) = fonts
+    assert name.endswith(".otf") and 'media-type="font/otf"' in opf and f'url("../{name[5:]}")' in css
+    assert _word_fonts(pdf_chars(render(doc, "pdf", style).data), "Plain") == {"AcmeTestSerif-Regular/0"}
+
+
 def test_outputs_without_custom_fonts_are_unchanged(doc: Document) -> None:
     """The default style embeds no font in the EPUB and declares no @font-face."""
     _opf, css, fonts = _epub_parts(render(doc, "epub", "default").data)
