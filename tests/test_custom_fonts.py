@@ -381,3 +381,7 @@ def test_a_font_missing_the_documents_letters_is_a_glyphs_error(tmp_path: Path, 
     source.write_text(SOURCE.replace("Plain words", "Café words"), encoding="utf-8")
     line = _one_line_error(run_cli("export", source, "-s", style_file, "-t", "pdf", "-o", tmp_path / "out"))
     assert "Gappy.ttf" in line and "U+00E9" in line
+    check = run_cli("inspect", "--check", source, "-s", style_file)
+    assert check.exit_code == 1
+    (reported,) = [out for out in check.stdout.splitlines() if out.startswith("pdf:")]
+    assert line.endswith(reported.removeprefix("pdf: "))  # the preflight says what the export says

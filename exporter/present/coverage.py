@@ -416,6 +416,14 @@ def refusal_message(refused: str, alternative: str = "the DOCX or EPUB output") 
     return f"the PDF engine cannot set {what or 'this'} text ({describe(refused)}); use {alternative}"
 
 
+def lacking_message(family: str, file: str, lacking: str, replaces: str) -> str:
+    """The one line that names the letters a custom font lacks that the bundled family it replaces has."""
+    return (
+        f"the custom font {family!r} ({file}) has no glyph for {describe(lacking)}, which the document uses; "
+        f"use a font that has them (or {replaces!r})"
+    )
+
+
 def missing_message(missing: str) -> str:
     """The one line that names the characters no bundled font draws."""
     return f"no bundled font has a glyph for {describe(missing)}"

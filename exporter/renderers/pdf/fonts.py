@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
-from ...present.coverage import SYMBOLS, read_cmap
+from ...present.coverage import SYMBOLS, lacking_message, read_cmap
 from ...typefaces import FontData, FontFile, font_id, typeface
 from .synthetic import stroked
 
@@ -198,10 +198,7 @@ class Coverage:
     def raise_missing(self, families: Iterable[str]) -> None:
         """Raise ``GlyphError`` naming every uncovered or right-to-left character, if there is any."""
         for family, chars in self.lacking.items():
-            raise GlyphError(
-                f"the custom font {family.display!r} ({family.file}) has no glyph for {_named(chars)}, "
-                f"which the document uses; use a font that has them (or {family.custom!r})"
-            )
+            raise GlyphError(lacking_message(family.display, family.file, "".join(chars), family.custom))
         if self.missing:
             fams = ", ".join(dict.fromkeys(typeface(f).display for f in families))
             raise GlyphError(
