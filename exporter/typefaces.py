@@ -182,7 +182,8 @@ class CustomFamily(msgspec.Struct, frozen=True):
     def key(self) -> str:
         """The family's name inside the toolkit: its name and a digest of every face, so files never collide."""
         faces = (self.regular, self.bold, self.italic, self.bold_italic)
-        joined = "/".join(f.digest if f else "" for f in faces)
+        # The files' names count too: messages and the EPUB's file names come from the family registered.
+        joined = "\0".join(f"{f.digest}:{f.file}" if f else "" for f in faces)
         return f"{self.name} #{hashlib.sha256(joined.encode()).hexdigest()[:12]}"
 
     def typeface(self) -> Typeface:
