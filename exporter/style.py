@@ -12,10 +12,11 @@ from typing import Any
 import msgspec
 
 from .errors import StyleError
+from .fontfiles import FACES, custom_family, names_file
 from .present.labels import label_problem
 from .present.language import is_language_tag
 from .present.numbering import DEFAULT_ORDERED, NUMBER_FORMATS
-from .typefaces import TYPEFACES
+from .typefaces import TYPEFACES, CustomFamily, is_family, register_custom, typeface
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {
     "letter": (612.0, 792.0),
@@ -77,14 +78,37 @@ class Page(_Strict, frozen=True):
     margins: Margins
 
 
+FONT_ALIASES = ("serif", "sans", "mono", "cjk", "cjk_serif")
+"""The ``[fonts]`` aliases a role may name."""
+
+
 class Fonts(_Strict, frozen=True):
-    """Family names behind the aliases a role may use."""
+    """Family names behind the aliases a role may use; or custom font files (``serif = "fonts/Acme.ttf"``).
+
+    Once loaded, an alias that named a file holds its custom family's key (see ``Style.custom_fonts``); the
+    ``_bold``, ``_italic`` and ``_bold_italic`` keys name that family's other faces, as the style wrote them.
+    """
 
     serif: str = "Liberation Serif"
     sans: str = "Liberation Sans"
     mono: str = "Liberation Mono"
     cjk: str = "IPAexGothic"
     cjk_serif: str = "IPAexMincho"
+    serif_bold: str = ""
+    serif_italic: str = ""
+    serif_bold_italic: str = ""
+    sans_bold: str = ""
+    sans_italic: str = ""
+    sans_bold_italic: str = ""
+    mono_bold: str = ""
+    mono_italic: str = ""
+    mono_bold_italic: str = ""
+    cjk_bold: str = ""
+    cjk_italic: str = ""
+    cjk_bold_italic: str = ""
+    cjk_serif_bold: str = ""
+    cjk_serif_italic: str = ""
+    cjk_serif_bold_italic: str = ""
 
 
 class Colors(_Strict, frozen=True):
@@ -198,9 +222,17 @@ class Style(_Strict, frozen=True):
     lists: ListOptions = ListOptions()
     labels: LabelTexts = LabelTexts()
     path: str = ""
+    custom_fonts: tuple[CustomFamily, ...] = ()
+    """The font files the style names, read when it was loaded: their bytes travel with the style."""
+
+    def __post_init__(self) -> None:
+        # Wherever a style is built, unpickled in a worker process included, its custom families become
+        # known by their keys to the code that looks families up by name (typefaces.typeface).
+        for family in self.custom_fonts:
+            register_custom(family)
 
     def family(self, font: str) -> str:
-        """Resolve a role's font (an alias or a family name) to a shipped family name."""
+        """Resolve a role's font (an alias or a family name) to a family name (a custom family's key)."""
         return {
             "serif": self.fonts.serif,
             "sans": self.fonts.sans,
@@ -293,6 +325,7 @@ def _resolve_raw(file: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise StyleError(f"style inheritance loop: {chain}")
     data = _read_toml(file)
     _anchor_reference(data, file)
+    _anchor_font_files(data, file)
     parent_name = data.pop("inherit", None)
     if parent_name is None:
         return data
@@ -302,6 +335,14 @@ def _resolve_raw(file: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     parent = _resolve_raw(parent_file, (*seen, file))
     parent.pop("name", None)
     parent.pop("description", None)
+    fonts, inherited = data.get("fonts"), parent.get("fonts")
+    if isinstance(fonts, dict) and isinstance(inherited, dict):
+        # An alias set here replaces the parent's family whole: its other faces are not inherited.
+        for alias in FONT_ALIASES:
+            if alias in fonts:
+                for suffix in FACES:
+                    if suffix:
+                        inherited.pop(f"{alias}{suffix}", None)
     return _merge(parent, data)
 
 
@@ -323,11 +364,49 @@ def _check_reference(reference: str, file: Path) -> None:
         raise StyleError(f"{file}: `docx.reference` names {path}, which is not a file")
 
 
+def _anchor_font_files(data: dict[str, Any], file: Path) -> None:
+    # A font file is relative to the style file that names it, also when a style inherits it.
+    fonts = data.get("fonts")
+    if not isinstance(fonts, dict):
+        return
+    for key, value in fonts.items():
+        if isinstance(value, str) and value and names_file(value):
+            fonts[key] = str((file.parent / Path(value).expanduser()).resolve())
+
+
+def _custom_fonts(style: Style, file: Path) -> Style:
+    """The style with every alias that names font files resolved to a custom family, the files read."""
+    fonts = style.fonts
+    families: list[CustomFamily] = []
+    keys: dict[str, str] = {}
+    for alias in FONT_ALIASES:
+        values = {face: getattr(fonts, f"{alias}{suffix}") for suffix, face in FACES.items()}
+        if not names_file(values["regular"]):
+            extra = next((f"{alias}{s}" for s, face in FACES.items() if face != "regular" and values[face]), None)
+            if extra:
+                raise StyleError(f"{file}: `fonts.{extra}` needs `fonts.{alias}` to name a font file too")
+            continue
+        family = custom_family(alias, {face: Path(v) for face, v in values.items() if v}, file)
+        families.append(family)
+        keys[alias] = register_custom(family)
+    if not families:
+        return style
+    names: dict[str, str] = {}
+    for alias in FONT_ALIASES:
+        key = keys.get(alias, getattr(fonts, alias))
+        name = typeface(key).display if is_family(key) else key
+        if names.setdefault(name, key) != key:
+            raise StyleError(f"{file}: two different fonts of the style are both named {name!r} (`fonts.{alias}`)")
+    return msgspec.structs.replace(
+        style, fonts=msgspec.structs.replace(fonts, **keys), custom_fonts=tuple(dict.fromkeys(families))
+    )
+
+
 def _check(style: Style, file: Path) -> None:
     for role_name in Roles.__struct_fields__:
         role: Role = getattr(style.roles, role_name)
         family = style.family(role.font)
-        if family not in TYPEFACES:
+        if not is_family(family):
             known = ", ".join(sorted(TYPEFACES))
             raise StyleError(
                 f"{file}: `roles.{role_name}.font` is {role.font!r}; use serif, sans, mono, cjk or one of: {known}"
@@ -336,10 +415,12 @@ def _check(style: Style, file: Path) -> None:
             raise StyleError(f"{file}: `roles.{role_name}.size` must be between 3 and 96 pt")
         if not _COLOR.match(role.color):
             raise StyleError(f"{file}: `roles.{role_name}.color` must look like #1F3864")
-    for field in Fonts.__struct_fields__:
+    for field in FONT_ALIASES:
         family = getattr(style.fonts, field)
-        if family not in TYPEFACES:
-            raise StyleError(f"{file}: `fonts.{field}` is {family!r}, not a shipped family")
+        if not is_family(family):
+            raise StyleError(
+                f"{file}: `fonts.{field}` is {family!r}, neither a shipped family nor a font file (.ttf, .otf)"
+            )
     for field in Colors.__struct_fields__:
         if not _COLOR.match(getattr(style.colors, field)):
             raise StyleError(f"{file}: `colors.{field}` must look like #1F3864")
@@ -388,6 +469,7 @@ def load_style_file(file: Path) -> Style:
         style = msgspec.convert(raw, Style, strict=True)
     except msgspec.ValidationError as exc:
         raise StyleError(f"{file}: {_explain(exc)}") from None
+    style = _custom_fonts(style, file)
     _check(style, file)
     return style
 

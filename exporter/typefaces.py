@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 """Folder of the bundled font files and their licences."""
+
+
+class FontData(msgspec.Struct, frozen=True):
+    """A custom face: the bytes of a file a style names, read when the style is loaded."""
+
+    file: str
+    """The file as the style names it (for messages)."""
+    data: bytes
+    digest: str
+    """The SHA-256 of ``data``, hex: names the face wherever two styles' files could meet."""
+
+    @property
+    def stem(self) -> str:
+        """The file's name without folder or extension."""
+        return Path(self.file).stem
+
+
+FontFile = Path | FontData
+"""One face's file: a bundled font's path, or a custom font's bytes."""
+
+
+def font_bytes(file: FontFile) -> bytes:
+    """The bytes of a face's file."""
+    return file.data if isinstance(file, FontData) else file.read_bytes()
+
+
+def font_id(file: FontFile) -> str:
+    """A name for a face, unique per content: the bundled file's stem, a custom file's stem and digest."""
+    return f"{file.stem}-{file.digest[:16]}" if isinstance(file, FontData) else file.stem
 
 
 @dataclass(frozen=True)
@@ -14,17 +46,27 @@ class Typeface:
     """One font family: a file per face (missing faces fall back to regular) and its licence."""
 
     family: str
-    regular: Path
-    bold: Path
-    italic: Path
-    bold_italic: Path
-    license: Path
+    regular: FontFile
+    bold: FontFile
+    italic: FontFile
+    bold_italic: FontFile
+    license: Path | None
+    """The licence file of a bundled family; None for a custom one (its licence is the office's affair)."""
     scripts: tuple[str, ...]
     generic: str
     emphasis: str = ""
     """The family that sets emphasis in this one when it has no italic (Japanese print: Mincho and Gothic)."""
+    name: str = ""
+    """The name Word and CSS know the family by, when it is not ``family`` (a custom family's name table)."""
+    replaces: str = ""
+    """For a custom family: the bundled family its alias names by default, whose characters it must draw."""
 
-    def face(self, *, bold: bool = False, italic: bool = False) -> Path:
+    @property
+    def display(self) -> str:
+        """The family's name in a document: what Word's ``w:rFonts`` and a CSS ``font-family`` say."""
+        return self.name or self.family
+
+    def face(self, *, bold: bool = False, italic: bool = False) -> FontFile:
         """Return the file of the requested face."""
         if bold and italic:
             return self.bold_italic
@@ -124,9 +166,76 @@ as text), the PDF's fallback chain (``exporter.present.coverage``) sets them.
 """
 
 
+class CustomFamily(msgspec.Struct, frozen=True):
+    """A family a style names by its files (``[fonts] serif = "fonts/Acme-Regular.ttf"``); travels with the style."""
+
+    alias: str
+    """The ``[fonts]`` alias it stands for: serif, sans, mono, cjk or cjk_serif."""
+    name: str
+    """The family name in the regular face's name table (name ID 1)."""
+    regular: FontData
+    bold: FontData | None = None
+    italic: FontData | None = None
+    bold_italic: FontData | None = None
+
+    @property
+    def key(self) -> str:
+        """The family's name inside the toolkit: its name and a digest of every face, so files never collide."""
+        faces = (self.regular, self.bold, self.italic, self.bold_italic)
+        # The files' names count too: messages and the EPUB's file names come from the family registered.
+        joined = "\0".join(f"{f.digest}:{f.file}" if f else "" for f in faces)
+        return f"{self.name} #{hashlib.sha256(joined.encode()).hexdigest()[:12]}"
+
+    def typeface(self) -> Typeface:
+        """The family as a typeface; faces it lacks fall back as in the bundled families (bold italic to bold)."""
+        bundled = TYPEFACES[CUSTOM_REPLACES[self.alias]]
+        cjk = self.alias.startswith("cjk")
+        return Typeface(
+            family=self.key,
+            regular=self.regular,
+            bold=self.bold or self.regular,
+            italic=self.italic or self.regular,
+            bold_italic=self.bold_italic or self.bold or self.italic or self.regular,
+            license=None,
+            scripts=("latin", "japanese") if cjk else ("latin",),
+            generic=bundled.generic,
+            name=self.name,
+            replaces=bundled.family,
+        )
+
+
+CUSTOM_REPLACES: dict[str, str] = {
+    "serif": "Liberation Serif",
+    "sans": "Liberation Sans",
+    "mono": "Liberation Mono",
+    "cjk": "IPAexGothic",
+    "cjk_serif": "IPAexMincho",
+}
+"""The bundled family each ``[fonts]`` alias names by default: a custom file in its place sets its generic family."""
+
+_CUSTOM: dict[str, Typeface] = {}
+
+
+def register_custom(family: CustomFamily) -> str:
+    """Make a style's custom family known to ``typeface`` in this process (idempotent); return its key.
+
+    Keys hold a digest of the files, so registering is safe whatever other styles a process loads; a style
+    registers its families when it is built, also when it is unpickled in a worker process.
+    """
+    key = family.key
+    if key not in _CUSTOM:
+        _CUSTOM[key] = family.typeface()
+    return key
+
+
+def is_family(family: str) -> bool:
+    """Whether a style may set text in ``family``: a bundled style family or a registered custom one."""
+    return family in TYPEFACES or family in _CUSTOM
+
+
 def typeface(family: str) -> Typeface:
-    """Return a shipped family (a style's or a fallback) by name; raises ``KeyError`` for an unknown one."""
-    found = TYPEFACES.get(family) or FALLBACKS.get(family)
+    """Return a family (a style's, a fallback, or a registered custom one) by name; ``KeyError`` for an unknown one."""
+    found = TYPEFACES.get(family) or FALLBACKS.get(family) or _CUSTOM.get(family)
     if found is None:
         raise KeyError(family)
     return found

@@ -71,7 +71,7 @@ def test_every_font_file_belongs_to_a_family_with_a_licence() -> None:
     }
     assert set(FONT_FILES) == set(faces)
     for path, face in faces.items():
-        assert face.license.is_file(), path
+        assert face.license is not None and face.license.is_file(), path
         assert face.license.parent == FONT_DIR / "licenses"
 
 

@@ -34,10 +34,9 @@ import re
 import struct
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Literal, NamedTuple
 
-from ..typefaces import typeface
+from ..typefaces import FontFile, font_bytes, font_id, typeface
 from .language import Language
 
 SYMBOLS = "DejaVu Sans"
@@ -136,9 +135,9 @@ def _is_layout(ch: str) -> bool:
 # --- cmaps ------------------------------------------------------------------------------------
 
 
-def read_cmap(path: Path) -> frozenset[int]:
+def read_cmap(path: FontFile) -> frozenset[int]:
     """The code points a TrueType file maps to a glyph other than .notdef (cmap formats 4 and 12)."""
-    data = path.read_bytes()
+    data = font_bytes(path)
     (num_tables,) = struct.unpack_from(">H", data, 4)
     cmap_offset = None
     for i in range(num_tables):
@@ -146,7 +145,7 @@ def read_cmap(path: Path) -> frozenset[int]:
         if tag == b"cmap":
             cmap_offset = offset
     if cmap_offset is None:
-        raise ValueError(f"{path}: no cmap table")
+        raise ValueError(f"{font_id(path)}: no cmap table")
     (count,) = struct.unpack_from(">H", data, cmap_offset + 2)
     points: set[int] = set()
     seen: set[int] = set()
@@ -202,7 +201,7 @@ def _format12(data: bytes, start: int) -> set[int]:
 
 @functools.cache
 def cmap(family: str) -> frozenset[str]:
-    """The characters a shipped family draws (its regular face's cmap), read once."""
+    """The characters a family draws (its regular face's cmap), read once."""
     return frozenset(map(chr, read_cmap(typeface(family).regular)))
 
 
@@ -415,6 +414,14 @@ def refusal_message(refused: str, alternative: str = "the DOCX or EPUB output") 
     kinds = {refusal(ch) for ch in refused}
     what = " or ".join(k for k in ("right-to-left", "complex-shaping") if k in kinds)
     return f"the PDF engine cannot set {what or 'this'} text ({describe(refused)}); use {alternative}"
+
+
+def lacking_message(family: str, file: str, lacking: str, replaces: str) -> str:
+    """The one line that names the letters a custom font lacks that the bundled family it replaces has."""
+    return (
+        f"the custom font {family!r} ({file}) has no glyph for {describe(lacking)}, which the document uses; "
+        f"use a font that has them (or {replaces!r})"
+    )
 
 
 def missing_message(missing: str) -> str:

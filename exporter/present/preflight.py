@@ -11,7 +11,8 @@ import msgspec
 from ..model import Document
 from ..sanitize import clean_text
 from ..style import Roles, Style
-from .coverage import describe, font_chain, hidden_warning, missing_message, refusal_message
+from ..typefaces import FontData, typeface
+from .coverage import cmap, describe, font_chain, hidden_warning, lacking_message, missing_message, refusal_message
 from .language import parse_language
 from .view import present, role_fonts
 
@@ -32,17 +33,20 @@ class FormatCheck:
     """Invisible characters the output leaves out, with a warning (the PDF)."""
     illegal: str = ""
     """Characters XML cannot hold (the model removes them when it is built, so normally none)."""
+    lacking: tuple[str, ...] = ()
+    """One message per custom font that lacks letters the bundled family it replaces has (the PDF)."""
 
     @property
     def ok(self) -> bool:
         """Whether the format renders every character (left-out invisible ones only warn)."""
-        return not (self.missing or self.refused or self.illegal)
+        return not (self.missing or self.refused or self.illegal or self.lacking)
 
     def messages(self) -> tuple[str, ...]:
         """One line per problem, errors first, then the warning about invisible characters."""
         lines = [
             refusal_message(self.refused) if self.refused else "",
             missing_message(self.missing) if self.missing else "",
+            *self.lacking,
             f"XML cannot hold {describe(self.illegal)}" if self.illegal else "",
             hidden_warning(self.hidden),
         ]
@@ -84,11 +88,25 @@ def preflight(document: Document, style: Style) -> dict[str, FormatCheck]:
     missing: dict[str, None] = {}
     refused: dict[str, None] = {}
     hidden: dict[str, None] = {}
+    lacking: dict[str, None] = {}
     for name in Roles.__struct_fields__:
         fonts = role_fonts(style, getattr(style.roles, name).font, language)
+        lacking.update(dict.fromkeys(_lacking(fonts.primary, chars)))
         split = font_chain(fonts.primary, fonts.fallback, language=language).split(chars)
         missing.update(dict.fromkeys(split.missing))
         refused.update(dict.fromkeys(split.refused))
         hidden.update(dict.fromkeys(split.hidden))
-    pdf = FormatCheck("pdf", "".join(missing), "".join(refused), "".join(hidden), illegal)
+    pdf = FormatCheck("pdf", "".join(missing), "".join(refused), "".join(hidden), illegal, tuple(lacking))
     return {"pdf": pdf, "docx": FormatCheck("docx", illegal=illegal), "epub": FormatCheck("epub", illegal=illegal)}
+
+
+def _lacking(family: str, chars: str) -> Iterator[str]:
+    """The message for a custom ``family`` that lacks some of ``chars`` its bundled counterpart draws."""
+    face = typeface(family)
+    if not face.replaces:
+        return
+    has, expected = cmap(family), cmap(face.replaces)
+    gaps = "".join(ch for ch in chars if ch in expected and ch not in has)
+    if gaps:
+        file = face.regular.file if isinstance(face.regular, FontData) else ""
+        yield lacking_message(face.display, file, gaps, face.replaces)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..model import Document, Inline, Link, Text, document_blocks, heading_ids, walk_inlines
-from ..style import Roles, Style
-from ..typefaces import TYPEFACES
+from ..style import FONT_ALIASES, Roles, Style
+from ..typefaces import typeface
 from .dates import date_locale, long_date
 from .figures import FigureLog
 from .labels import Labels, labels_for
@@ -58,7 +58,7 @@ class RoleFonts:
     fallback: str
     """The family that draws the characters ``primary`` lacks."""
     stack: tuple[str, ...]
-    """A CSS ``font-family`` list, the generic family last."""
+    """A CSS ``font-family`` list, the generic family last (a custom family by its own name)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class View:
 def east_asian_family(style: Style, font: str) -> str:
     """The family that sets kana, kanji and hanzi for a role whose font is ``font`` (alias or family)."""
     family = style.family(font)
-    face = TYPEFACES[family]
+    face = typeface(family)
     if "japanese" in face.scripts:
         return family
     return style.fonts.cjk_serif if face.generic == "serif" else style.fonts.cjk
@@ -127,7 +127,7 @@ def east_asian_family(style: Style, font: str) -> str:
 def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
     """The families for a role whose font is ``font`` (an alias or a family) in a document in ``language``."""
     family = style.family(font)
-    face = TYPEFACES[family]
+    face = typeface(family)
     east_asian = east_asian_family(style, font)
     latin = style.fonts.serif if face.generic == "serif" else style.fonts.sans
     if "japanese" in face.scripts:
@@ -143,13 +143,13 @@ def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
         east_asian=east_asian,
         primary=primary,
         fallback=fallback,
-        stack=(*dict.fromkeys(names), face.generic),
+        stack=(*dict.fromkeys(typeface(name).display for name in names), face.generic),
     )
 
 
 def style_families(style: Style) -> tuple[str, ...]:
-    """Every family the style's font aliases name, sorted."""
-    return tuple(sorted({style.family(getattr(style.fonts, name)) for name in type(style.fonts).__struct_fields__}))
+    """Every family the style's font aliases name, sorted (custom families by key)."""
+    return tuple(sorted({style.family(getattr(style.fonts, name)) for name in FONT_ALIASES}))
 
 
 def italic_allowed(language: Language) -> bool:

@@ -14,7 +14,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml shi
 from ...present.language import Language
 from ...present.view import style_families
 from ...style import Style
-from ...typefaces import TYPEFACES
+from ...typefaces import typeface
 from .ooxml import R_NS, W_NS, serialize, sub, twips, w
 from .styles import compile_numbering, compile_styles
 
@@ -99,8 +99,8 @@ def _settings(language: Language) -> bytes:
 def _font_table(style: Style) -> bytes:
     root = etree.Element(w("fonts"), nsmap={"w": W_NS})
     for family in style_families(style):
-        face = TYPEFACES[family]
-        font = sub(root, "font", name=family)
+        face = typeface(family)
+        font = sub(root, "font", name=face.display)
         sub(font, "family", val={"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}[face.generic])
         sub(font, "pitch", val="fixed" if face.generic == "monospace" else "variable")
     return serialize(root)

@@ -11,6 +11,7 @@ from ...present.language import Language
 from ...present.numbering import level_format
 from ...present.view import bullet, content_width, east_asian_family, italic_allowed
 from ...style import Role, Style
+from ...typefaces import typeface
 from .ooxml import W_NS, Border, Element, border_el, ppr, rpr, serialize, sub, twips, w
 
 # styleIds the renderer refers to; the visible names are Word's built-in names where Word has one.
@@ -77,7 +78,8 @@ WORD_FORMATS = {
 
 
 def _fonts(style: Style, role: Role) -> tuple[str, str]:
-    return (style.family(role.font), east_asian_family(style, role.font))
+    # Word knows a custom family by its own name, not the key the toolkit keeps it under.
+    return (typeface(style.family(role.font)).display, typeface(east_asian_family(style, role.font)).display)
 
 
 def _role_rpr(parent: Element, style: Style, role: Role, **extra: Any) -> Element:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...present.numbering import NUMBER_FORMATS
 from ...present.view import View
+from .fonts import font_face_rules
 
 
 def _families(view: View, role: str) -> str:
@@ -46,6 +47,7 @@ def stylesheet(view: View) -> str:
     line_height = "1.75" if cjk else "1.5"
     rules = [
         '@charset "utf-8";\n',
+        font_face_rules(view),
         _rule("html", ["font-size: 100%;"]),
         _rule("body", [*body, f"line-height: {line_height};", "margin: 0 0.9em;", "padding: 0;"]),
         _rule("p", ["margin: 0 0 0.75em 0;", "orphans: 2;", "widows: 2;"]),

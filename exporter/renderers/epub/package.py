@@ -17,6 +17,7 @@ from ...images import Picture
 from ...model import Document, to_json
 from ...present.view import View
 from .chapters import STYLESHEET, Chapter
+from .fonts import embedded_faces
 
 _FOLDER = "EPUB"
 _NAV = "nav.xhtml"
@@ -88,6 +89,8 @@ def assemble(view: View, chapters: Sequence[Chapter], css: str, pictures: Mappin
     for path, picture in pictures.items():
         uid = "img-" + picture.key[:16]
         book.add_item(epub.EpubItem(uid=uid, file_name=path, media_type=picture.media_type, content=picture.data))
+    for index, face in enumerate(embedded_faces(view), start=1):
+        book.add_item(epub.EpubItem(f"font-{index}", face.file_name, face.media_type, face.data))
     # Plain items, not EpubHtml: EbookLib would re-parse the XHTML with an HTML parser and rebuild it.
     items = []
     for chapter in chapters:

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import functools
+import io
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
-from ...present.coverage import SYMBOLS
-from ...typefaces import typeface
+from ...present.coverage import SYMBOLS, lacking_message, read_cmap
+from ...typefaces import FontData, FontFile, font_id, typeface
 from .synthetic import stroked
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
 
 
 class FontFamily:
-    """A shipped family known to reportlab: face names, and faces registered only when first used.
+    """A family (shipped or custom) known to reportlab: face names, and faces registered only when first used.
 
     Loading a face costs ~13 ms (reportlab parses the TrueType tables in Python), so a one-pager that
     never sets italic never loads the italic face. Markup names each face explicitly (``<font face>``):
@@ -37,6 +37,12 @@ class FontFamily:
         self.has_italic = self._paths["italic"] != self._paths["regular"]
         """Whether the family has an italic face of its own."""
         self._emphasis = tf.emphasis
+        self.display = tf.display
+        """The family's name for messages (a custom family's own name, not its key)."""
+        self.custom = tf.replaces
+        """For a custom family, the bundled family it replaces (whose characters it must draw); "" otherwise."""
+        self.file = self._paths["regular"].file if isinstance(self._paths["regular"], FontData) else ""
+        """A custom family's regular file as the style names it; "" for a shipped family."""
 
     @property
     def emphasis(self) -> FontFamily | None:
@@ -78,16 +84,23 @@ class FontFamily:
         """Code points the family draws: the regular face's, which every other shipped face covers too."""
         return frozenset(_ttfont(self._paths["regular"]).face.charToGlyph)
 
+    @functools.cached_property
+    def expected(self) -> frozenset[int]:
+        """For a custom family, what the shipped family it replaces draws and it lacks; empty otherwise."""
+        # Read from the file, not through reportlab: the shipped family itself is never drawn.
+        return read_cmap(typeface(self.custom).regular) - self.cmap if self.custom else frozenset()
 
-def _font_name(path: Path) -> str:
-    return "xp-" + path.stem
+
+def _font_name(file: FontFile) -> str:
+    # A custom face's name carries a digest of its bytes: two styles' different files named alike never meet.
+    return "xp-" + font_id(file)
 
 
 @functools.cache
-def _ttfont(path: Path) -> TTFont:
+def _ttfont(file: FontFile) -> TTFont:
     # One TTFont per file: IPAex uses a single file for all four faces.
-    name = _font_name(path)
-    font = TTFont(name, str(path))
+    name = _font_name(file)
+    font = TTFont(name, io.BytesIO(file.data) if isinstance(file, FontData) else str(file))
     pdfmetrics.registerFont(font)
     # Every style of the name is the name itself, so <font face="NAME"> always draws exactly that face,
     # whatever <b> or <i> encloses it and whatever was registered before or after.
@@ -129,6 +142,8 @@ class Coverage:
     def __init__(self) -> None:
         self.missing: dict[str, None] = {}
         self.rtl: dict[str, None] = {}
+        self.lacking: dict[FontFamily, dict[str, None]] = {}
+        """Per custom family: characters it lacks that the shipped family it replaces would draw."""
 
     def _note_rtl(self, text: str) -> None:
         # reportlab draws every run left to right: Hebrew (which the fonts cover) would come out
@@ -152,6 +167,10 @@ class Coverage:
             cp = ord(ch)
             if _skip(ch) or cp in primary:
                 fam = current if _skip(ch) else pair.primary
+            elif cp in pair.primary.expected:
+                # A custom font without the letters of the family it replaces is refused, not patched up.
+                self.lacking.setdefault(pair.primary, {}).setdefault(ch, None)
+                fam = current
             elif cp in pair.fallback.cmap:
                 fam = pair.fallback
             elif cp in (symbols := font_family(SYMBOLS)).cmap:
@@ -178,8 +197,10 @@ class Coverage:
 
     def raise_missing(self, families: Iterable[str]) -> None:
         """Raise ``GlyphError`` naming every uncovered or right-to-left character, if there is any."""
+        for family, chars in self.lacking.items():
+            raise GlyphError(lacking_message(family.display, family.file, "".join(chars), family.custom))
         if self.missing:
-            fams = ", ".join(dict.fromkeys(families))
+            fams = ", ".join(dict.fromkeys(typeface(f).display for f in families))
             raise GlyphError(
                 f"the PDF fonts ({fams}) have no glyph for {_named(self.missing)}; "
                 "this script is not supported in the PDF yet (use the DOCX or EPUB output)"
