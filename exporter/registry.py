@@ -17,6 +17,7 @@ _BUILTIN_READERS = {
     "txt": "exporter.readers.plaintext:PlainTextReader",
     "md": "exporter.readers.markdown:MarkdownReader",
     "json": "exporter.readers.json:JsonReader",
+    "html": "exporter.readers.html:HtmlReader",
 }
 _BUILTIN_RENDERERS = {
     "json": "exporter.renderers.json:JsonRenderer",
@@ -27,6 +28,7 @@ _BUILTIN_RENDERERS = {
 
 # The extensions of the built-in readers, so picking a reader by file name imports nothing.
 _BUILTIN_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
+_BUILTIN_EXTENSIONS |= {".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
 def entry_points(group: str) -> list[Any]:
