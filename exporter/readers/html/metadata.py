@@ -16,7 +16,8 @@ _SPACE = re.compile(r"\s+")
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _ARTICLE_TYPES = re.compile(r"Article$|BlogPosting$|^Report$|^WebPage$", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
-_BY = re.compile(r"^\s*(by|von|par|por|文)\s*[:：]?\s+", re.IGNORECASE)
+_BY = re.compile(r"^\s*(?:(?:by|von|par|por)\s*:?\s+|(?:記者|文)\s*[:：]?\s*)", re.IGNORECASE)
+_AUTHOR_CLASSES = frozenset({"author", "author-name", "byline__name", "byline-name"})
 _HOME = frozenset({"home", "start", "startseite", "accueil", "inicio", "top", "トップ", "ホーム", "首页"})
 _MAX_NAME_WORDS = 8
 _MAX_JSON_LD = 2_000_000
@@ -202,6 +203,10 @@ def _authors(tree: Any, tags: dict[str, str], article: dict[str, Any]) -> list[s
             if not isinstance(element.tag, str):
                 continue
             if element.get("rel") == "author" or element.get("itemprop") == "author":
+                names.append(_BY.sub("", _text(element)))
+    if not names:
+        for element in tree.iter():
+            if isinstance(element.tag, str) and _AUTHOR_CLASSES & set((element.get("class") or "").split()):
                 names.append(_BY.sub("", _text(element)))
     names = [n for n in names if n and len(n.split()) <= _MAX_NAME_WORDS]
     return list(dict.fromkeys(names))
