@@ -10,11 +10,13 @@ from ...sanitize import clean_text
 from ..base import Draft, ReadOptions, ReadResult, finish, require_text
 from .decoding import decode_page
 from .extract import extract_article
-from .mapping import Mapper, sections
+from .mapping import Mapper, is_article, sections
 from .metadata import base_url, read_metadata
 from .page import parse_page, strip_page
 
 __all__ = ["HtmlReader"]
+
+_NO_ARTICLE = "no article found in the page (only navigation, boilerplate or too little text)"
 
 
 class HtmlReader:
@@ -33,14 +35,14 @@ class HtmlReader:
         base = base_url(tree, page)
         images = strip_page(tree)
         main = extract_article(tree)
-        if main is None or not len(main):
-            raise ParseError("no article found in the page (only navigation, boilerplate or too little text)")
+        if main is None or not is_article(main):
+            raise ParseError(_NO_ARTICLE)
         collector = ImageCollector(options.loader or MemoryLoader(), strict=options.strict)
         mapper = Mapper(collector, images, base=base)
         title = str(page.fields.get("title", ""))
         found = sections(main, mapper, title)
         if not any(section.blocks for section in found):
-            raise ParseError("no article found in the page (only navigation, boilerplate or too little text)")
+            raise ParseError(_NO_ARTICLE)
         draft = Draft(meta=dict(page.fields), sections=found, removed=removed)
         draft.warnings = [*decoded.warnings, *page.warnings, *collector.warnings]
         draft.warnings += [what + (f" ({count} times)" if count > 1 else "") for what, count in mapper.dropped.items()]

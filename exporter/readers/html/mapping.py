@@ -255,6 +255,21 @@ def _tidy(nodes: list[Inline], *, trim: bool = True) -> tuple[Inline, ...]:
     return tuple(n for n in out if not (isinstance(n, Text) and not n.text))
 
 
+MIN_ARTICLE_WORDS = 12
+"""Fewest words (a CJK character counts as one) an extracted article must have: fewer is a menu or a notice."""
+
+_WORD = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
+)
+
+
+def is_article(main: Any) -> bool:
+    """Whether the extractor's find reads as an article: enough words, and mostly not the words of links."""
+    words = len(_WORD.findall("".join(main.itertext())))
+    linked = sum(len(_WORD.findall("".join(ref.itertext()))) for ref in main.iter("ref"))
+    return words >= MIN_ARTICLE_WORDS and linked * 2 < words
+
+
 def sections(main: Any, mapper: Mapper, title: str) -> list[Section]:
     """The article's sections: its highest remaining heading level starts one; the title's heading is skipped."""
     children = list(main)
