@@ -51,6 +51,7 @@ _WHATWG: dict[str, str] = {
     "utf-16be": "utf-8",
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_FEW_BAD = 3
 _SINGLE_BYTE = frozenset({"cp1252", "cp1254", "cp874", "latin_1"}) | {f"iso8859_{n}" for n in range(2, 17)}
 
 
@@ -122,6 +123,11 @@ def decode_page(data: bytes) -> Decoded:
             return Decoded(data.decode("utf-8"), "utf-8", (f"the page declares {label} but is UTF-8; read as UTF-8",))
         if _clean(data, codec):
             return Decoded(data.decode(codec), codec)
+        text = data.decode(codec, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(_FEW_BAD, len(text) // 200):
+            # A few stray bytes (a truncated save, one pasted character) do not make the declaration wrong.
+            return Decoded(text, codec, (f"{bad} byte sequence(s) that are not valid {label} were replaced by U+FFFD",))
         return _detected(data, f"the page declares {label} but is not valid {label}")
     if _is_utf8(data):
         return Decoded(data.decode("utf-8"), "utf-8")

@@ -21,11 +21,23 @@ def _config() -> Any:
     return config
 
 
+@cache
 def _trafilatura() -> Any:
+    import socket
+    import sys
+
+    # urllib3 (which trafilatura imports for its downloader, never used here) binds a socket to ::1 when
+    # imported, to probe for IPv6; reading a page must open no socket at all, so the probe is told "no".
+    probe = "urllib3.util.connection" not in sys.modules and socket.has_ipv6
+    if probe:
+        socket.has_ipv6 = False
     try:
         import trafilatura
     except ImportError as exc:
         raise PluginError(f"reading HTML needs trafilatura ({exc.name} is not installed): {INSTALL_HINT}") from None
+    finally:
+        if probe:
+            socket.has_ipv6 = True
     return trafilatura
 
 
