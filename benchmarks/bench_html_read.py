@@ -33,10 +33,13 @@ def page(kb: int) -> bytes:
         '<li><a href="/news/other">A related story headline that readers might click on</a></li>\n'
     )
     target = kb * 1024
-    body, extra = [], []
-    while len(text) + sum(map(len, body)) + sum(map(len, extra)) < target:
+    body: list[str] = []
+    extra: list[str] = []
+    size = len(text)
+    while size < target:
         body.append(paragraph.format(n=len(body)))
         extra.append(furniture)
+        size += len(body[-1]) + len(furniture)
     text = text.replace("<script>loadInlineWidget", "".join(body) + "<script>loadInlineWidget", 1)
     text = text.replace("</section>\n</main>", "".join(extra) + "</section>\n</main>", 1)
     return text.encode("utf-8")
