@@ -17,6 +17,7 @@ _BUILTIN_READERS = {
     "txt": "exporter.readers.plaintext:PlainTextReader",
     "md": "exporter.readers.markdown:MarkdownReader",
     "json": "exporter.readers.json:JsonReader",
+    "docx": "exporter.readers.docx:DocxReader",
 }
 _BUILTIN_RENDERERS = {
     "json": "exporter.renderers.json:JsonRenderer",
@@ -26,7 +27,10 @@ _BUILTIN_RENDERERS = {
 }
 
 # The extensions of the built-in readers, so picking a reader by file name imports nothing.
-_BUILTIN_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
+_BUILTIN_EXTENSIONS = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json",
+    ".docx": "docx", ".docm": "docx", ".dotx": "docx",
+}  # fmt: skip
 
 
 def entry_points(group: str) -> list[Any]:
