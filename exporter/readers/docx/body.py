@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...images import ImageCollector, Picture
-from ...model import Block, Figure, Inline, LineBreak, Note, Paragraph, Table, Text, plain_text
+from ...model import Alignment, Block, Figure, Inline, LineBreak, Note, Paragraph, Table, Text, plain_text
 from .inlines import LinkKey, Segment, build, strip_inlines
 from .package import Package
 from .styles import ListLevel, Numbering, RunFormat, Styles, on, run_format, w
@@ -51,6 +51,8 @@ class TableItem:
     rows: list[list[list[Para]]]
     header_rows: int
     merged: bool = False
+    align: tuple[str, ...] = ()
+    """Each column's alignment as the first row's paragraphs give it (``w:jc``)."""
 
 
 Item = Para | TableItem
@@ -149,7 +151,8 @@ class BodyReader:
         for seg_index, seg in enumerate(segments):
             if seg.text and "\t" in seg.text:
                 segments[seg_index] = Segment(seg.text.replace("\t", " "), seg.fmt, seg.link, seg.node)
-        inlines = strip_inlines(build(segments))
+        code = self.styles.is_code_paragraph(style)
+        inlines = build(segments) if code else strip_inlines(build(segments))
         ids = tuple(dict.fromkeys(self.anchors[b] for b in bookmarks if b in self.anchors))
         para = Para(style=style, kind="text", inlines=inlines, bookmarks=ids, raw=raw)
         level = outline or self.styles.heading_level(style)
@@ -176,7 +179,7 @@ class BodyReader:
         elif num is not None and self.numbering.level(*num) is not None:
             para.kind, para.list_id, para.level = "list", num[0], num[1]
             para.list_level = self.numbering.level(*num)
-        elif self.styles.is_code_paragraph(style):
+        elif code:
             para.kind = "code"
         elif self.styles.is_builtin(style, "Quote", "Intense Quote", "Block Text"):
             para.kind = "quote"
@@ -347,6 +350,7 @@ class BodyReader:
     def table(self, tbl: Any) -> TableItem:
         """A table: deleted rows dropped, header rows from ``w:tblHeader``, merged cells noted."""
         rows: list[list[list[Para]]] = []
+        align: tuple[str, ...] = ()
         header_rows = 0
         merged = False
         for tr in tbl.iter(w("tr")):
@@ -369,11 +373,13 @@ class BodyReader:
                         cells.append([])
                         continue
                 cells.append([i for i in self.items(tc) if isinstance(i, Para)])
+            if not rows:
+                align = tuple(_cell_jc(tc) for tc in tr if tc.tag == w("tc"))
             is_header = tr_pr is not None and on(tr_pr.find(w("tblHeader")))
             if is_header and header_rows == len(rows):
                 header_rows += 1
             rows.append(cells)
-        return TableItem(rows=rows, header_rows=header_rows, merged=merged)
+        return TableItem(rows=rows, header_rows=header_rows, merged=merged, align=align)
 
 
 def cell_inlines(paras: list[Para]) -> tuple[Inline, ...]:
@@ -393,7 +399,16 @@ def table_block(item: TableItem) -> Table:
     rows = [tuple(cell_inlines(cell) for cell in row) for row in item.rows]
     if not rows:
         return Table(header=(), rows=())
-    return Table(header=rows[0], rows=tuple(rows[1:]))
+    align = tuple(_ALIGN.get(a, "") for a in item.align)
+    return Table(header=rows[0], rows=tuple(rows[1:]), align=align if any(align) else ())
+
+
+_ALIGN: dict[str, Alignment] = {"left": "left", "start": "left", "center": "center", "right": "right", "end": "right"}
+
+
+def _cell_jc(tc: Any) -> str:
+    jc = tc.find(f"{w('p')}/{w('pPr')}/{w('jc')}")
+    return jc.get(w("val"), "") if jc is not None else ""
 
 
 def _ancestor_table(el: Any) -> Any:

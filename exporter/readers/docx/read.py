@@ -159,7 +159,10 @@ def _head(items: list[Item], meta: dict[str, Any], core: dict[str, str], memo: b
                 memo_fields[key] = value
             continue
         if item.kind == "title" and "title" not in meta:
-            meta["title"] = text
+            kicker, headline = ("", text) if memo else split_kicker(text)
+            meta["title"] = headline
+            if kicker:
+                meta.setdefault("kicker", kicker)
             continue
         if item.kind == "subtitle":
             meta["summary" if memo or memo_fields else "kicker"] = text

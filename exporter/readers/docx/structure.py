@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...model import Block, BulletList, CodeBlock, Figure, OrderedList, Paragraph, Quote, Rule, plain_text
+from ...model import Block, BulletList, CodeBlock, Figure, Inline, LineBreak, OrderedList, Paragraph, Quote, Rule, plain_text
 from .body import Item, Para, TableItem, table_block
 
 _CONTINUE = ("listcontinue", "list continue")
@@ -94,12 +94,12 @@ class Assembler:
                 continue
             close()
             if item.kind == "code":
-                lines = [plain_text(item.inlines)]
+                lines = [_code_text(item.inlines)]
                 while index < len(items):
                     nxt = items[index]
                     if not isinstance(nxt, Para) or nxt.kind != "code":
                         break
-                    lines.append(plain_text(nxt.inlines))
+                    lines.append(_code_text(nxt.inlines))
                     index += 1
                 out.append(CodeBlock(text="\n".join(lines)))
             elif item.kind == "quote":
@@ -124,3 +124,8 @@ class Assembler:
                 out.append(Paragraph(inlines=item.inlines))
         close()
         return out
+
+
+def _code_text(inlines: tuple[Inline, ...]) -> str:
+    """A code paragraph's text, its line breaks kept as new lines."""
+    return "".join("\n" if isinstance(node, LineBreak) else plain_text((node,)) for node in inlines)
