@@ -23,20 +23,29 @@ _ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </Relationships>"""
 
 
-def package(body: str, *, styles: str = "", numbering: str = "", footnotes: str = "", links: dict[str, str] | None = None,
-            extra: dict[str, bytes] | None = None) -> bytes:  # fmt: skip
+def package(
+    body: str,
+    *,
+    styles: str = "",
+    numbering: str = "",
+    footnotes: str = "",
+    links: dict[str, str] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> bytes:
     """A .docx whose body is ``body`` (WordprocessingML inside ``w:body``), with optional parts."""
     rels = []
     parts: dict[str, bytes] = {}
-    for rel_id, (kind, name, text) in enumerate(
+    for number, (kind, name, text) in enumerate(
         (("styles", "styles.xml", styles), ("numbering", "numbering.xml", numbering),
          ("footnotes", "footnotes.xml", footnotes)), start=1):  # fmt: skip
         if text:
             parts[f"word/{name}"] = text.encode()
-            rels.append(f'<Relationship Id="rIdp{rel_id}" Target="{name}" Type="{R}/{kind}"/>')
+            rels.append(f'<Relationship Id="rIdp{number}" Target="{name}" Type="{R}/{kind}"/>')
     for rel_id, url in (links or {}).items():
         rels.append(f'<Relationship Id="{rel_id}" Target="{url}" TargetMode="External" Type="{R}/hyperlink"/>')
-    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}</w:body></w:document>'
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}</w:body></w:document>'
+    )
     doc_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 import pytest
-from docx_build import p, package, r
+from docx_build import W, p, package, r
 from helpers import epub_text, pdf_text, squeeze
 
 from exporter import parse
@@ -47,13 +47,19 @@ def _round_trip(doc: Document, style: Style) -> Document:
 
 
 @pytest.mark.parametrize("fixture", ["sample_txt_doc", "sample_md_doc", "japanese_doc"])
-def test_memo_reads_back_into_the_same_model(fixture: str, request: pytest.FixtureRequest, default_style: Style) -> None:
+def test_memo_reads_back_into_the_same_model(
+    fixture: str, request: pytest.FixtureRequest, default_style: Style
+) -> None:
     original: Document = request.getfixturevalue(fixture)
     back = _round_trip(original, default_style)
     view = present(original, default_style)
     meta, got = original.meta, back.meta
     assert (got.title, got.kicker, got.date) == (meta.title, meta.kicker, meta.date)
-    assert (got.memo.to, got.memo.from_, got.memo.cc) == (view.memo.to, view.memo.from_, view.memo.cc)  # the memo shows the style's default TO / FROM where the source has none
+    assert (got.memo.to, got.memo.from_, got.memo.cc) == (
+        view.memo.to,
+        view.memo.from_,
+        view.memo.cc,
+    )  # the memo shows the style's default TO / FROM where the source has none
     assert got.marking == view.marking
     assert got.language.split("-")[0] == meta.language.split("-")[0]
     assert (got.summary, got.authors, got.tags, got.source) == (meta.summary, meta.authors, meta.tags, meta.source)
@@ -80,18 +86,18 @@ def test_edited_in_word_reaches_pdf_and_epub(sample_md_doc: Document, default_st
     from lxml import etree
 
     memo = docx.Document(io.BytesIO(render(sample_md_doc, "docx", default_style).data))
-    body = [q for q in memo.paragraphs if q.text.startswith("Trump extended his gratitude")][0]
+    body = next(q for q in memo.paragraphs if q.text.startswith("Trump extended his gratitude"))
     for run in body.runs[1:]:
         run._r.getparent().remove(run._r)
     body.runs[0].text = "Trump thanked Japan for the investment."
     bold = body.add_run(" Analysts called the pledge unprecedented.")
     bold.bold = True
-    target = [q for q in memo.paragraphs if q.text.startswith("This summit also marked")][0]
+    target = next(q for q in memo.paragraphs if q.text.startswith("This summit also marked"))
     ins = etree.SubElement(target._p, qn("w:ins"), {qn("w:id"): "901", qn("w:author"): "Editor"})
     ins_run = etree.SubElement(ins, qn("w:r"))
-    etree.SubElement(ins_run, qn("w:t"), {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}).text = (
-        " Inserted with tracked changes."
-    )
+    etree.SubElement(
+        ins_run, qn("w:t"), {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
+    ).text = " Inserted with tracked changes."
     deleted = etree.SubElement(target._p, qn("w:del"), {qn("w:id"): "902", qn("w:author"): "Editor"})
     del_run = etree.SubElement(deleted, qn("w:r"))
     etree.SubElement(del_run, qn("w:delText")).text = "Zanzibar deleted sentence."
@@ -105,7 +111,7 @@ def test_edited_in_word_reaches_pdf_and_epub(sample_md_doc: Document, default_st
     assert paragraph.inlines[-1] == Strong(children=(Text(text=" Analysts called the pledge unprecedented."),))
     for fmt, text_of in (("pdf", pdf_text), ("epub", epub_text)):
         # The one-pager runs onto more pages rather than leaving paragraphs out, so every edit can be looked for.
-        overflow = "pages" if fmt == "pdf" else None
+        overflow: Literal["pages"] | None = "pages" if fmt == "pdf" else None
         text = squeeze(text_of(render(edited, fmt, default_style, overflow=overflow).data))
         for edit in ("Trump thanked Japan for the investment.", "Analysts called the pledge unprecedented.",
                      "Inserted with tracked changes."):  # fmt: skip
@@ -113,7 +119,7 @@ def test_edited_in_word_reaches_pdf_and_epub(sample_md_doc: Document, default_st
         assert "Zanzibar" not in text and squeeze("voiced concerns") not in text, fmt
 
 
-_STYLES = f"""<w:styles xmlns:w="{package.__globals__['W']}">
+_STYLES = f"""<w:styles xmlns:w="{W}">
 <w:style w:type="paragraph" w:styleId="Titel"><w:name w:val="Title"/></w:style>
 <w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="Überschrift 1"/>
 <w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>
@@ -122,16 +128,17 @@ _STYLES = f"""<w:styles xmlns:w="{package.__globals__['W']}">
 <w:style w:type="character" w:styleId="Fett"><w:name w:val="Strong"/></w:style>
 </w:styles>"""
 
-_NUMBERING = f"""<w:numbering xmlns:w="{package.__globals__['W']}">
+_NUMBERING = f"""<w:numbering xmlns:w="{W}">
 <w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>
 <w:lvl w:ilvl="1"><w:start w:val="3"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl></w:abstractNum>
 <w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>
 <w:lvlText w:val="%1."/></w:lvl></w:abstractNum>
 <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
-<w:num w:numId="2"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/>
+<w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>
 </w:numbering>"""
 
-_FOOTNOTES = f"""<w:footnotes xmlns:w="{package.__globals__['W']}">
+_FOOTNOTES = f"""<w:footnotes xmlns:w="{W}">
 <w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
 <w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The note text.</w:t></w:r></w:p>
 </w:footnote></w:footnotes>"""
@@ -141,19 +148,33 @@ def test_a_translated_word_draft() -> None:
     body = "".join(
         [
             p("Entwurf: Der Gipfel", "Titel"),
-            p("Erster Abschnitt", "berschrift1", runs='<w:bookmarkStart w:id="0" w:name="_Toc1"/>'
-              + r("Erster Abschnitt") + '<w:bookmarkEnd w:id="0"/>'),  # fmt: skip
-            p("", runs=r("Plain, ") + r("bold", "<w:b/>") + r(", ") + r("italic", "<w:i/>") + r(" and ")
-              + r("gone", "<w:strike/>") + r(" and ") + r("strong by style", '<w:rStyle w:val="Fett"/>')
-              + '<w:r><w:br/></w:r>' + r("code", '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/>')
-              + '<w:hyperlink r:id="rIdL"><w:r><w:t>site</w:t></w:r></w:hyperlink>'
-              + '<w:hyperlink w:anchor="_Toc1"><w:r><w:t>back</w:t></w:r></w:hyperlink>'
-              + '<w:r><w:footnoteReference w:id="1"/></w:r>'
-              + '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
-              + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>17</w:t></w:r>'
-              + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-              + '<w:ins w:id="5"><w:r><w:t> kept</w:t></w:r></w:ins><w:del w:id="6"><w:r><w:delText> dropped</w:delText></w:r></w:del>'
-              + '<w:commentRangeStart w:id="1"/><w:r><w:commentReference w:id="1"/></w:r>'),  # fmt: skip
+            p(
+                "Erster Abschnitt",
+                "berschrift1",
+                runs='<w:bookmarkStart w:id="0" w:name="_Toc1"/>' + r("Erster Abschnitt") + '<w:bookmarkEnd w:id="0"/>',
+            ),
+            p(
+                "",
+                runs=r("Plain, ")
+                + r("bold", "<w:b/>")
+                + r(", ")
+                + r("italic", "<w:i/>")
+                + r(" and ")
+                + r("gone", "<w:strike/>")
+                + r(" and ")
+                + r("strong by style", '<w:rStyle w:val="Fett"/>')
+                + "<w:r><w:br/></w:r>"
+                + r("code", '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/>')
+                + '<w:hyperlink r:id="rIdL"><w:r><w:t>site</w:t></w:r></w:hyperlink>'
+                + '<w:hyperlink w:anchor="_Toc1"><w:r><w:t>back</w:t></w:r></w:hyperlink>'
+                + '<w:r><w:footnoteReference w:id="1"/></w:r>'
+                + '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+                + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>17</w:t></w:r>'
+                + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                + '<w:ins w:id="5"><w:r><w:t> kept</w:t></w:r></w:ins>'
+                + '<w:del w:id="6"><w:r><w:delText> dropped</w:delText></w:r></w:del>'
+                + '<w:commentRangeStart w:id="1"/><w:r><w:commentReference w:id="1"/></w:r>',
+            ),
             p("Unterpunkt", "berschrift3"),
             p("one", num=(1, 0)),
             p("sub", num=(1, 1)),
@@ -163,7 +184,9 @@ def test_a_translated_word_draft() -> None:
             p("six", num=(2, 0)),
         ]
     )
-    data = package(body, styles=_STYLES, numbering=_NUMBERING, footnotes=_FOOTNOTES, links={"rIdL": "https://example.org/"})
+    data = package(
+        body, styles=_STYLES, numbering=_NUMBERING, footnotes=_FOOTNOTES, links={"rIdL": "https://example.org/"}
+    )
     result = parse(data, name="entwurf.docx")
     doc = result.document
     assert (doc.meta.kicker, doc.meta.title) == ("Entwurf", "Der Gipfel")

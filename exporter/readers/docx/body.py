@@ -239,7 +239,9 @@ class BodyReader:
                 return (found, id(f))
         return None
 
-    def _run(self, r: Any, out: list[Segment], base: RunFormat, link: LinkKey | None, pics: list[tuple[str, str]]) -> None:
+    def _run(
+        self, r: Any, out: list[Segment], base: RunFormat, link: LinkKey | None, pics: list[tuple[str, str]]
+    ) -> None:
         rpr = r.find(w("rPr"))
         fmt = run_format(rpr)
         if rpr is not None:

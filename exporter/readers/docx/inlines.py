@@ -1,4 +1,4 @@
-"""Runs to model inlines: formats nested the way they were written, links, breaks, notes; fields and deletions left out."""
+"""Runs to model inlines: formats nested as they were written, links, breaks and notes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from ...model import Code, Emph, Inline, LineBreak, Link, Note, Strike, Strong, Text
 from .styles import RunFormat
+
+_PLAIN = RunFormat()
 
 LinkKey = tuple[str, int]
 """A link's target and which hyperlink element it came from (two links to one URL stay two)."""
@@ -16,7 +18,7 @@ class Segment:
     """A stretch of text with its formats, or a break or note (``node``) standing alone."""
 
     text: str = ""
-    fmt: RunFormat = RunFormat()
+    fmt: RunFormat = _PLAIN
     link: LinkKey | None = None
     node: Inline | None = None
 

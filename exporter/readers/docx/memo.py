@@ -1,4 +1,4 @@
-"""Our memo's furniture read back: TO / FROM / CC / DATE / SUBJECT in any label language, key points panel, source lines."""
+"""Our memo's furniture read back: TO / FROM / CC / DATE / SUBJECT in any label language, key points, source."""
 
 from __future__ import annotations
 

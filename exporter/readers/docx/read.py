@@ -1,4 +1,4 @@
-"""The DOCX reader's steps: open the package safely, read its parts, then find title, memo head, sections, commentary."""
+"""The DOCX reader's steps: open the package safely, read its parts, find title, memo head, sections, commentary."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import datetime
 from typing import Any
 
 from ...images import ImageCollector
+from ...model import Block, BulletList, Paragraph, Part, Section, SubHeading, plain_text
 from ...present.labels import LABELS
-from ...model import Block, Paragraph, Part, Section, SubHeading, plain_text
 from ..base import Draft, ReadOptions, ReadResult, finish, normalise_meta
 from ..markdown import _simple_list
 from ..plaintext import COMMENTARY_MARKERS, split_kicker
 from .body import BodyReader, Item, Para, TableItem
+from .loader import PackageLoader
 from .memo import (
     MEMORANDUM,
     is_key_points_heading,
@@ -22,9 +23,8 @@ from .memo import (
     split_subject,
 )
 from .package import Package, open_package
-from .styles import Numbering, Styles, w
-from .loader import PackageLoader
 from .structure import Assembler
+from .styles import Numbering, Styles, w
 
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -178,6 +178,7 @@ def _closing(items: list[Item], meta: dict[str, Any]) -> list[Item]:
     """The memo's closing Source / By / Keywords lines into metadata."""
     while items and isinstance(items[-1], Para) and (items[-1].style == "Source" or items[-1].empty):
         para = items.pop()
+        assert isinstance(para, Para)
         found = source_line(para) if not para.empty else None
         if found is None:
             continue
@@ -273,8 +274,10 @@ def _body(items: list[Item], draft: Draft, assemble: Assembler, memo: bool) -> N
             text = plain_text(item.inlines).strip()
             close()
             pending = []
-            if commentary is None and text.rstrip(":：").strip().casefold() in _COMMENTARY and (
-                not memo or item.style != "CommentaryHeading"
+            if (
+                commentary is None
+                and text.rstrip(":：").strip().casefold() in _COMMENTARY
+                and (not memo or item.style != "CommentaryHeading")
             ):
                 commentary, part_title, heading = [], text, None
             else:
@@ -286,7 +289,8 @@ def _body(items: list[Item], draft: Draft, assemble: Assembler, memo: bool) -> N
         for index, section in enumerate(sections):
             if is_key_points_heading(section.heading) and _simple_list(section.blocks):
                 bullet = section.blocks[0]
-                draft.key_points = [item[0] for item in bullet.items if isinstance(item[0], Paragraph)]  # type: ignore[union-attr]
+                assert isinstance(bullet, BulletList)
+                draft.key_points = [item[0] for item in bullet.items if isinstance(item[0], Paragraph)]
                 del sections[index]
                 break
     draft.sections = sections

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...model import Block, BulletList, CodeBlock, Figure, Inline, LineBreak, OrderedList, Paragraph, Quote, Rule, plain_text
+from ...model import (
+    Block,
+    BulletList,
+    CodeBlock,
+    Figure,
+    Inline,
+    LineBreak,
+    OrderedList,
+    Paragraph,
+    Quote,
+    Rule,
+    plain_text,
+)
 from .body import Item, Para, TableItem, table_block
 
 _CONTINUE = ("listcontinue", "list continue")
@@ -113,9 +125,9 @@ class Assembler:
                 out.append(Quote(blocks=tuple(quoted)))
             elif item.kind == "figure" and item.figure is not None:
                 figure = item.figure
-                nxt = items[index] if index < len(items) else None
-                if isinstance(nxt, Para) and nxt.kind == "caption":
-                    figure = Figure(alt=figure.alt, key=figure.key, caption=nxt.inlines, src=figure.src)
+                after = items[index] if index < len(items) else None
+                if isinstance(after, Para) and after.kind == "caption":
+                    figure = Figure(alt=figure.alt, key=figure.key, caption=after.inlines, src=figure.src)
                     index += 1
                 out.append(figure)
             elif item.kind == "rule":

@@ -17,7 +17,9 @@ def w(tag: str) -> str:
 _VAL = w("val")
 _HEADING_NAME = re.compile(r"^heading\s*([1-9])$")
 _HEADING_ID = re.compile(r"^heading([1-9])$")
-MONOSPACE = re.compile(r"courier|consol|mono|menlo|monaco|lucida console|andale|source code|fira code|inconsolata", re.I)
+MONOSPACE = re.compile(
+    r"courier|consol|mono|menlo|monaco|lucida console|andale|source code|fira code|inconsolata", re.I
+)
 """Font names that mark a run as code."""
 _OFF = {"0", "false", "off", "none"}
 
