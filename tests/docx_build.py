@@ -75,3 +75,32 @@ def p(text: str, style: str = "", num: tuple[int, int] | None = None, runs: str 
 def r(text: str, props: str = "") -> str:
     """A run of ``text`` with run properties ``props`` (``<w:b/>`` ...)."""
     return f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _zip(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+    b"<w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"
+)
+_EXTERNAL = _LAUGHS.replace(b'<!ENTITY lol "lol">', b'<!ENTITY lol SYSTEM "file:///etc/passwd">')
+
+
+def hostile_packages() -> dict[str, tuple[bytes, str]]:
+    """Hostile .docx files by name, each with a phrase its one-line refusal must hold."""
+    return {
+        "zip-bomb": (_zip({"word/document.xml": b"<a>" + b" " * 50_000_000 + b"</a>"}), "zip bomb"),
+        "billion-laughs": (_zip({"word/document.xml": _LAUGHS}), "DTD or entities"),
+        "external-entity": (_zip({"word/document.xml": _EXTERNAL}), "DTD or entities"),
+        "png-renamed": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a zip package"),
+        "word-97": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "Word 97 or password-protected"),
+        "empty-zip": (_zip({}), "no Word document part"),
+        "many-entries": (_zip({f"x/{i}.xml": b"" for i in range(2001)}, zipfile.ZIP_STORED), "2,001 zip entries"),
+    }

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from typing import Any, Literal
 
 import msgspec
 import pytest
-from docx_build import W, p, package, r
+from docx_build import W, hostile_packages, p, package, r
 from helpers import epub_text, pdf_text, squeeze
 
 from exporter import parse
@@ -222,31 +221,7 @@ def test_text_box_text_is_kept_with_a_warning() -> None:
     assert any("Boxed words." in t for t in texts) and any("text box" in w for w in result.warnings)
 
 
-def _zip(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", method) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
-_LAUGHS = (
-    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
-    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
-    b"<w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"
-)
-_EXTERNAL = _LAUGHS.replace(b'<!ENTITY lol "lol">', b'<!ENTITY lol SYSTEM "file:///etc/passwd">')
-
-
-HOSTILE = {
-    "zip-bomb": (_zip({"word/document.xml": b"<a>" + b" " * 50_000_000 + b"</a>"}), "zip bomb"),
-    "billion-laughs": (_zip({"word/document.xml": _LAUGHS}), "DTD or entities"),
-    "external-entity": (_zip({"word/document.xml": _EXTERNAL}), "DTD or entities"),
-    "png-renamed": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a zip package"),
-    "word-97": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "Word 97 or password-protected"),
-    "empty-zip": (_zip({}), "no Word document part"),
-    "many-entries": (_zip({f"x/{i}.xml": b"" for i in range(2001)}, zipfile.ZIP_STORED), "2,001 zip entries"),
-}
+HOSTILE = hostile_packages()
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
