@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
+from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 import pytest
 from docx_build import W, hostile_packages, p, package, r
-from helpers import epub_text, pdf_text, squeeze
+from helpers import epub_text, pdf_text, require_tool, squeeze
 
 from exporter import parse
 from exporter.api import render
@@ -24,6 +26,7 @@ from exporter.model import (
     Strike,
     Strong,
     SubHeading,
+    Table,
     Text,
     to_builtins,
 )
@@ -238,3 +241,57 @@ def test_expansion_is_bounded_by_max_input_bytes() -> None:
     assert parse(data, name="ok.docx").document.meta.title == "Title"
     with pytest.raises(ParseError, match="more than 10× --max-input-bytes"):
         parse(data, name="small.docx", options=ReadOptions(max_input_bytes=200))
+
+
+LIBREOFFICE = Path(__file__).parent / "data" / "docx"
+
+
+def _check_libreoffice_page(doc: Document) -> None:
+    assert doc.meta.title == "Summit notes"
+    assert [s.heading for s in doc.sections] == ["Background", "Figures"]
+    background, figures = doc.sections
+    para, bullets, ordered = background.blocks
+    assert isinstance(para, Paragraph)
+    assert Strong(children=(Text(text="Washington"),)) in para.inlines
+    assert Link(url="https://example.org/report", children=(Text(text="full report"),)) in para.inlines
+    assert isinstance(bullets, BulletList) and len(bullets.items) == 2
+    assert isinstance(bullets.items[1][1], BulletList)
+    assert isinstance(ordered, OrderedList) and ordered.start == 3 and len(ordered.items) == 2
+    table, sub, closing = figures.blocks
+    assert isinstance(table, Table)
+    assert table.header == ((Text(text="Country"),), (Text(text="Amount"),))
+    assert table.rows == (((Text(text="Japan"),), (Text(text="783"),)),)
+    assert sub == SubHeading.of("Detail", level=1)
+    assert closing == Paragraph.of("Closing ", Emph.of("words"), ".")
+
+
+def test_a_libreoffice_document_fixture() -> None:
+    _check_libreoffice_page(parse((LIBREOFFICE / "libreoffice.docx").read_bytes(), name="lo.docx").document)
+
+
+@pytest.mark.judge
+def test_a_document_libreoffice_makes_now(tmp_path: Path) -> None:
+    soffice = require_tool("soffice")
+    html = tmp_path / "page.html"
+    html.write_bytes((LIBREOFFICE / "libreoffice.html").read_bytes())
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path), str(html)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    made = tmp_path / "page.docx"
+    assert made.is_file() and made.stat().st_size > 0  # soffice exits 0 even when it wrote nothing
+    _check_libreoffice_page(parse(made.read_bytes(), name="page.docx").document)
+
+
+def test_batch_and_cli_read_docx(tmp_path: Path, sample_md_doc: Document) -> None:
+    from click.testing import CliRunner
+
+    from exporter.cli import cli
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "memo.docx").write_bytes(render(sample_md_doc, "docx").data)
+    (tmp_path / "in" / "old.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "in"), "-t", "json", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "memo.json").is_file() and not (tmp_path / "out" / "old.json").exists()
+    assert "Word 97 or password-protected" in result.output and "Traceback" not in result.output

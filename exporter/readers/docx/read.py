@@ -72,10 +72,15 @@ def read_docx(data: bytes, *, name: str, options: ReadOptions) -> ReadResult:
         if marking:
             raw_meta["marking"] = marking
     _core_meta(core, raw_meta, memo)
+    if memo and "title" not in raw_meta and core.get("title"):
+        raw_meta["title"] = core["title"]
     meta, warnings = normalise_meta(raw_meta, strict=False, where="the document's properties")
     draft.meta = {**meta, **draft.meta}
     draft.warnings.extend(warnings)
     _body(items, draft, assemble, memo)
+    if "title" not in draft.meta and core.get("title"):
+        # No Title paragraph and no heading: the file's title property names it.
+        draft.meta["title"] = core["title"]
     draft.resources = list(collector.pictures.values())
     draft.warnings.extend(collector.warnings)
     if assemble.merged_tables:
@@ -214,8 +219,6 @@ def _marking(package: Package, main: str) -> str:
 
 def _core_meta(core: dict[str, str], meta: dict[str, Any], memo: bool) -> None:
     """Core properties where the body said nothing: title, author, keywords, language, identifier, date."""
-    if "title" not in meta and core.get("title"):
-        meta["title"] = core["title"]
     if not memo and core.get("creator"):
         meta.setdefault("authors", [a.strip() for a in core["creator"].replace(";", ",").split(",") if a.strip()])
     if core.get("keywords") and memo:
