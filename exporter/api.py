@@ -51,6 +51,7 @@ def read_source(
         smart=smart,
         resource_paths=paths,
         loader=FileLoader(file.parent, paths),
+        max_input_bytes=max_input_bytes,
     )
     return parse(data, name=file.name, source_format=source_format, options=options)
 

@@ -21,7 +21,7 @@ from .model import Document, json_schema, to_json
 from .pipeline import render_options
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions
 from .reference_doc import REFERENCE_SUFFIXES, reference_bytes
-from .registry import format_for_output, get_renderer, renderer_targets
+from .registry import format_for_output, get_reader, get_renderer, reader_targets, renderer_targets
 from .style import available_styles, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub")
@@ -321,14 +321,24 @@ def _check(document: Document, style_name: str) -> int:
 
 @cli.command()
 def formats() -> None:
-    """List the installed output formats."""
-    for name in sorted(renderer_targets()):
-        try:
-            renderer = get_renderer(name)
-        except ExporterError as exc:
-            click.echo(f"{name:6} (unavailable: {exc.message})")
-            continue
-        click.echo(f"{name:6} {renderer.extension:6} {renderer.media_type}")
+    """List the installed formats: which are read (sources), which are written (outputs)."""
+    names = sorted(set(reader_targets()) | set(renderer_targets()))
+    for name in names:
+        roles, details = [], []
+        if name in reader_targets():
+            roles.append("read")
+            try:
+                details.append("in: " + " ".join(get_reader(name).extensions))
+            except ExporterError as exc:
+                details.append(f"in: (unavailable: {exc.message})")
+        if name in renderer_targets():
+            roles.append("write")
+            try:
+                renderer = get_renderer(name)
+                details.append(f"out: {renderer.extension} {renderer.media_type}")
+            except ExporterError as exc:
+                details.append(f"out: (unavailable: {exc.message})")
+        click.echo(f"{name:6} {', '.join(roles):12} {'  '.join(details)}")
 
 
 @cli.command()

@@ -104,6 +104,8 @@ def read_task(task: Task, settings: Settings) -> ReadResult:
         return task.read
     data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
     options = read_options(settings)
+    if options.max_input_bytes != settings.max_input_bytes:
+        options = dataclasses.replace(options, max_input_bytes=settings.max_input_bytes)
     if options.loader is None:
         options = dataclasses.replace(options, loader=FileLoader(task.source.parent, options.resource_paths))
     return parse(data, name=task.source.name, options=options)

@@ -18,6 +18,7 @@ _BUILTIN_READERS = {
     "md": "exporter.readers.markdown:MarkdownReader",
     "json": "exporter.readers.json:JsonReader",
     "html": "exporter.readers.html:HtmlReader",
+    "docx": "exporter.readers.docx:DocxReader",
 }
 _BUILTIN_RENDERERS = {
     "json": "exporter.renderers.json:JsonRenderer",
@@ -27,7 +28,10 @@ _BUILTIN_RENDERERS = {
 }
 
 # The extensions of the built-in readers, so picking a reader by file name imports nothing.
-_BUILTIN_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
+_BUILTIN_EXTENSIONS = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json",
+    ".docx": "docx", ".docm": "docx", ".dotx": "docx",
+}  # fmt: skip
 _BUILTIN_EXTENSIONS |= {".html": "html", ".htm": "html", ".xhtml": "html"}
 
 

@@ -65,8 +65,9 @@ def test_readers_are_chosen_by_extension() -> None:
     assert registry.reader_for("a.TXT") is registry.get_reader("txt")
     assert registry.reader_for("b.markdown") is registry.get_reader("md")
     assert registry.reader_for("c.json") is registry.get_reader("json")
-    assert registry.reader_for("d.docx") is None
-    assert {".txt", ".md", ".json"} <= registry.source_extensions()
+    assert registry.reader_for("d.docx") is registry.get_reader("docx")
+    assert registry.reader_for("e.odt") is None
+    assert {".txt", ".md", ".json", ".docx", ".docm", ".dotx"} <= registry.source_extensions()
 
 
 def test_unknown_names_are_usage_errors() -> None:

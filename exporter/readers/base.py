@@ -51,6 +51,8 @@ class ReadOptions:
     loader: Loader | None = None
     """Where a reader gets image bytes: a ``FileLoader`` for a source file (built by the layer that knows its
     path), a ``MemoryLoader`` for text given in code; None: no image file can be read (each keeps its alt text)."""
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    """``--max-input-bytes``: a packaged source (DOCX) may expand to ten times this, no more."""
 
 
 @dataclass(frozen=True)

@@ -431,6 +431,8 @@ def json_specific() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
+    from .docx_cases import docx_packages  # the DOCX rows build on this module
+
     """Every case of the table (the file-system rows live in test_filesystem.py)."""
     cases = [
         *bytes_and_encodings(),
@@ -441,6 +443,7 @@ def all_cases() -> list[Case]:
         *scripts(),
         *front_matter(),
         *json_specific(),
+        *docx_packages(),
     ]
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
