@@ -431,7 +431,8 @@ def json_specific() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    from .docx_cases import docx_packages  # the DOCX rows build on this module
+    from .docx_cases import docx_packages  # the DOCX and HTML rows build on this module
+    from .html_cases import html_pages
 
     """Every case of the table (the file-system rows live in test_filesystem.py)."""
     cases = [
@@ -444,6 +445,7 @@ def all_cases() -> list[Case]:
         *front_matter(),
         *json_specific(),
         *docx_packages(),
+        *html_pages(),
     ]
     ids = [c.id for c in cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
