@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import subprocess
 from pathlib import Path
@@ -267,6 +268,31 @@ def _check_libreoffice_page(doc: Document) -> None:
 
 def test_a_libreoffice_document_fixture() -> None:
     _check_libreoffice_page(parse((LIBREOFFICE / "libreoffice.docx").read_bytes(), name="lo.docx").document)
+
+
+def test_a_pandoc_document_fixture() -> None:
+    """pandoc's Word output: title, author and date lines, headings, a footnote, nested and started lists, a table."""
+    result = parse((LIBREOFFICE / "pandoc.docx").read_bytes(), name="pandoc.docx")
+    doc = result.document
+    assert result.warnings == ()
+    assert (doc.meta.title, doc.meta.authors, doc.meta.date) == (
+        "Harbour automation doubles",
+        ("J. Tanaka",),
+        datetime.date(2025, 2, 8),
+    )
+    assert doc.meta.language == "en-GB"
+    assert [s.heading for s in doc.sections] == ["Background", "Figures", "Detail"]
+    para, bullets, ordered = doc.sections[0].blocks
+    assert isinstance(para, Paragraph)
+    assert Strong(children=(Text(text="doubled"),)) in para.inlines
+    assert Link(url="https://example.org/ports", children=(Text(text="port authority"),)) in para.inlines
+    assert Note(blocks=(Paragraph.of("Annual report, table 4."),)) in para.inlines
+    assert isinstance(bullets, BulletList) and isinstance(bullets.items[1][1], BulletList)
+    assert isinstance(ordered, OrderedList) and ordered.start == 3 and len(ordered.items) == 2
+    (table,) = doc.sections[1].blocks
+    assert isinstance(table, Table) and table.align == ("", "right")
+    assert table.rows[1] == ((Text(text="Osaka"),), (Text(text="9"),))
+    assert doc.sections[2].blocks == (Paragraph.of("Closing ", Emph.of("words"), "."),)
 
 
 @pytest.mark.judge

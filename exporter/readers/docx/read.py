@@ -134,6 +134,10 @@ def _core(package: Package) -> dict[str, str]:
     return out
 
 
+_FRONT_STYLES = frozenset({"Author", "Date", "Abstract"})
+"""Styles pandoc gives the author, date and abstract lines under the title."""
+
+
 def _head(items: list[Item], meta: dict[str, Any], core: dict[str, str], memo: bool, draft: Draft) -> list[Item]:
     """Take the memo's head (MEMORANDUM, fields, summary) or a draft's title and subtitle off the top."""
     rest: list[Item] = []
@@ -162,6 +166,15 @@ def _head(items: list[Item], meta: dict[str, Any], core: dict[str, str], memo: b
                 meta["_date"] = value
             elif value:
                 memo_fields[key] = value
+            continue
+        if item.style in _FRONT_STYLES and "title" in meta:
+            # pandoc's front matter (Author, Date and Abstract styles; Author and Date are based on Title).
+            if item.style == "Author":
+                meta.setdefault("authors", []).append(text)
+            elif item.style == "Date":
+                meta["_date"] = text
+            else:
+                meta["summary"] = text
             continue
         if item.kind == "title" and "title" not in meta:
             kicker, headline = ("", text) if memo else split_kicker(text)
