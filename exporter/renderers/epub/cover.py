@@ -31,7 +31,7 @@ COVER_FILE = "cover.png"
 """The cover image's path in the package, relative to the OPF."""
 _MARGIN = 128
 _BAR = 40
-"""Height of the accent bars at the top and the bottom of the cover."""
+"""Height of the accent bar at the top of the cover."""
 _LOGO_HEIGHT = 300
 _TITLE_SIZES = (150, 60)
 """The largest and the smallest title size in pixels; the largest that fits its box is taken."""
