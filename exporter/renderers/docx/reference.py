@@ -114,7 +114,7 @@ class Reference:
         return None
 
     def has_own_header(self) -> bool:
-        """Whether a header of the reference shows anything (text, a picture), ``exporter reference-doc``'s aside."""
+        """Whether a header shows something of its own (text, a picture) besides our reference's placeholder."""
         for (kind, _), name in self.slots.items():
             if kind != "header":
                 continue
