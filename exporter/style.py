@@ -13,6 +13,8 @@ import msgspec
 
 from .errors import StyleError
 from .fontfiles import FACES, custom_family, names_file
+from .images import Picture
+from .logofile import read_logo
 from .present.labels import label_problem
 from .present.language import is_language_tag
 from .present.numbering import DEFAULT_ORDERED, NUMBER_FORMATS
@@ -122,10 +124,18 @@ class Colors(_Strict, frozen=True):
     marking: str = "#B00020"
 
 
+DEFAULT_LOGO_HEIGHT = 32.0
+"""Points a logo stands tall in the memo's letterhead, the one-pager's band and the briefing's title page."""
+LOGO_HEIGHTS = (8.0, 144.0)
+"""The smallest and largest ``[brand] logo_height`` a style may set, in points."""
+
+
 class Brand(_Strict, frozen=True):
-    """The organisation that issues the documents."""
+    """The organisation that issues the documents, and its logo (a file relative to the style, held absolute)."""
 
     organisation: str = ""
+    logo: str = ""
+    logo_height: float = DEFAULT_LOGO_HEIGHT
 
 
 class MemoDefaults(_Strict, frozen=True, rename={"from_": "from"}):
@@ -145,9 +155,10 @@ class PdfOptions(_Strict, frozen=True):
 
 
 class EpubOptions(_Strict, frozen=True):
-    """Briefing settings: extra CSS appended to the compiled stylesheet."""
+    """Briefing settings: extra CSS appended to the compiled stylesheet; the generated cover image, on or off."""
 
     css: str = ""
+    cover: bool = True
 
 
 class DocxOptions(_Strict, frozen=True):
@@ -224,6 +235,8 @@ class Style(_Strict, frozen=True):
     path: str = ""
     custom_fonts: tuple[CustomFamily, ...] = ()
     """The font files the style names, read when it was loaded: their bytes travel with the style."""
+    logo: Picture | None = None
+    """The ``[brand] logo`` file, read and processed when the style was loaded: it travels with the style."""
 
     def __post_init__(self) -> None:
         # Wherever a style is built, unpickled in a worker process included, its custom families become
@@ -325,6 +338,7 @@ def _resolve_raw(file: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise StyleError(f"style inheritance loop: {chain}")
     data = _read_toml(file)
     _anchor_reference(data, file)
+    _anchor_logo(data, file)
     _anchor_font_files(data, file)
     parent_name = data.pop("inherit", None)
     if parent_name is None:
@@ -354,6 +368,23 @@ def _anchor_reference(data: dict[str, Any], file: Path) -> None:
     value = docx.get("reference")
     if isinstance(value, str) and value.strip():
         docx["reference"] = str((file.parent / value.strip()).resolve())
+
+
+def _anchor_logo(data: dict[str, Any], file: Path) -> None:
+    # A logo is relative to the style file that names it, also when a style inherits it.
+    brand = data.get("brand")
+    if isinstance(brand, dict) and isinstance(brand.get("logo"), str) and brand["logo"].strip():
+        brand["logo"] = str((file.parent / Path(brand["logo"].strip()).expanduser()).resolve())
+
+
+def _logo(style: Style, file: Path) -> Style:
+    """The style with its logo read, when it names one (after its height is checked: the cheap check first)."""
+    low, high = LOGO_HEIGHTS
+    if not low <= style.brand.logo_height <= high:
+        raise StyleError(f"{file}: `brand.logo_height` must be between {low:g} and {high:g} pt")
+    if not style.brand.logo:
+        return style
+    return msgspec.structs.replace(style, logo=read_logo(Path(style.brand.logo), file))
 
 
 def _check_reference(reference: str, file: Path) -> None:
@@ -471,7 +502,7 @@ def load_style_file(file: Path) -> Style:
         raise StyleError(f"{file}: {_explain(exc)}") from None
     style = _custom_fonts(style, file)
     _check(style, file)
-    return style
+    return _logo(style, file)
 
 
 def _explain(exc: msgspec.ValidationError) -> str:

@@ -282,7 +282,11 @@ def test_epub_has_figures_manifest_items_and_honest_metadata(outputs: dict[str, 
     with zipfile.ZipFile(io.BytesIO(outputs["epub"].data)) as book:
         opf = etree.fromstring(book.read("EPUB/content.opf"))
         items = opf.findall(".//opf:manifest/opf:item", NS)
-        pictures = {i.get("href"): i.get("media-type") for i in items if i.get("media-type", "").startswith("image/")}
+        pictures = {
+            i.get("href"): i.get("media-type")
+            for i in items
+            if i.get("media-type", "").startswith("image/") and i.get("properties") != "cover-image"
+        }
         assert len(pictures) == 4 and set(pictures.values()) == {PNG, JPEG, "image/webp"}
         for href in pictures:
             _picture_is_clean(book.read(f"EPUB/{href}"))

@@ -8,7 +8,7 @@ from typing import assert_never
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
-from ...images import DOCX_TYPES, convert
+from ...images import DOCX_TYPES, Picture, convert
 from ...model import (
     Block,
     BulletList,
@@ -295,12 +295,24 @@ class BlockWriter:
             if node.caption:
                 self.inlines(self.paragraph(parent, S.CAPTION), node.caption)
             return
-        embedded = convert(picture, DOCX_TYPES)  # WebP goes in as PNG: python-docx and Word 2016 lack it
         page = self.style.page
         indent = (ctx.indent + S.LIST_INDENT * min(ctx.list_depth, 3) + 454 * ctx.quote_depth) / 20
         room = max(self.view.content_width * 0.25, self.view.content_width - indent)
         tallest = (page.height - page.margins.top - page.margins.bottom) * MAX_FIGURE_HEIGHT
-        width, height = embedded.display_size(room, tallest)
+        width, height = picture.display_size(room, tallest)
+        ind = {"left": str(round(indent * 20))} if indent else None
+        p = self.paragraph(parent, S.FIGURE, keep_next=bool(node.caption), ind=ind)
+        self.drawing(p, picture, width, height, node.alt)
+        if node.caption:
+            self.inlines(self.paragraph(parent, S.CAPTION, ind=ind), node.caption)
+
+    def drawing(self, p: Element, picture: Picture, width: float, height: float, descr: str) -> Element:
+        """Append ``picture`` to paragraph ``p`` as an inline drawing ``width`` × ``height`` points; return its run.
+
+        ``descr`` is its alt text (``wp:docPr/@descr``). The caller checked that the writer can relate images.
+        """
+        assert self.relate_image is not None and self.pic_inline is not None
+        embedded = convert(picture, DOCX_TYPES)  # WebP goes in as PNG: python-docx and Word 2016 lack it
         self.pictures += 1
         rel_id = self.relate_image(embedded.data, self._in_note)
         inline = self.pic_inline(
@@ -308,12 +320,10 @@ class BlockWriter:
         )
         doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
         if doc_pr is not None:
-            doc_pr.set("descr", node.alt)
-        ind = {"left": str(round(indent * 20))} if indent else None
-        p = self.paragraph(parent, S.FIGURE, keep_next=bool(node.caption), ind=ind)
-        sub(sub(p, "r"), "drawing").append(inline)
-        if node.caption:
-            self.inlines(self.paragraph(parent, S.CAPTION, ind=ind), node.caption)
+            doc_pr.set("descr", descr)
+        r = sub(p, "r")
+        sub(r, "drawing").append(inline)
+        return r
 
     def _text_paragraph(self, parent: Element, ctx: Context, *, keep_next: bool = False) -> Element:
         extra = ctx.indent

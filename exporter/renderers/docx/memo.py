@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
+
+from ...images import fit
 from ...model import Link, Part, Section, Text
 from ...present.view import View
 from . import styles as S
 from .blocks import BlockWriter, Context
-from .ooxml import Element, border_el, field, run, sub
+from .ooxml import Element, border_el, field, half_points, run, sub, w
 
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 
@@ -16,8 +19,10 @@ _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 class MemoWriter:
     """Lays out one memo into a document body with a :class:`BlockWriter`."""
 
-    def __init__(self, view: View, writer: BlockWriter) -> None:
+    def __init__(self, view: View, writer: BlockWriter, *, logo: bool = True) -> None:
         self.view = view
+        self.logo = view.style.logo if logo and writer.relate_image is not None else None
+        """The style's logo when the letterhead block shows it (not on a reference document's own header)."""
         self.document = view.document
         self.meta = view.document.meta
         self.style = view.style
@@ -39,7 +44,9 @@ class MemoWriter:
     def head(self, body: Element) -> None:
         """Organisation, MEMORANDUM, the TO / FROM / CC / DATE / SUBJECT block, rule, summary."""
         meta, style, labels, w = self.meta, self.style, self.labels, self.writer
-        if style.brand.organisation:
+        if self.logo is not None:
+            self._logo(body)
+        elif style.brand.organisation:
             run(w.paragraph(body, S.ORGANISATION), style.brand.organisation)
         run(w.paragraph(body, S.TITLE), labels["memorandum"])
         memo = self.view.memo
@@ -55,6 +62,22 @@ class MemoWriter:
         w.paragraph(body, S.MEMO_RULE)
         if meta.summary:
             run(w.paragraph(body, S.SUBTITLE), meta.summary)
+
+    def _logo(self, body: Element) -> None:
+        """The logo ``logo_height`` tall (at most half the text width wide), the organisation beside it, centred."""
+        logo, brand = self.logo, self.style.brand
+        assert logo is not None
+        height = brand.logo_height
+        width, height = fit(height * logo.width / logo.height, height, self.view.content_width / 2)
+        p = self.writer.paragraph(body, S.ORGANISATION)
+        self.writer.drawing(p, logo, width, height, brand.organisation)
+        if brand.organisation:
+            r = run(p, "\u2002" + brand.organisation)
+            # Raised to the logo's middle: an inline picture sits on the baseline, so text beside it would sit low.
+            cap_height = 0.7 * self.style.roles.kicker.size
+            props = etree.Element(w("rPr"))
+            sub(props, "position", val=half_points(max(0.0, (height - cap_height) / 2)))
+            r.insert(0, props)
 
     def _field(self, body: Element, key: str) -> Element:
         p = self.writer.paragraph(body, S.MEMO_FIELD)

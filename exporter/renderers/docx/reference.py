@@ -33,6 +33,15 @@ HEADER_MARK = "_exporter_header"
 FOOTER_MARK = "_exporter_footer"
 """Hidden bookmarks on the paragraphs ``exporter reference-doc`` writes; each paragraph is refilled per memo."""
 
+_PICTURES = (
+    w("drawing"),
+    w("pict"),
+    w("object"),
+    "{urn:schemas-microsoft-com:vml}imagedata",
+    "{urn:schemas-microsoft-com:vml}shape",
+)
+"""What shows a picture or a shape in a header: DrawingML, VML and embedded objects."""
+
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 
 
@@ -103,6 +112,21 @@ class Reference:
             if rel.type == f"{RT}/{rel_type}" and not rel.external and rel.target in self.parts:
                 return rel.target
         return None
+
+    def has_own_header(self) -> bool:
+        """Whether a header shows something of its own (text, a picture) besides our reference's placeholder."""
+        for (kind, _), name in self.slots.items():
+            if kind != "header":
+                continue
+            root = xml(self.parts[name])
+            for start in root.iter(w("bookmarkStart")):
+                if start.get(w("name")) == HEADER_MARK:
+                    paragraph = next((a for a in start.iterancestors(w("p"))), None)
+                    if paragraph is not None and paragraph.getparent() is not None:
+                        paragraph.getparent().remove(paragraph)
+            if any((t.text or "").strip() for t in root.iter(w("t"))) or any(True for _ in root.iter(*_PICTURES)):
+                return True
+        return False
 
     def page(self, fallback: Page) -> Page:
         """The page its last section sets up, in points (sizes it leaves out come from ``fallback``)."""

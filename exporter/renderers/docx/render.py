@@ -74,7 +74,8 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
         return CT_Inline.new_pic_inline(shape_id, rel_id, name, Emu(cx), Emu(cy))
 
     writer = BlockWriter(view, relate, part.numbering_part.element, footnotes, relate_note, relate_image, pic_inline)
-    memo = MemoWriter(view, writer)
+    # A letterhead whose header shows anything of its own has its logo there: ours would be a second one.
+    memo = MemoWriter(view, writer, logo=reference is None or not reference.has_own_header())
 
     body = doc.element.body
     sect_pr = body[-1]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ...images import Picture
+from lxml import etree
+
+from ...images import EPUB_TYPES, Picture, convert
 from ...model import Section
 from ...present.view import View
-from .xhtml import BodyWriter, NavEntry, document, serialise, sub
+from .xhtml import IMAGE_FOLDER, BodyWriter, NavEntry, document, serialise, sub
 
 STYLESHEET = "style/briefing.css"
 """Where the stylesheet lives inside the package, relative to the OPF."""
@@ -28,13 +30,28 @@ class Chapter:
     entries: tuple[NavEntry, ...] = ()
 
 
-def _title_page(view: View) -> Chapter:
+def _logo(view: View, page: etree._Element, pictures: dict[str, Picture]) -> None:
+    """The style's logo, ``logo_height`` tall, its alt text the organisation; a manifest item in ``pictures``."""
+    brand, logo = view.style.brand, view.style.logo
+    if logo is None:
+        return
+    embedded = convert(logo, EPUB_TYPES)
+    path = f"{IMAGE_FOLDER}/{embedded.file_name}"
+    pictures.setdefault(path, embedded)
+    height = brand.logo_height * 4 / 3  # CSS pixels; the stylesheet keeps it within the page's width
+    width = height * logo.width / logo.height
+    attrib = {"src": path, "alt": brand.organisation, "width": str(round(width)), "height": str(round(height))}
+    sub(sub(page, "p", {"class": "logo"}), "img", attrib)
+
+
+def _title_page(view: View, pictures: dict[str, Picture]) -> Chapter:
     meta, style, labels = view.document.meta, view.style, view.labels
     html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "frontmatter")
     page = sub(body, "section", {"epub:type": "titlepage", "class": "titlepage", "aria-label": labels["title_page"]})
     marking = view.marking
     if marking:
         sub(page, "p", {"class": "marking"}, marking)
+    _logo(view, page, pictures)
     if meta.kicker:
         sub(page, "p", {"class": "kicker"}, meta.kicker)
     sub(page, "h1", {"class": "title"}, meta.title)
@@ -142,7 +159,7 @@ def content(view: View) -> tuple[list[Chapter], dict[str, Picture]]:
     if doc.commentary is not None and _has_commentary(view):
         files[COMMENTARY_FILE] = doc.commentary.sections
     writer = BodyWriter(view, files)
-    out = [_title_page(view)]
+    out = [_title_page(view, writer.pictures)]
     if doc.key_points:
         out.append(_key_points(view, writer))
     if ARTICLE_FILE in files:

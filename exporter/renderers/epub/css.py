@@ -150,6 +150,8 @@ def stylesheet(view: View) -> str:
                 "letter-spacing: 0.08em;",
             ],
         ),
+        _rule(".titlepage p.logo", ["margin: 0 0 1.2em 0;"]),
+        _rule(".titlepage p.logo img", ["max-width: 60%;", "height: auto;"]),
         _rule(".kicker", [*_role(view, "kicker"), "letter-spacing: 0.06em;", "margin: 0 0 0.4em 0;"]),
         _rule(
             "h1.title",

@@ -17,6 +17,7 @@ from ...images import Picture
 from ...model import Document, to_json
 from ...present.view import View
 from .chapters import STYLESHEET, Chapter
+from .cover import COVER_FILE
 from .fonts import embedded_faces
 
 _FOLDER = "EPUB"
@@ -78,12 +79,25 @@ def _toc(chapters: Sequence[Chapter]) -> list[object]:
     return toc
 
 
-def assemble(view: View, chapters: Sequence[Chapter], css: str, pictures: Mapping[str, Picture] | None = None) -> bytes:
+def assemble(
+    view: View,
+    chapters: Sequence[Chapter],
+    css: str,
+    pictures: Mapping[str, Picture] | None = None,
+    cover: Picture | None = None,
+) -> bytes:
     """The EPUB bytes: EbookLib writes the package, then the zip is rebuilt reproducibly."""
     doc, labels = view.document, view.labels
     pictures = pictures or {}
     book = epub.EpubBook()
     _metadata(book, view, pictures)
+    if cover is not None:
+        # The cover-image item (EPUB 3) and the meta EPUB 2 readers look for; no cover page in the spine.
+        item = epub.EpubCover(file_name=COVER_FILE)
+        item.media_type = cover.media_type
+        item.content = cover.data
+        book.add_item(item)
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": item.id})
     style = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css.encode("utf-8"))
     book.add_item(style)
     for path, picture in pictures.items():

@@ -8,6 +8,7 @@ from ...present.view import present
 from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .chapters import content
+from .cover import CoverRefused, cover_image
 from .css import stylesheet
 from .package import assemble, identifier
 
@@ -23,6 +24,14 @@ class EpubBriefing:
         except ValueError as exc:
             # lxml refuses characters XML cannot hold: a model built in code that skipped sanitising.
             raise RenderError(f"cannot write the EPUB: {exc}") from None
-        data = assemble(view, docs, stylesheet(view), pictures)
+        warnings = list(view.warnings)
+        cover = None
+        if style.epub.cover:
+            try:
+                cover = cover_image(view)
+            except CoverRefused as exc:
+                warnings.append(str(exc))
+        data = assemble(view, docs, stylesheet(view), pictures, cover)
         facts = {"identifier": identifier(document), "documents": len(docs), **view.figures.facts()}
-        return RenderResult(data=data, warnings=view.warnings, facts=facts)
+        facts["cover"] = cover is not None
+        return RenderResult(data=data, warnings=tuple(warnings), facts=facts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import TimeStamp
+from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -25,7 +26,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
-from ...style import Role
+from ...images import PDF_TYPES, convert, fit
+from ...style import Role, Style
 from .layout import Context, color, source_markup
 from .panel import measuring_canvas
 from .synthetic import StrokingCanvas
@@ -177,7 +179,10 @@ class Decor:
         self.pages_label = ctx.labels["page_x_of_y"]
         # Page labels are drawn late; check their glyphs now.
         ctx.text(self.pages_label.format(page=1234567890, pages=0), "footer")
-        self.band_height = self._band_text_height() + 4.5 + 7
+        self.logo, self.logo_size = _band_logo(style, self.width)
+        self.logo_room = self.logo_size[0] + 0.5 * roles.marking.size if self.logo is not None else 0.0
+        """Points the logo and the gap after it take from the left of the band."""
+        self.band_height = self._band_content_height() + 4.5 + 7
         self.footer_height = self._footer_text_height(pages=99) + 4 + 7
 
     def _ps(
@@ -199,7 +204,7 @@ class Decor:
         w = self.width
         out = []
         if self.org_text:
-            out.append((Paragraph(self.org_text, self.org), 0.0, w * 0.62))
+            out.append((Paragraph(self.org_text, self.org), self.logo_room, w * 0.62 - self.logo_room))
         if self.mark_text:
             out.append((Paragraph(self.mark_text, self.mark), w * 0.64, w * 0.36))
         return out
@@ -216,8 +221,10 @@ class Decor:
             out.append((Paragraph(self.mark_text, self.foot_c), w * 0.6, w * 0.14))
         return out
 
-    def _band_text_height(self) -> float:
-        return float(max([p.wrap(w, 1e6)[1] for p, _, w in self._band()] + [self.org.leading]))
+    def _band_content_height(self) -> float:
+        """The band's text, or its logo when taller: the text is centred on the logo."""
+        heights = [p.wrap(w, 1e6)[1] for p, _, w in self._band()] + [self.org.leading, self.logo_size[1]]
+        return float(max(heights))
 
     def _footer_text_height(self, pages: int) -> float:
         return float(max(p.wrap(w, 1e6)[1] for p, _, w in self._footer(pages, pages)))
@@ -229,9 +236,13 @@ class Decor:
         top = st.page.height - m.top
         canv.saveState()
         text_h = self.band_height - 4.5 - 7
+        if self.logo is not None:
+            width, height = self.logo_size
+            # The image object is written once and shared by every page's drawing of it.
+            canv.drawImage(self.logo, m.left, top - (text_h + height) / 2, width, height, mask="auto")
         for p, x, w in self._band():
             _, h = p.wrap(w, 1e6)
-            p.drawOn(canv, m.left + x, top - h)
+            p.drawOn(canv, m.left + x, top - (text_h + h) / 2)
         canv.setStrokeColor(color(st.colors.rule))
         canv.setLineWidth(1.5)
         y = top - text_h - 3
@@ -244,6 +255,21 @@ class Decor:
             _, h = p.wrap(w, 1e6)
             p.drawOn(canv, m.left + x, m.bottom + fh - h)
         canv.restoreState()
+
+
+MAX_LOGO_WIDTH = 0.3
+"""The widest the band's logo gets, as a share of the text width (a wide logo is made shorter)."""
+
+
+def _band_logo(style: Style, width: float) -> tuple[ImageReader | None, tuple[float, float]]:
+    """The style's logo as reportlab reads it and its size in the band: ``logo_height`` tall, at most 30% wide."""
+    logo = style.logo
+    if logo is None:
+        return None, (0.0, 0.0)
+    embedded = convert(logo, PDF_TYPES)
+    height = style.brand.logo_height
+    size = fit(height * logo.width / logo.height, height, width * MAX_LOGO_WIDTH)
+    return ImageReader(io.BytesIO(embedded.data)), size
 
 
 def make_geometry(ctx: Context, decor: Decor) -> Geometry:
