@@ -389,6 +389,50 @@ def preview(
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Conversion processes  [default: number of CPUs]"
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Requests that may wait for a worker; more get 503  [default: 2 x workers]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a conversion may take; then 504 and the worker is replaced.",
+)
+@click.option(
+    "--max-input-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_INPUT_BYTES,
+    show_default=True,
+    help="Refuse sources larger than this (413).",
+)
+def serve(host: str, port: int, workers: int | None, queue: int | None, timeout: float, max_input_bytes: int) -> None:
+    """Serve the web page and the HTTP API (needs the web extra: pip install 'exporter[web]')."""
+    try:
+        from .web.server import default_workers
+        from .web.server import serve as run_server
+    except ImportError as exc:
+        raise UsageError(
+            f"exporter serve needs the web extra: pip install 'exporter[web]' ({exc.name} is missing)"
+        ) from None
+    from .web.app import Config
+
+    count = workers or default_workers()
+    config = Config(
+        workers=count, queue=2 * count if queue is None else queue, timeout=timeout, max_input_bytes=max_input_bytes
+    )
+    run_server(host, port, config)
+
+
+@cli.command()
 def formats() -> None:
     """List the installed formats: which are read (sources), which are written (outputs)."""
     names = sorted(set(reader_targets()) | set(renderer_targets()))
