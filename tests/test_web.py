@@ -84,10 +84,10 @@ def test_api_pdf_is_one_page(client: TestClient) -> None:
 
 def test_api_docx_epub_and_zip(client: TestClient) -> None:
     """DOCX reads back with its memo field, the EPUB is an EPUB, the zip holds all three."""
-    status, headers, body = _export(client, "docx", **{"from": "Research desk"})
+    status, headers, body = _export(client, "docx", memo_from="Cabinet Office desk")
     assert status == 200
     assert headers["content-type"].endswith("wordprocessingml.document")
-    assert "Research desk" in docx_text(body)
+    assert "Cabinet Office desk" in docx_text(body)
     status, headers, body = _export(client, "epub")
     assert (status, headers["content-type"]) == (200, "application/epub+zip")
     assert zipfile.ZipFile(io.BytesIO(body)).read("mimetype") == b"application/epub+zip"
@@ -161,7 +161,9 @@ def test_the_page_escapes_what_the_user_sent(client: TestClient) -> None:
     """Markup in the text and the memo fields comes back as text, never as markup."""
     hostile = '<script>alert("x")</script>'
     response = client.post(
-        "/", data={"text": f"# Title {hostile}\n\nBody {hostile}.", "kind": "md", "to": hostile}, files={"_": ("", b"")}
+        "/",
+        data={"text": f"# Title {hostile}\n\nBody {hostile}.", "kind": "md", "memo_to": hostile},
+        files={"_": ("", b"")},
     )
     assert response.status_code == 200
     assert hostile not in response.text

@@ -229,7 +229,7 @@ class Web:
             kind=kind if kind in pages.PASTE_KINDS else "txt",
             style=_field(form, "style") or "default",
             overflow=_field(form, "overflow") or "error",
-            memo={name: _field(form, name) for name, _, _ in pages.MEMO_FIELDS},
+            memo={name: _field(form, name) for name, _, _, _ in pages.MEMO_FIELDS},
         )
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(limit + 1)
@@ -264,7 +264,8 @@ class Web:
             raise Failure(400, "usage", f"style is a name from `exporter styles` ({known}), not {style!r}")
         if values.overflow not in ("error", "truncate", "pages"):
             raise Failure(400, "usage", "overflow is error, truncate or pages")
-        memo = {key: value.strip() for key, value in values.memo.items() if value.strip()}
+        keys = {name: key for name, key, _, _ in pages.MEMO_FIELDS}
+        memo = {keys[name]: value.strip() for name, value in values.memo.items() if value.strip()}
         return Job(data, name, str(self.styles[style]), want, memo, values.overflow, self.config.max_input_bytes)
 
     async def _run(self, job: Job) -> Outcome:

@@ -18,11 +18,12 @@ OVERFLOWS = (
     ("pages", "Add pages", "a second page and more when needed"),
 )
 MEMO_FIELDS = (
-    ("to", "To", "Ministers, Policy team …"),
-    ("from", "From", "Research desk …"),
-    ("cc", "Cc", ""),
-    ("marking", "Marking", "INTERNAL, RESTRICTED …"),
+    ("memo_to", "to", "To", "Ministers, Policy team …"),
+    ("memo_from", "from", "From", "Research desk …"),
+    ("memo_cc", "cc", "Cc", ""),
+    ("marking", "marking", "Marking", "INTERNAL, RESTRICTED …"),
 )
+"""The memo header's form fields: the field's name (``to`` is the API's format), its metadata key, label, hint."""
 DOWNLOADS = (
     ("docx", "Memo", "DOCX, for Word"),
     ("pdf", "One-pager", "PDF"),
@@ -40,6 +41,7 @@ class FormValues:
     style: str = "default"
     overflow: str = "error"
     memo: Mapping[str, str] = field(default_factory=dict)
+    """The memo header by form field name (``memo_to`` …)."""
     upload_b64: str = ""
     """A file that cannot be shown as text (a DOCX), carried along base64-encoded."""
     upload_name: str = ""
@@ -79,7 +81,7 @@ def _hidden(name: str, value: str) -> str:
 def carried(values: FormValues) -> str:
     """Hidden fields that re-post the source and settings (a download, or a new preview of an upload)."""
     fields = [_hidden("style", values.style), _hidden("overflow", values.overflow)]
-    fields += [_hidden(name, values.memo.get(name, "")) for name, _, _ in MEMO_FIELDS]
+    fields += [_hidden(name, values.memo.get(name, "")) for name, _, _, _ in MEMO_FIELDS]
     if values.upload_b64:
         fields += [_hidden("source_b64", values.upload_b64), _hidden("name", values.upload_name)]
     else:
@@ -100,7 +102,7 @@ def form(choices: Choices, values: FormValues) -> str:
         f'<div class="field"><label for="memo-{name}">{label}</label>'
         f'<input id="memo-{name}" name="{name}" type="text" maxlength="500" autocomplete="off"'
         f' value="{escape(values.memo.get(name, ""))}"' + (f' placeholder="{escape(hint)}"' if hint else "") + "></div>"
-        for name, label, hint in MEMO_FIELDS
+        for name, _, label, hint in MEMO_FIELDS
     )
     overflow = "".join(
         f'<div class="choice"><input type="radio" id="overflow-{key}" name="overflow" value="{key}"'

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+from types import FrameType
 
 from .app import Config, create_app
 
@@ -15,6 +17,10 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def serve(host: str, port: int, config: Config) -> None:
@@ -28,6 +34,9 @@ def serve(host: str, port: int, config: Config) -> None:
     log.setLevel(logging.INFO)
     log.propagate = False
     app = create_app(config)
+    # uvicorn stops cleanly on SIGTERM, then raises the signal again for the previous handler: this one
+    # makes that an ordinary exit, so the fork server's socket folder in $TMPDIR is removed at exit.
+    signal.signal(signal.SIGTERM, _exit)
     uvicorn.run(
         app,
         host=host,
