@@ -320,6 +320,119 @@ def _check(document: Document, style_name: str) -> int:
 
 
 @cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    default="page.png",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE.png",
+    help="Where to write the picture; with several pages FILE-1.png, FILE-2.png …",
+)
+@click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True, help="Pixels per inch.")
+@click.option(
+    "-s", "--style", "style_name", default="default", show_default=True, help="Style name or path to a .toml file."
+)
+@click.option(
+    "--overflow",
+    type=click.Choice(["error", "truncate", "pages"]),
+    default="error",
+    show_default=True,
+    help="When the one-pager does not fit one page.",
+)
+@_with_read_options
+def preview(
+    source: Path,
+    output: Path,
+    dpi: int,
+    style_name: str,
+    overflow: str,
+    lang: str | None,
+    sets: tuple[str, ...],
+    strict: bool,
+    resource_paths: tuple[Path, ...],
+    smart: bool | None,
+    max_input_bytes: int,
+) -> None:
+    """Write a PNG of SOURCE's PDF one-pager (one per page with --overflow pages)."""
+    from .preview import preview as draw
+
+    if output.suffix.lower() != ".png":
+        raise UsageError(f"-o {printable(str(output))}: a preview is a .png file")
+    style = load_style(style_name)
+    try:
+        result = read_source(
+            source,
+            lang=lang,
+            strict=strict,
+            overrides=_parse_sets(sets),
+            max_input_bytes=max_input_bytes,
+            smart=style.text.smart if smart is None else smart,
+            resource_paths=resource_paths,
+        )
+        pictures = draw(result.document, style, overflow=overflow, dpi=dpi)  # type: ignore[arg-type]
+    except ExporterError as exc:
+        if isinstance(exc, UsageError):
+            raise
+        _fail(f"{printable(str(source))}: {exc.message}", exc.exit_code)
+    for warning in (*result.warnings, *pictures.warnings):
+        click.echo(f"exporter: warning: {printable(str(source))}: {printable(warning)}", err=True)
+    pages = pictures.pages
+    names = (
+        [output] if len(pages) == 1 else [output.with_name(f"{output.stem}-{n}.png") for n in range(1, len(pages) + 1)]
+    )
+    for name, png in zip(names, pages, strict=True):
+        write_atomic(name, png)
+        click.echo(f"exporter: wrote {printable(str(name))}", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Conversion processes  [default: number of CPUs]"
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Requests that may wait for a worker; more get 503  [default: 2 x workers]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a conversion may take; then 504 and the worker is replaced.",
+)
+@click.option(
+    "--max-input-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_INPUT_BYTES,
+    show_default=True,
+    help="Refuse sources larger than this (413).",
+)
+def serve(host: str, port: int, workers: int | None, queue: int | None, timeout: float, max_input_bytes: int) -> None:
+    """Serve the web page and the HTTP API (needs the web extra: pip install 'exporter[web]')."""
+    try:
+        from .web.server import default_workers
+        from .web.server import serve as run_server
+    except ImportError as exc:
+        raise UsageError(
+            f"exporter serve needs the web extra: pip install 'exporter[web]' ({exc.name} is missing)"
+        ) from None
+    from .web.app import Config
+
+    count = workers or default_workers()
+    config = Config(
+        workers=count, queue=2 * count if queue is None else queue, timeout=timeout, max_input_bytes=max_input_bytes
+    )
+    run_server(host, port, config)
+
+
+@cli.command()
 def formats() -> None:
     """List the installed formats: which are read (sources), which are written (outputs)."""
     names = sorted(set(reader_targets()) | set(renderer_targets()))

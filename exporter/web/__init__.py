@@ -1,0 +1,1 @@
+"""``exporter serve``: a web page and an HTTP API over the same conversions (the ``[web]`` extra)."""
