@@ -196,7 +196,7 @@ class Coverage:
         if self.refused:
             raise GlyphError(refusal_message("".join(self.refused)))
         if self.missing:
-            raise GlyphError(f"{missing_message(''.join(self.missing))}; use the DOCX or EPUB output")
+            raise GlyphError(missing_message("".join(self.missing)))
 
     def warning(self) -> str:
         """The one warning about invisible characters the PDF left out ("" when there are none)."""
