@@ -282,9 +282,23 @@ def shown_strings(doc: Document, fmt: str) -> list[str]:
 
 
 def lost_strings(doc: Document, fmt: str, text: str) -> list[str]:
-    """Strings of ``doc`` that the output text does not hold (whitespace ignored); empty when nothing was lost."""
-    haystack = squeeze(unicodedata.normalize("NFC", text))
-    return [s for s in shown_strings(doc, fmt) if squeeze(unicodedata.normalize("NFC", s)) not in haystack]
+    """Strings of ``doc`` that the output text does not hold (whitespace ignored); empty when nothing was lost.
+
+    The PDF leaves invisible characters out and may draw a character through its compatibility form (ﬀ as
+    "ff"): there a string counts as held when its visible characters are, compared in NFKC.
+    """
+    if fmt != "pdf":
+        haystack = squeeze(unicodedata.normalize("NFC", text))
+        return [s for s in shown_strings(doc, fmt) if squeeze(unicodedata.normalize("NFC", s)) not in haystack]
+    from exporter.present.coverage import is_hidden
+
+    haystack = squeeze(unicodedata.normalize("NFKC", text))
+    lost = []
+    for s in shown_strings(doc, fmt):
+        visible = squeeze(unicodedata.normalize("NFKC", "".join(ch for ch in s if not is_hidden(ch))))
+        if visible not in haystack:
+            lost.append(s)
+    return lost
 
 
 # --- the command line as a user runs it ---------------------------------------------------------

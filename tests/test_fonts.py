@@ -392,28 +392,28 @@ def test_inspect_check_prints_one_line_per_format(tmp_path: Path) -> None:
 # --- extraction -------------------------------------------------------------------------------
 
 
-def test_fallback_runs_extract_with_the_tounicode_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Runs set in the fallback fonts come back out of the PDF, emoji too once ``tounicode.install`` ran."""
+def test_fallback_runs_extract_with_the_tounicode_fix(tmp_path: Path) -> None:
+    """Runs set in the fallback fonts come back out of the PDF, emoji too, under the renderer's settings."""
     import pypdf
     from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfgen import canvas
 
-    from exporter.tounicode import install, to_unicode_cmap
+    from exporter.renderers.pdf.settings import shipped_settings, to_unicode_cmap
 
     assert to_unicode_cmap("F", [0, 0x41, 0xFFFD]) == ttfonts.makeToUnicodeCMap("F", [0, 0x41, 0xFFFD])
-    monkeypatch.setattr(ttfonts, "makeToUnicodeCMap", ttfonts.makeToUnicodeCMap)  # restored after the test
-    install()
+    assert "<01> <D83DDE00>" in to_unicode_cmap("F", [0, 0x1F600])
     text = f"{ISSUE_SYMBOLS} {KOREAN} {SIMPLIFIED} {TRADITIONAL}"
-    pdf = canvas.Canvas(str(tmp_path / "runs.pdf"))
-    x = 20.0
-    for run in split_runs(text, *SERIF).runs:
-        name = "test-" + run.family.replace(" ", "")
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(ttfonts.TTFont(name, str(typeface(run.family).regular)))
-        pdf.setFont(name, 6)
-        pdf.drawString(x, 700, run.text)
-        x += pdfmetrics.stringWidth(run.text, name, 6)
-    pdf.save()
+    with shipped_settings():
+        pdf = canvas.Canvas(str(tmp_path / "runs.pdf"), pagesize=(595.0, 842.0))  # the shipped default is "A4"
+        x = 20.0
+        for run in split_runs(text, *SERIF).runs:
+            name = "test-" + run.family.replace(" ", "")
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(ttfonts.TTFont(name, str(typeface(run.family).regular)))
+            pdf.setFont(name, 6)
+            pdf.drawString(x, 700, run.text)
+            x += pdfmetrics.stringWidth(run.text, name, 6)
+        pdf.save()
     extracted = pypdf.PdfReader(tmp_path / "runs.pdf").pages[0].extract_text()
     for ch in unicodedata.normalize("NFKC", text.replace(" ", "")):
         assert ch in unicodedata.normalize("NFKC", extracted), f"U+{ord(ch):04X}"

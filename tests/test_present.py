@@ -12,11 +12,11 @@ from typing import Any
 
 import msgspec
 import pytest
-from helpers import ROOT, docx_text, epub_text, pdf_text, squeeze
+from helpers import ROOT, docx_text, epub_text, pdf_chars, pdf_text, squeeze
 from lxml import etree
 
 from exporter import load_style
-from exporter.errors import GlyphError, StyleError
+from exporter.errors import StyleError
 from exporter.model import Document, Link, Meta, Paragraph, Part, Section, Source, Text, to_json
 from exporter.pipeline import parse
 from exporter.present.dates import date_locale, long_date
@@ -373,8 +373,7 @@ READ_BACK = {"docx": docx_text, "pdf": pdf_text, "epub": epub_text}
         ("fr", OUTPUTS),
         ("es", OUTPUTS),
         ("ja", OUTPUTS),
-        # The PDF has no Chinese font until the every-character issue (see the test below).
-        ("zh", ("docx", "epub")),
+        ("zh", OUTPUTS),
     ],
 )
 def test_the_long_date_and_labels_agree_in_every_output(
@@ -417,10 +416,11 @@ def test_every_output_declares_the_parsed_language(language: str, word: tuple[st
         assert title.get("{http://www.w3.org/XML/1998/namespace}lang") == language
 
 
-def test_the_pdf_refuses_chinese_by_name(default_style: Style) -> None:
-    """Until the PDF has a Chinese font it says so (a GlyphError), rather than drawing blanks."""
-    with pytest.raises(GlyphError, match="not supported in the PDF yet"):
-        render("pdf", article("zh"), default_style)
+def test_the_pdf_sets_chinese_in_the_hanzi_font(default_style: Style) -> None:
+    """A Chinese article's PDF is written, its hanzi drawn in Droid Sans Fallback (first in a Chinese chain)."""
+    chars = pdf_chars(render("pdf", article("zh"), default_style).data)
+    hanzi = [c for c in chars if "\u4e00" <= c.text <= "\u9fff"]
+    assert hanzi and {c.fontname.split("+")[-1] for c in hanzi} == {"DroidSansFallback"}
 
 
 def test_the_sample_dates_agree(sample_txt_doc: Document, default_style: Style, a4_style: Style) -> None:

@@ -264,11 +264,16 @@ def test_link_urls_survive_escaping(hostile_doc: Document, default_style: Style)
 
 @pytest.mark.parametrize(
     ("text", "named"),
-    [("مرحبا", "U+0627 ARABIC LETTER ALEF"), ("ok \U0001f600", "U+1F600 GRINNING FACE")],
+    [
+        ("مرحبا", "right-to-left text (U+0645 ARABIC LETTER MEEM"),
+        # Symbola stops at Unicode 9: a later emoji is in no bundled font.
+        ("ok \U0001fae0", "no bundled font has a glyph for U+1FAE0 MELTING FACE; use the DOCX or EPUB output"),
+    ],
 )
 def test_uncovered_characters_raise_glyph_error(
     sample_txt_doc: Document, default_style: Style, text: str, named: str
 ) -> None:
+    """Right-to-left letters, and a character in no bundled font, refuse the PDF in one line naming them."""
     extra = Section(heading="", blocks=(Paragraph(inlines=(Text(text=text),)),))
     doc = msgspec.structs.replace(sample_txt_doc, sections=(*sample_txt_doc.sections, extra))
     with pytest.raises(GlyphError) as exc:

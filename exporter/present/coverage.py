@@ -424,9 +424,9 @@ def lacking_message(family: str, file: str, lacking: str, replaces: str) -> str:
     )
 
 
-def missing_message(missing: str) -> str:
-    """The one line that names the characters no bundled font draws."""
-    return f"no bundled font has a glyph for {describe(missing)}"
+def missing_message(missing: str, alternative: str = "the DOCX or EPUB output") -> str:
+    """The one line that names the characters no bundled font draws (emoji after Unicode 9, private use ...)."""
+    return f"no bundled font has a glyph for {describe(missing)}; use {alternative}"
 
 
 FALLBACK_ORDER: tuple[str, ...] = (SYMBOLS, HAN, HANGUL_SANS, HANGUL_SERIF, EMOJI)

@@ -36,8 +36,10 @@ SECRET = "@SECRET@"
 TOUCHED = "@TOUCHED@"
 """Placeholder for the path the CVE-2023-33733 payload would create if anything evaluated it."""
 
-PDF_RTL = r"right-to-left text yet \(U\+05E9 HEBREW LETTER SHIN"
-PDF_GLYPHS = "no glyph for"
+PDF_RTL = r"cannot set right-to-left text \(U\+05E9 HEBREW LETTER SHIN"
+PDF_ARABIC = r"cannot set right-to-left text \(U\+0645 ARABIC LETTER MEEM"
+INVISIBLE = r"the PDF leaves out \d+ invisible characters? \({}"
+"""The one warning for invisible characters the PDF leaves out (``format`` it with the first one's name)."""
 OVERFLOW = r"one-pager needs (about|at least) [\d.]+ pages"
 
 
@@ -326,28 +328,32 @@ def markup(secret: str = SECRET, touched: str = TOUCHED) -> list[Case]:
 
 UNICODE = {
     "hebrew": ("שלום עולם", PDF_RTL),
-    "arabic": ("مرحبا بالعالم", "U\\+0645 ARABIC LETTER MEEM"),
+    "arabic": ("مرحبا بالعالم", PDF_ARABIC),
     "combining": ("e\u0301 a\u030a n\u0303 o\u0308 Z\u0335\u0321", ""),
-    "zwj-emoji": ("👩\u200d💻 👨\u200d👩\u200d👧", "U\\+1F469 WOMAN"),
+    # The PDF draws each emoji of a ZWJ sequence (Symbola) and leaves the joiners out, with one warning.
+    "zwj-emoji": ("👩\u200d💻 👨\u200d👩\u200d👧", ""),
     "japanese": ("日本語の文章。漢字とかな。", ""),
     "chinese": ("中文文本", ""),
     "cjk-astral": ("𠀋 𩸽 𡈽", ""),
-    "korean": ("한국어 문장", "U\\+D55C HANGUL SYLLABLE HAN"),
+    "korean": ("한국어 문장", ""),
+    "symbols": ("✔ ⚠ ❌ ➡ ✅ 👋 💬 😀 ‣ ₹ ₽ ₺ \ufffd", ""),
 }
+"""Each row's text, and the PDF's error line for it ("" when the PDF draws it)."""
+WARNINGS = {"zwj-emoji": INVISIBLE.format(r"U\+200D ZERO WIDTH JOINER")}
 
 
 def scripts() -> list[Case]:
-    """Right-to-left text, combining marks, ZWJ emoji, CJK; U+202E in a title."""
+    """Right-to-left text, combining marks, ZWJ emoji, CJK, symbols; U+202E in a title."""
     cases: list[Case] = []
     for name, (text, pdf) in UNICODE.items():
-        pdf_error = pdf if pdf.startswith("right") or not pdf else f"{PDF_GLYPHS} .*{pdf}"
         cases += _each(
             "scripts",
             name,
             "V",
             lambda r, t=text: article(r, f"Title {t}", [f"Body {t} end."], (f"Point {t}.",)),
             literal=(f"Body {text} end.",),
-            pdf=pdf_error,
+            pdf=pdf,
+            warning=WARNINGS.get(name, ""),
         )
     # An unbalanced right-to-left override must not spill into the text around it.
     cases += _each(
@@ -356,6 +362,7 @@ def scripts() -> list[Case]:
         "V",
         lambda r: article(r, "Invoice \u202efdp.exe", ["Body after the title."]),
         literal=("Invoice \u202efdp.exe", "Body after the title."),
+        warning=INVISIBLE.format(r"U\+202E RIGHT-TO-LEFT OVERRIDE"),
     )
     return cases
 

@@ -12,7 +12,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
-from ...present.coverage import SYMBOLS, lacking_message, read_cmap
+from ...present.coverage import (
+    FontChain,
+    font_chain,
+    hidden_warning,
+    lacking_message,
+    missing_message,
+    read_cmap,
+    refusal_message,
+)
+from ...present.language import Language
 from ...typefaces import FontData, FontFile, font_id, typeface
 from .synthetic import stroked
 
@@ -114,21 +123,14 @@ def font_family(family: str) -> FontFamily:
     return FontFamily(family)
 
 
-_RTL = frozenset({"R", "AL"})
-"""Bidi classes of right-to-left letters (Hebrew; Arabic, Syriac, Thaana …)."""
-
-
-def _skip(ch: str) -> bool:
-    # Whitespace and control characters are layout, not glyphs: reportlab never draws them.
-    return ch.isspace() or unicodedata.category(ch) == "Cc"
-
-
 @dataclass(frozen=True)
 class FontPair:
-    """A primary family and the family that supplies the characters the primary lacks."""
+    """A role's primary family, the family that supplies what it lacks (kana, Latin), and the whole chain."""
 
     primary: FontFamily
     fallback_family: str
+    chain: FontChain
+    """The role's fallback chain (see ``present.coverage.font_chain``): the first family with a glyph draws it."""
 
     @property
     def fallback(self) -> FontFamily:
@@ -136,82 +138,71 @@ class FontPair:
         return font_family(self.fallback_family)
 
 
+def font_pair(primary: str, fallback: str, language: Language | None = None) -> FontPair:
+    """The pair for a role set in ``primary``, with its chain for a document in ``language``."""
+    return FontPair(font_family(primary), fallback, font_chain(primary, fallback, language=language))
+
+
 class Coverage:
-    """Splits text into runs by the font that has its glyphs; collects characters no font has."""
+    """Splits text into runs by the family of the chain that has its glyphs; collects what the PDF cannot draw."""
 
     def __init__(self) -> None:
         self.missing: dict[str, None] = {}
-        self.rtl: dict[str, None] = {}
+        """Characters no bundled font has, even through NFKC."""
+        self.refused: dict[str, None] = {}
+        """Characters of right-to-left and complex-shaping scripts."""
         self.lacking: dict[FontFamily, dict[str, None]] = {}
         """Per custom family: characters it lacks that the shipped family it replaces would draw."""
+        self._hidden: dict[str, str] = {}
+        # Invisible characters left out, per converted string: code is converted again at each trial size.
 
-    def _note_rtl(self, text: str) -> None:
-        # reportlab draws every run left to right: Hebrew (which the fonts cover) would come out
-        # mirrored, so right-to-left letters are refused by name rather than shown reversed.
-        if not text.isascii():
-            for ch in dict.fromkeys(text):
-                if unicodedata.bidirectional(ch) in _RTL:
-                    self.rtl.setdefault(ch, None)
+    @property
+    def hidden(self) -> str:
+        """Every invisible character left out, one per occurrence in a distinct string (for the one warning)."""
+        return "".join(self._hidden.values())
 
     def runs(self, text: str, pair: FontPair) -> list[tuple[str, FontFamily]]:
-        """Consecutive runs of ``text`` with the family that draws each run."""
-        out: list[tuple[str, FontFamily]] = []
-        primary = pair.primary.cmap
-        self._note_rtl(text)
-        # Most text is drawn by the primary family alone: check each distinct character once.
-        if all(_skip(ch) or ord(ch) in primary for ch in set(text)):
-            return [(text, pair.primary)] if text else []
-        start = 0
-        current = pair.primary
-        for i, ch in enumerate(text):
-            cp = ord(ch)
-            if _skip(ch) or cp in primary:
-                fam = current if _skip(ch) else pair.primary
-            elif cp in pair.primary.expected:
-                # A custom font without the letters of the family it replaces is refused, not patched up.
-                self.lacking.setdefault(pair.primary, {}).setdefault(ch, None)
-                fam = current
-            elif cp in pair.fallback.cmap:
-                fam = pair.fallback
-            elif cp in (symbols := font_family(SYMBOLS)).cmap:
-                # Task boxes, arrows, dingbats: the symbols family of the fallback chain (see present/coverage).
-                fam = symbols
-            else:
-                self.missing.setdefault(ch, None)
-                fam = current
-            if fam is not current:
-                if i > start:
-                    out.append((text[start:i], current))
-                start, current = i, fam
-        if len(text) > start:
-            out.append((text[start:], current))
-        return out
+        """Consecutive runs of ``text`` with the family that draws each run (invisible characters left out)."""
+        split = pair.chain.split(text)
+        if not (split.hidden or split.missing or split.refused) and len(split.runs) <= 1:
+            # Most text is drawn by the primary family alone (one set check in ``FontChain.split``).
+            if not split.runs:
+                return []
+            run = split.runs[0]
+            return [(run.text, pair.primary if run.family == pair.primary.family else font_family(run.family))]
+        if split.hidden:
+            self._hidden[text] = split.hidden
+        self.missing.update(dict.fromkeys(split.missing))
+        self.refused.update(dict.fromkeys(split.refused))
+        if pair.primary.custom:
+            # A custom font without the letters of the family it replaces is refused, not patched up.
+            expected = pair.primary.expected
+            for ch in text:
+                if ord(ch) in expected:
+                    self.lacking.setdefault(pair.primary, {}).setdefault(ch, None)
+        return [(run.text, font_family(run.family)) for run in split.runs]
 
     def check(self, text: str, families: Iterable[FontFamily]) -> None:
-        """Record characters of ``text`` that none of ``families`` covers."""
-        self._note_rtl(text)
+        """Record characters of ``text`` that none of ``families`` covers (the bullets, drawn in one face)."""
         fams = tuple(families)
         for ch in text:
             if not _skip(ch) and not any(ord(ch) in f.cmap for f in fams):
                 self.missing.setdefault(ch, None)
 
-    def raise_missing(self, families: Iterable[str]) -> None:
-        """Raise ``GlyphError`` naming every uncovered or right-to-left character, if there is any."""
+    def raise_missing(self) -> None:
+        """Raise ``GlyphError`` for a custom font's gaps, refused scripts or characters no font has, if any."""
         for family, chars in self.lacking.items():
             raise GlyphError(lacking_message(family.display, family.file, "".join(chars), family.custom))
+        if self.refused:
+            raise GlyphError(refusal_message("".join(self.refused)))
         if self.missing:
-            fams = ", ".join(dict.fromkeys(typeface(f).display for f in families))
-            raise GlyphError(
-                f"the PDF fonts ({fams}) have no glyph for {_named(self.missing)}; "
-                "this script is not supported in the PDF yet (use the DOCX or EPUB output)"
-            )
-        if self.rtl:
-            raise GlyphError(
-                f"the PDF cannot lay out right-to-left text yet ({_named(self.rtl)}); use the DOCX or EPUB output"
-            )
+            raise GlyphError(missing_message("".join(self.missing)))
+
+    def warning(self) -> str:
+        """The one warning about invisible characters the PDF left out ("" when there are none)."""
+        return hidden_warning(self.hidden)
 
 
-def _named(chars: dict[str, None]) -> str:
-    found = list(chars)
-    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}" for c in found[:6])
-    return named + (f" and {len(found) - 6} more" if len(found) > 6 else "")
+def _skip(ch: str) -> bool:
+    # Whitespace and control characters are layout, not glyphs: reportlab never draws them.
+    return ch.isspace() or unicodedata.category(ch) == "Cc"

@@ -49,7 +49,7 @@ from ...present.numbering import level_format, marker
 from ...present.view import BULLETS, View, bullet
 from ...style import Role
 from .figures import figure_flowables
-from .fonts import Coverage, FontPair, font_family
+from .fonts import Coverage, FontPair, font_family, font_pair
 from .markup import NOTE_MARK, Inliner, Look, attr
 from .panel import KEEP_SHARE, Anchor, KeepInColumn, Panel, RoomOrNextColumn, Target, measuring_canvas
 from .paragraph import Paragraph, XPreformatted
@@ -89,7 +89,7 @@ class Context:
         self.cjk = view.language.is_cjk
         self.labels: Labels = view.labels
         self.pairs: dict[str, FontPair] = {
-            name: FontPair(font_family(fonts.primary), fonts.fallback) for name, fonts in view.fonts.items()
+            name: font_pair(fonts.primary, fonts.fallback, view.language) for name, fonts in view.fonts.items()
         }
         self.anchors = Anchors(heading_id_order(self.doc), destination)
         self._notes: list[Note] = []
@@ -750,11 +750,9 @@ class Builder:
         return XPreformatted("\n".join(lines), cps)
 
     def _code_width(self, text: str, pair: FontPair, size: float) -> float:
-        total = 0.0
-        for ch in text:
-            fam = pair.primary if ord(ch) in pair.primary.cmap or ch == " " else pair.fallback
-            total += stringWidth(ch, fam.regular, size) if ord(ch) in fam.cmap or ch == " " else size
-        return total
+        # Measured as drawn: each run in the family of the chain that draws it, invisible characters left out.
+        runs = pair.chain.split(text).runs
+        return float(sum(stringWidth(run, font_family(family).regular, size) for family, run in runs))
 
     def _wrap_code(self, line: str, pair: FontPair, size: float, avail: float, indent: float) -> list[str]:
         # Continued lines give the width of the mark back.

@@ -28,13 +28,6 @@ def _info(view: View) -> dict[str, Any]:
     }
 
 
-def _families(ctx: Context) -> list[str]:
-    out = []
-    for pair in ctx.pairs.values():
-        out += [pair.primary.family, pair.fallback_family]
-    return out
-
-
 class OnePager:
     """Lays the document out as a one-page handout (or more pages when asked)."""
 
@@ -51,7 +44,7 @@ class OnePager:
         sheet = Sheet(ctx, decor, geometry, info)
         # Convert every string once, so missing glyphs are reported before anything is laid out.
         sheet.prepare(style.pdf.max_body_size, None)
-        ctx.coverage.raise_missing(_families(ctx))
+        ctx.coverage.raise_missing()
 
         pdf = style.pdf
         loop = shrink_figures(
@@ -100,6 +93,8 @@ class OnePager:
                 raise RenderError(f"the PDF cannot be laid out: {final.error}")
             raise RenderError("the PDF layout changed between measuring and drawing; please report this document")
         final.doc.canv.save()
+        if hidden := ctx.coverage.warning():
+            warnings.append(hidden)
         facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
         if view.figures.embedded or view.figures.as_alt_text:
             facts.update(figure_scale=round(sheet.figure_scale, 2), **view.figures.facts())
