@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -388,17 +389,29 @@ class MarkdownReader:
             blocks.extend(conv.block(node))
         close()
 
-        # A "Key points" section holding just one simple bullet list becomes the key points.
-        for index, section in enumerate(sections):
-            if section.heading.strip().rstrip(":：").casefold() in KEY_POINT_HEADINGS and _simple_list(section.blocks):
-                bullet = section.blocks[0]
-                assert isinstance(bullet, BulletList)
-                draft.key_points = [item[0] for item in bullet.items if isinstance(item[0], Paragraph)]
-                del sections[index]
-                break
+        points = pop_key_points(
+            sections, lambda heading: heading.strip().rstrip(":：").casefold() in KEY_POINT_HEADINGS
+        )
+        if points is not None:
+            draft.key_points = points
         draft.sections = sections
         if commentary is not None:
             draft.commentary = Part(title=commentary_name, sections=tuple(commentary))
+
+
+def _is_key_points_heading(heading: str) -> bool:
+    return heading.strip().rstrip(":：").casefold() in KEY_POINT_HEADINGS
+
+
+def pop_key_points(sections: list[Section], is_heading: Callable[[str], bool]) -> list[Paragraph] | None:
+    """Take out the first section whose heading ``is_heading`` and that holds one simple bullet list: its points."""
+    for index, section in enumerate(sections):
+        if is_heading(section.heading) and _simple_list(section.blocks):
+            bullet = section.blocks[0]
+            assert isinstance(bullet, BulletList)
+            del sections[index]
+            return [item[0] for item in bullet.items if isinstance(item[0], Paragraph)]
+    return None
 
 
 def _simple_list(blocks: tuple[Block, ...]) -> bool:

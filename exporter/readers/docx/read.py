@@ -6,10 +6,10 @@ import datetime
 from typing import Any
 
 from ...images import ImageCollector
-from ...model import Block, BulletList, Paragraph, Part, Section, SubHeading, plain_text
+from ...model import Block, Paragraph, Part, Section, SubHeading, plain_text
 from ...present.labels import LABELS
 from ..base import Draft, ReadOptions, ReadResult, finish, normalise_meta
-from ..markdown import _simple_list
+from ..markdown import pop_key_points
 from ..plaintext import COMMENTARY_MARKERS, split_kicker
 from .body import BodyReader, Item, Para, TableItem
 from .loader import PackageLoader
@@ -302,13 +302,9 @@ def _body(items: list[Item], draft: Draft, assemble: Assembler, memo: bool) -> N
         pending.append(item)
     close()
     if not draft.key_points:
-        for index, section in enumerate(sections):
-            if is_key_points_heading(section.heading) and _simple_list(section.blocks):
-                bullet = section.blocks[0]
-                assert isinstance(bullet, BulletList)
-                draft.key_points = [item[0] for item in bullet.items if isinstance(item[0], Paragraph)]
-                del sections[index]
-                break
+        points = pop_key_points(sections, is_key_points_heading)
+        if points is not None:
+            draft.key_points = points
     draft.sections = sections
     if commentary is not None:
         draft.commentary = Part(title=part_title, sections=tuple(commentary))
