@@ -166,6 +166,37 @@ as text), the PDF's fallback chain (``exporter.present.coverage``) sets them.
 """
 
 
+def _script_family(family: str, stem: str, scripts: tuple[str, ...], generic: str) -> Typeface:
+    # Regular and bold only: none of these scripts has a true italic, and readers slant them synthetically.
+    regular, bold = FONT_DIR / f"{stem}-Regular.ttf", FONT_DIR / f"{stem}-Bold.ttf"
+    return Typeface(
+        family=family,
+        regular=regular,
+        bold=bold,
+        italic=regular,
+        bold_italic=bold,
+        license=FONT_DIR / "licenses" / "Noto-COPYRIGHT.txt",
+        scripts=scripts,
+        generic=generic,
+    )
+
+
+SCRIPT_FAMILIES: dict[str, Typeface] = {
+    t.family: t
+    for t in (
+        _script_family("Noto Naskh Arabic", "NotoNaskhArabic", ("arabic",), "serif"),
+        _script_family("Noto Sans Hebrew", "NotoSansHebrew", ("hebrew",), "sans-serif"),
+        _script_family("Noto Sans Devanagari", "NotoSansDevanagari", ("devanagari",), "sans-serif"),
+        _script_family("Noto Sans Thai", "NotoSansThai", ("thai",), "sans-serif"),
+    )
+}
+"""The families for scripts that need shaping (Arabic, Hebrew, Devanagari, Thai), by name.
+
+Unmodified Noto fonts (OFL 1.1). The reportlab one-pager does not set them (it cannot shape or reorder
+these scripts and refuses them); the EPUB and the DOCX name and embed them, the Typst engine sets them.
+"""
+
+
 class CustomFamily(msgspec.Struct, frozen=True):
     """A family a style names by its files (``[fonts] serif = "fonts/Acme-Regular.ttf"``); travels with the style."""
 
@@ -235,7 +266,7 @@ def is_family(family: str) -> bool:
 
 def typeface(family: str) -> Typeface:
     """Return a family (a style's, a fallback, or a registered custom one) by name; ``KeyError`` for an unknown one."""
-    found = TYPEFACES.get(family) or FALLBACKS.get(family) or _CUSTOM.get(family)
+    found = TYPEFACES.get(family) or FALLBACKS.get(family) or SCRIPT_FAMILIES.get(family) or _CUSTOM.get(family)
     if found is None:
         raise KeyError(family)
     return found

@@ -37,7 +37,7 @@ from exporter.present.coverage import (
 from exporter.present.language import parse_language
 from exporter.present.preflight import preflight
 from exporter.style import Style
-from exporter.typefaces import FALLBACKS, FONT_DIR, TYPEFACES, typeface
+from exporter.typefaces import FALLBACKS, FONT_DIR, SCRIPT_FAMILIES, TYPEFACES, typeface
 
 FONT_FILES = sorted(FONT_DIR.glob("*.ttf"))
 ISSUE_SYMBOLS = "✔⚠❌➡✅👋💬😀‣₹₽₺ﬀ\u212a\ufffd"
@@ -66,7 +66,7 @@ def test_every_font_file_belongs_to_a_family_with_a_licence() -> None:
     """Each bundled file is a face of a registered family whose licence file ships next to it."""
     faces = {
         path: face
-        for face in (*TYPEFACES.values(), *FALLBACKS.values())
+        for face in (*TYPEFACES.values(), *FALLBACKS.values(), *SCRIPT_FAMILIES.values())
         for path in (face.regular, face.bold, face.italic, face.bold_italic)
     }
     assert set(FONT_FILES) == set(faces)
@@ -99,6 +99,7 @@ def test_cmap_reader_agrees_with_fonttools(path: Path) -> None:
         ("DejaVu-COPYRIGHT.txt", ("Bitstream", "Arev", "public domain", "fonts-dejavu-core 2.37-6")),
         ("DroidSansFallback-COPYRIGHT.txt", ("Apache License", "Version 2.0", "Google", "1:6.0.1r16-1.1")),
         ("Nanum-COPYRIGHT.txt", ("SIL OPEN FONT LICENSE", "Reserved Font Name", "20200506-1", "renamed")),
+        ("Noto-COPYRIGHT.txt", ("SIL Open Font License", "Google", "fonts-noto-core 20201225-1", "unmodified")),
     ],
 )
 def test_fallback_licences_say_what_they_cover(licence: str, phrases: tuple[str, ...]) -> None:
