@@ -111,6 +111,9 @@ class Fonts(_Strict, frozen=True):
     cjk_serif_bold: str = ""
     cjk_serif_italic: str = ""
     cjk_serif_bold_italic: str = ""
+    embed: bool = False
+    """Whether the EPUB and the DOCX also carry subsets of the Latin families (Liberation), not only of the
+    fonts a reader probably lacks (Japanese, Chinese, Korean, symbols, emoji, scripts that need shaping)."""
 
 
 class Colors(_Strict, frozen=True):
@@ -165,6 +168,8 @@ class DocxOptions(_Strict, frozen=True):
     """Memo settings: an optional reference document (written relative to its style file, held absolute)."""
 
     reference: str = ""
+    embed_fonts: bool = True
+    """Whether the memo carries obfuscated subsets of the fonts a reader probably lacks (``word/fonts/*.odttf``)."""
 
 
 class ListOptions(_Strict, frozen=True):

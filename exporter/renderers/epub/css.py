@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ...present.embedding import FontPlan
 from ...present.numbering import NUMBER_FORMATS
 from ...present.view import View
-from .fonts import font_face_rules
+from .fonts import FontFace, font_face_rules
 
 
-def _families(view: View, role: str) -> str:
-    *names, generic = view.fonts[role].stack
+def _families(plan: FontPlan, role: str) -> str:
+    *names, generic = plan.stacks[role]
     quoted = ", ".join(f'"{name}"' for name in names)
     return f"{quoted}, {generic}"
 
@@ -17,13 +18,15 @@ def _num(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _role(view: View, name: str, *, scale: float = 1.0, unit: str = "rem", floor: float = 0.0) -> list[str]:
+def _role(
+    view: View, plan: FontPlan, name: str, *, scale: float = 1.0, unit: str = "rem", floor: float = 0.0
+) -> list[str]:
     roles = view.style.roles
     role = getattr(roles, name)
     size = max(floor, role.size / roles.body.size * scale)
     italic = role.italic and view.italic
     return [
-        f"font-family: {_families(view, name)};",
+        f"font-family: {_families(plan, name)};",
         f"font-size: {_num(size)}{unit};",
         f"font-weight: {'bold' if role.bold else 'normal'};",
         f"font-style: {'italic' if italic else 'normal'};",
@@ -36,18 +39,21 @@ def _rule(selector: str, declarations: list[str]) -> str:
     return f"{selector} {{\n{body}\n}}\n"
 
 
-def stylesheet(view: View) -> str:
-    """CSS for every content document; the style file's ``epub.css`` comes last so it wins."""
+def stylesheet(view: View, plan: FontPlan, faces: list[FontFace]) -> str:
+    """CSS for every content document; the style file's ``epub.css`` comes last so it wins.
+
+    ``plan`` gives each role's ``font-family`` list, ``faces`` the embedded fonts' ``@font-face`` rules.
+    """
     style = view.style
     cjk = view.language.is_cjk
     colors = style.colors
-    body = _role(view, "body")
+    body = _role(view, plan, "body")
     # The reader's own text size stays the base: the body role sets no size of its own.
     body = [d for d in body if not d.startswith("font-size")]
     line_height = "1.75" if cjk else "1.5"
     rules = [
         '@charset "utf-8";\n',
-        font_face_rules(view),
+        font_face_rules(faces),
         _rule("html", ["font-size: 100%;"]),
         _rule("body", [*body, f"line-height: {line_height};", "margin: 0 0.9em;", "padding: 0;"]),
         _rule("p", ["margin: 0 0 0.75em 0;", "orphans: 2;", "widows: 2;"]),
@@ -55,12 +61,12 @@ def stylesheet(view: View) -> str:
             "h1, h2, h3, h4, h5, h6",
             ["line-height: 1.25;", "page-break-after: avoid;", "break-after: avoid;", "margin: 1.4em 0 0.5em 0;"],
         ),
-        _rule("h1", _role(view, "heading", scale=1.2)),
-        _rule("h2", _role(view, "heading")),
-        _rule("h3, h4, h5, h6", _role(view, "subheading")),
+        _rule("h1", _role(view, plan, "heading", scale=1.2)),
+        _rule("h2", _role(view, plan, "heading")),
+        _rule("h3, h4, h5, h6", _role(view, plan, "subheading")),
         _rule("h4, h5, h6", ["font-size: 1em;"]),
         _rule("a", [f"color: {colors.accent};", "text-decoration: underline;"]),
-        _rule("code", [*_role(view, "code", unit="em"), "overflow-wrap: anywhere;"]),
+        _rule("code", [*_role(view, plan, "code", unit="em"), "overflow-wrap: anywhere;"]),
         _rule(
             "pre",
             [
@@ -141,7 +147,7 @@ def stylesheet(view: View) -> str:
         _rule(
             ".marking",
             [
-                *_role(view, "marking"),
+                *_role(view, plan, "marking"),
                 f"color: {colors.marking};",
                 f"border: 0.12em solid {colors.marking};",
                 "display: inline-block;",
@@ -152,11 +158,11 @@ def stylesheet(view: View) -> str:
         ),
         _rule(".titlepage p.logo", ["margin: 0 0 1.2em 0;"]),
         _rule(".titlepage p.logo img", ["max-width: 60%;", "height: auto;"]),
-        _rule(".kicker", [*_role(view, "kicker"), "letter-spacing: 0.06em;", "margin: 0 0 0.4em 0;"]),
+        _rule(".kicker", [*_role(view, plan, "kicker"), "letter-spacing: 0.06em;", "margin: 0 0 0.4em 0;"]),
         _rule(
             "h1.title",
             [
-                *_role(view, "title"),
+                *_role(view, plan, "title"),
                 "line-height: 1.2;",
                 "margin: 0 0 0.6em 0;",
                 f"border-bottom: 0.1em solid {colors.rule};",
@@ -165,7 +171,7 @@ def stylesheet(view: View) -> str:
         ),
         _rule(".summary", ["font-size: 1.1em;", "margin: 0 0 1.2em 0;"]),
         # Footer-sized type is too small on a phone; the meta lines never go below 0.875rem.
-        _rule(".titlepage .meta", [*_role(view, "footer", floor=0.875), "margin: 0 0 0.3em 0;"]),
+        _rule(".titlepage .meta", [*_role(view, plan, "footer", floor=0.875), "margin: 0 0 0.3em 0;"]),
         _rule(
             ".titlepage .organisation",
             [
@@ -186,12 +192,12 @@ def stylesheet(view: View) -> str:
             ],
         ),
         _rule(".key-points h1", ["margin-top: 0.6em;"]),
-        _rule(".key-points li", [*_role(view, "key_point"), "margin: 0 0 0.6em 0;"]),
+        _rule(".key-points li", [*_role(view, plan, "key_point"), "margin: 0 0 0.6em 0;"]),
         # Commentary: a distinct part in its own panel and voice.
         _rule(
             ".commentary",
             [
-                *_role(view, "commentary"),
+                *_role(view, plan, "commentary"),
                 f"background-color: {colors.commentary_background};",
                 f"border-left: 0.3em solid {colors.commentary_border};",
                 "padding: 0.2em 0.9em 0.5em 0.9em;",
@@ -199,7 +205,7 @@ def stylesheet(view: View) -> str:
             ],
         ),
         _rule(".commentary h1", ["margin-top: 0.6em;"]),
-        _rule(".commentary .part-label", [*_role(view, "kicker"), "margin: 0.8em 0 0 0;"]),
+        _rule(".commentary .part-label", [*_role(view, plan, "kicker"), "margin: 0.8em 0 0 0;"]),
         # Navigation document.
         _rule("nav ol", ["list-style: none;", "padding-left: 1em;"]),
         _rule("nav > ol", ["padding-left: 0;"]),

@@ -1,4 +1,9 @@
-"""The style's custom font files in the briefing: manifest items and the ``@font-face`` rules that name them."""
+"""Fonts in the briefing: the style's custom files and subsets of the bundled fonts a reader probably lacks.
+
+Manifest items under ``fonts/`` (TrueType: Kobo lists TTF, OTF and WOFF 1, not WOFF2) and the ``@font-face``
+rules that name them; which bundled families travel, and with which characters, is ``present.embedding``'s
+decision.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from ...fontsubset import subset_font
+from ...present.embedding import FontPlan
 from ...present.view import View
 from ...typefaces import FontData, font_id, typeface
 from .chapters import STYLESHEET
@@ -41,16 +48,25 @@ def _file_name(face: FontData) -> str:
     return f"{FONT_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]', '_', font_id(face))}{suffix}"
 
 
-def embedded_faces(view: View) -> list[FontFace]:
-    """Every face of a custom family the briefing's text is set in: the faces the style names, once each.
+def _weight(bold: bool) -> str:
+    return "bold" if bold else "normal"
 
-    A face the family lacks is not declared, so the reading system synthesises it (bold, oblique) from the
-    regular face, as it would for an installed family.
+
+def embedded_faces(view: View, plan: FontPlan) -> list[FontFace]:
+    """Every face the briefing embeds: each face of a custom family its text is set in, whole, once each; then
+    a subset of each bundled face the plan says travels (CJK, fallbacks, scripts; Liberation with ``embed``).
+
+    A face a family lacks is not declared, so the reading system synthesises it (bold, oblique) from the
+    regular face, as it would for an installed family: IPAex has one face, so its bold is synthetic.
     """
-    # The families the stylesheet names (see RoleFonts.stack): the East Asian ones in a CJK document only.
+    # The families the stylesheet names (see ``FontPlan.stacks``): the East Asian ones in a CJK document,
+    # or where they draw something.
     cjk = view.language.is_cjk
     families = dict.fromkeys(
-        name for fonts in view.fonts.values() for name in ((fonts.family, fonts.east_asian) if cjk else (fonts.family,))
+        name
+        for fonts in view.fonts.values()
+        for name in (fonts.family, fonts.east_asian)
+        if name == fonts.family or cjk or name in plan.chars
     )
     out: list[FontFace] = []
     for key in families:
@@ -65,14 +81,19 @@ def embedded_faces(view: View) -> list[FontFace]:
             seen.add(face.digest)
             suffix = posixpath.splitext(face.file.lower())[1]
             out.append(FontFace(tf.display, _file_name(face), _MEDIA_TYPES[suffix], weight, style, face.data))
+    for travel in plan.faces:
+        name = f"{FONT_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]', '_', font_id(travel.file))}.ttf"
+        data = subset_font(travel.file, travel.chars)
+        style = "italic" if travel.italic else "normal"
+        out.append(FontFace(travel.display, name, _MEDIA_TYPES[".ttf"], _weight(travel.bold), style, data))
     return out
 
 
-def font_face_rules(view: View) -> str:
+def font_face_rules(faces: list[FontFace]) -> str:
     """The ``@font-face`` rules for ``embedded_faces``, with URLs relative to the stylesheet."""
     base = posixpath.dirname(STYLESHEET)
     rules = []
-    for face in embedded_faces(view):
+    for face in faces:
         url = posixpath.relpath(face.file_name, base)
         rules.append(
             "@font-face {\n"

@@ -18,10 +18,19 @@ from ...model import Document, to_json
 from ...present.view import View
 from .chapters import STYLESHEET, Chapter
 from .cover import COVER_FILE
-from .fonts import embedded_faces
+from .fonts import FontFace
 
 _FOLDER = "EPUB"
 _NAV = "nav.xhtml"
+APPLE_OPTIONS = "META-INF/com.apple.ibooks.display-options.xml"
+"""Apple Books sets a book in its own fonts unless this file says the book's fonts are meant."""
+_APPLE_OPTIONS_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+  <platform name="*">
+    <option name="specified-fonts">true</option>
+  </platform>
+</display_options>
+"""
 
 _A11Y_FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA")
 
@@ -85,6 +94,7 @@ def assemble(
     css: str,
     pictures: Mapping[str, Picture] | None = None,
     cover: Picture | None = None,
+    faces: Sequence[FontFace] = (),
 ) -> bytes:
     """The EPUB bytes: EbookLib writes the package, then the zip is rebuilt reproducibly."""
     doc, labels = view.document, view.labels
@@ -103,7 +113,7 @@ def assemble(
     for path, picture in pictures.items():
         uid = "img-" + picture.key[:16]
         book.add_item(epub.EpubItem(uid=uid, file_name=path, media_type=picture.media_type, content=picture.data))
-    for index, face in enumerate(embedded_faces(view), start=1):
+    for index, face in enumerate(faces, start=1):
         book.add_item(epub.EpubItem(f"font-{index}", face.file_name, face.media_type, face.data))
     # Plain items, not EpubHtml: EbookLib would re-parse the XHTML with an HTML parser and rebuild it.
     items = []
@@ -143,23 +153,28 @@ def assemble(
             epub.write_epub(buffer, book, options)
         except (OSError, ValueError, epub.EpubException) as exc:
             raise RenderError(f"epub: could not assemble the book: {exc}") from None
-    return repack(buffer.getvalue(), doc.meta.date, [c.file_name for c in chapters])
+    extra = {APPLE_OPTIONS: _APPLE_OPTIONS_XML} if faces else {}
+    return repack(buffer.getvalue(), doc.meta.date, [c.file_name for c in chapters], extra)
 
 
-def repack(data: bytes, date: datetime.date, order: Sequence[str]) -> bytes:
-    """Rewrite a zip reproducibly: mimetype first and stored, fixed times and attributes, stable order."""
+def repack(data: bytes, date: datetime.date, order: Sequence[str], extra: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite a zip reproducibly: mimetype first and stored, fixed times and attributes, stable order.
+
+    ``extra`` adds files EbookLib cannot write (it keeps everything but its own files under ``EPUB/``).
+    """
     stamp = (min(max(date.year, 1980), 2107), date.month, date.day, 0, 0, 0)
     rank = {"mimetype": 0, "META-INF/container.xml": 1, f"{_FOLDER}/content.opf": 2, f"{_FOLDER}/{_NAV}": 3}
     for index, name in enumerate(order):
         rank[f"{_FOLDER}/{name}"] = 10 + index
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = sorted(source.namelist(), key=lambda n: (rank.get(n, 5), n))
+        files = {name: source.read(name) for name in source.namelist()} | dict(extra or {})
+        names = sorted(files, key=lambda n: (rank.get(n, 5), n))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
             stored = name == "mimetype"
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=None if stored else 9)
+            target.writestr(info, files[name], compresslevel=None if stored else 9)
     return out.getvalue()

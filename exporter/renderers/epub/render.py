@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ...errors import RenderError
 from ...model import Document
+from ...present.embedding import plan_fonts
 from ...present.view import present
 from ...style import Style
 from ..base import RenderOptions, RenderResult
 from .chapters import content
 from .cover import CoverRefused, cover_image
 from .css import stylesheet
+from .fonts import embedded_faces
 from .package import assemble, identifier
 
 
@@ -31,7 +33,10 @@ class EpubBriefing:
                 cover = cover_image(view)
             except CoverRefused as exc:
                 warnings.append(str(exc))
-        data = assemble(view, docs, stylesheet(view), pictures, cover)
+        plan = plan_fonts(view)
+        faces = embedded_faces(view, plan)
+        data = assemble(view, docs, stylesheet(view, plan, faces), pictures, cover, faces)
         facts = {"identifier": identifier(document), "documents": len(docs), **view.figures.facts()}
         facts["cover"] = cover is not None
+        facts["fonts"] = [face.file_name for face in faces]
         return RenderResult(data=data, warnings=tuple(warnings), facts=facts)

@@ -1,0 +1,154 @@
+"""Fonts that travel: which families the EPUB and the DOCX embed for a document, and which characters each draws.
+
+A reader's machine or e-reader has Latin fonts of its own, but rarely Japanese, Chinese or Korean ones,
+the symbols and emoji fonts, or fonts for the scripts that need shaping. The outputs that name fonts
+(the EPUB's CSS, the DOCX's ``w:rFonts``) therefore carry a subset of each such family they use: the
+glyphs of the characters the family draws in this document, decided here once for both outputs.
+
+The decision follows the way a browser reads a CSS ``font-family`` list: each character goes to the first
+family of the role's list whose cmap has it (``coverage.FontChain.family_of``). The list is the role's own
+family, its East Asian pair in a CJK document, then the bundled fallbacks (the scripts that need shaping,
+symbols, hanzi, Hangul, emoji), in the PDF's chain order (``coverage.font_chain``), the hanzi font before
+the Japanese one in a Chinese document. Word and LibreOffice set kana, kanji and hanzi in the run's East
+Asian font, the other characters in its Latin one, which is the same split for the style's families.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import msgspec
+
+from ..typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES, FontFile, typeface
+from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain
+from .view import BULLETS, RoleFonts, View, checkbox
+
+_SPACES = "\u2002"
+"""Spaces the renderers write themselves (the memo's letterhead puts an en space before the organisation)."""
+
+
+@dataclass(frozen=True)
+class TravelFace:
+    """One embedded face: a subset of ``file`` drawing ``chars``, for the CSS weight and style it stands for."""
+
+    family: str
+    """The family's key (``typefaces.typeface``)."""
+    display: str
+    """The name the CSS stacks and ``w:rFonts`` use."""
+    file: FontFile
+    bold: bool
+    italic: bool
+    chars: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FontPlan:
+    """The faces a document's EPUB and DOCX embed, and each role's CSS ``font-family`` list."""
+
+    faces: tuple[TravelFace, ...]
+    stacks: Mapping[str, tuple[str, ...]]
+    """Per role (``body``, ``title``, …): family names, first choice first, the generic family last."""
+    chars: Mapping[str, frozenset[str]]
+    """Per family key: the characters it draws in this document (embedded or not)."""
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        if value.get("type") == "checkbox":
+            yield checkbox(bool(value.get("checked")))  # drawn by the renderers, not held as text
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def printed_characters(view: View) -> str:
+    """Every distinct character a document's outputs may print: its strings, labels, date, memo fields, markers."""
+    printed = (view.date, view.marking, view.memo.to, view.memo.from_, view.memo.cc, view.style.brand.organisation)
+    punctuation = (view.labels.punctuation.colon, view.labels.punctuation.kicker)
+    # What the renderers write themselves: list bullets, list numbers, the memo's spaces.
+    markers = ("".join(BULLETS), string.digits + string.ascii_letters + ".)", _SPACES)
+    texts = [*_strings(msgspec.to_builtins(view.document)), *view.labels.texts.values(), *punctuation, *printed]
+    seen: dict[str, None] = {}
+    for text in (*texts, *markers):
+        seen.update(dict.fromkeys(text))
+    return "".join(seen)
+
+
+def role_families(fonts: RoleFonts, *, chinese: bool) -> tuple[str, ...]:
+    """The families that may draw a role's text, in CSS order: its own, the East Asian pair, the fallbacks."""
+    hangul = (HANGUL_SERIF, HANGUL_SANS) if fonts.generic == "serif" else (HANGUL_SANS, HANGUL_SERIF)
+    # In a Chinese document hanzi come from the hanzi font, not half from the Japanese one (as in the PDF);
+    # elsewhere the East Asian pair draws kana and kanji, also a Japanese word in English text.
+    head = (fonts.family, HAN) if chinese else (fonts.family,)
+    return tuple(dict.fromkeys((*head, fonts.east_asian, *SCRIPT_FAMILIES, SYMBOLS, HAN, *hangul, EMOJI)))
+
+
+def travels(family: str, *, latin: bool) -> bool:
+    """Whether a family is embedded: every bundled one a reader probably lacks; Liberation only with ``latin``.
+
+    Custom families are embedded whole by the EPUB (``renderers.epub.fonts``), not here.
+    """
+    if family in FALLBACKS or family in SCRIPT_FAMILIES:
+        return True
+    face = TYPEFACES.get(family)
+    return face is not None and ("japanese" in face.scripts or latin)
+
+
+def _drawn(ch: str) -> bool:
+    # Controls are layout (line breaks, tabs), never glyphs; a space other than the ideographic one (which
+    # belongs to CJK text) is blank in any font, so it never makes a family travel.
+    return unicodedata.category(ch) not in ("Cc", "Zs") or ch == "\u3000"
+
+
+def plan_fonts(view: View) -> FontPlan:
+    """Decide, for a document in a style, which characters each family draws and which faces travel."""
+    text = [ch for ch in printed_characters(view) if _drawn(ch)]
+    chinese = view.language.primary == "zh"
+    cjk = view.language.is_cjk
+    drawn: dict[str, set[str]] = {}
+    stacks: dict[str, tuple[str, ...]] = {}
+    for role, fonts in view.fonts.items():
+        families = role_families(fonts, chinese=chinese)
+        chain = FontChain(families)
+        used: set[str] = set()
+        for ch in text:
+            family = chain.family_of(ch)
+            if family is not None:
+                drawn.setdefault(family, set()).add(ch)
+                used.add(family)
+        # The role's family always, its East Asian pair in a CJK document (as before embedding), the rest
+        # only when they draw something here.
+        named = {fonts.family, fonts.east_asian} if cjk else {fonts.family}
+        names = [typeface(f).display for f in families if f in used or f in named]
+        stacks[role] = (*dict.fromkeys(names), fonts.generic)
+    latin = view.style.fonts.embed
+    faces: list[TravelFace] = []
+    for family in sorted(drawn):
+        if not travels(family, latin=latin):
+            continue
+        faces.extend(_faces(family, frozenset(drawn[family]), italic=view.italic))
+    chars = {family: frozenset(found) for family, found in drawn.items()}
+    return FontPlan(tuple(faces), MappingProxyType(stacks), MappingProxyType(chars))
+
+
+def _faces(family: str, chars: frozenset[str], *, italic: bool) -> Iterator[TravelFace]:
+    """The distinct files of a family's faces: a family with one file (IPAex) gets synthetic bold and slant."""
+    tf = typeface(family)
+    seen: set[FontFile] = set()
+    for bold, slanted in ((False, False), (True, False), (False, True), (True, True)):
+        if slanted and not italic:
+            continue  # a CJK document slants nothing
+        file = tf.face(bold=bold, italic=slanted)
+        if file in seen:
+            continue
+        seen.add(file)
+        yield TravelFace(family, tf.display, file, bold, slanted, chars)
