@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import msgspec
 
 from ..model import Document
 from ..sanitize import clean_text
 from ..style import Roles, Style
 from ..typefaces import FontData, typeface
 from .coverage import cmap, describe, font_chain, hidden_warning, lacking_message, missing_message, refusal_message
+from .embedding import printed_characters
 from .language import parse_language
 from .view import present, role_fonts
 
@@ -53,27 +51,9 @@ class FormatCheck:
         return tuple(line for line in lines if line)
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
 def document_characters(document: Document, style: Style) -> str:
     """Every distinct character a document's outputs print: its strings, its labels, date and memo fields."""
-    view = present(document, style)
-    printed = (view.date, view.marking, view.memo.to, view.memo.from_, view.memo.cc)
-    punctuation = (view.labels.punctuation.colon, view.labels.punctuation.kicker)
-    texts = [*_strings(msgspec.to_builtins(document)), *view.labels.texts.values(), *punctuation, *printed]
-    seen: dict[str, None] = {}
-    for text in texts:
-        seen.update(dict.fromkeys(text))
-    return "".join(seen)
+    return printed_characters(present(document, style))
 
 
 def preflight(document: Document, style: Style) -> dict[str, FormatCheck]:

@@ -11,7 +11,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml shi
 
 from .ooxml import R_NS, Element, serialize, sub, w
 from .reference import FOOTER_MARK, HEADER_MARK, PKG_RELS_NS, RT, Reference, content_types, read_rels, rels_name, xml
-from .settings_order import SETTINGS_ORDER
+from .settings_order import SETTINGS_ORDER, insert_ordered
 
 _R_ID = f"{{{R_NS}}}id"
 KEPT_SETTINGS = (
@@ -210,7 +210,7 @@ class Letterhead:
             old = ours.find(w(tag))
             if old is not None:
                 ours.remove(old)
-            _insert_ordered(ours, copy.deepcopy(found), SETTINGS_ORDER)
+            insert_ordered(ours, copy.deepcopy(found), SETTINGS_ORDER)
         self.out[ours_name] = serialize(ours)
 
     def _font_table(self, doc_rels: list[tuple[str, str, str, bool]]) -> None:
@@ -363,15 +363,6 @@ def _insert_after(root: Element, anchor: Element | None, el: Element, *, before:
         return
     for child in root:
         if etree.QName(child).localname in before:
-            child.addprevious(el)
-            return
-    root.append(el)
-
-
-def _insert_ordered(root: Element, el: Element, order: dict[str, int]) -> None:
-    rank = order.get(etree.QName(el).localname, len(order))
-    for child in root:
-        if isinstance(child.tag, str) and order.get(etree.QName(child).localname, len(order)) > rank:
             child.addprevious(el)
             return
     root.append(el)

@@ -14,10 +14,12 @@ from msgspec.structs import replace
 
 from ...errors import RenderError, StyleError
 from ...model import Document
+from ...present.embedding import plan_fonts
 from ...present.view import View, present
 from ...style import Style
 from ..base import DocxRenderOptions, RenderOptions, RenderResult
 from .blocks import BlockWriter
+from .fonts import embed_fonts
 from .letterhead import Letterhead
 from .memo import MemoWriter
 from .notes import attach_footnotes, footnotes_part, new_footnotes
@@ -101,8 +103,12 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
         parts = Letterhead(parts, reference).merge(lines[0])
     elif style.docx.reference:
         warnings.append("the style's [docx] reference was not read (no reference bytes in the render options)")
+    if style.docx.embed_fonts:
+        # After the letterhead: its font table, when it has one, is the one that names our subsets.
+        parts = embed_fonts(parts, plan_fonts(view).faces)
     data = write_zip(parts, meta.date)
     facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
+    facts["fonts"] = sorted(name for name in parts if name.startswith("word/fonts/"))
     facts.update(view.figures.facts())
     return RenderResult(data=data, warnings=tuple(dict.fromkeys(warnings)), facts=facts)
 

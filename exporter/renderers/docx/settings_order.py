@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
+
+from .ooxml import Element
+
 _NAMES = """
 writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries
 displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts
@@ -25,3 +29,13 @@ decimalSymbol listSeparator
 
 SETTINGS_ORDER = {name: rank for rank, name in enumerate(_NAMES.split())}
 """Each ``w:settings`` child's rank in schema order."""
+
+
+def insert_ordered(root: Element, el: Element, order: dict[str, int]) -> None:
+    """Insert ``el`` among ``root``'s children before the first one that comes after it in ``order``."""
+    rank = order.get(etree.QName(el).localname, len(order))
+    for child in root:
+        if isinstance(child.tag, str) and order.get(etree.QName(child).localname, len(order)) > rank:
+            child.addprevious(el)
+            return
+    root.append(el)
