@@ -1,4 +1,4 @@
-"""Fonts that travel: the subsets the EPUB and the DOCX embed, checked by fontTools, EPUBCheck, Chromium, LibreOffice."""
+"""Fonts that travel: the EPUB and DOCX subsets, judged by fontTools, EPUBCheck, Chromium and LibreOffice."""
 
 from __future__ import annotations
 
