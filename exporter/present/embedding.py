@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 
 from ..typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES, FontFile, typeface
-from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain
+from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, cmap
 from .view import BULLETS, RoleFonts, View, checkbox
 
 _SPACES = "\u2002"
@@ -109,8 +109,42 @@ def _drawn(ch: str) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Zs") or ch == "\u3000"
 
 
+SCRIPT_BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
+    "arabic": ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+    "hebrew": ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
+    "devanagari": ((0x0900, 0x097F), (0xA8E0, 0xA8FF)),
+    "thai": ((0x0E00, 0x0E7F),),
+}
+"""The blocks whose letters a script family draws even where the role's family has them (Liberation's Hebrew)."""
+
+
+def script_family(ch: str) -> str | None:
+    """The script family that owns ``ch`` (Noto Naskh Arabic for an Arabic letter), if one has its glyph."""
+    cp = ord(ch)
+    if cp < 0x0590:
+        return None
+    for family, face in SCRIPT_FAMILIES.items():
+        blocks = (b for script in face.scripts for b in SCRIPT_BLOCKS.get(script, ()))
+        if any(first <= cp <= last for first, last in blocks) and ch in cmap(family):
+            return family
+    return None
+
+
+def _shaped(ch: str, family: str) -> set[str]:
+    """``ch`` and the characters a shaper may split it into (Thai SARA AM into NIKHAHIT and SARA AA).
+
+    A browser that finds a cluster's pieces missing from a font draws the whole cluster in another one.
+    """
+    pieces = {ch, *unicodedata.normalize("NFD", ch), *unicodedata.normalize("NFKD", ch)}
+    return {c for c in pieces if c in cmap(family)}
+
+
 def plan_fonts(view: View) -> FontPlan:
-    """Decide, for a document in a style, which characters each family draws and which faces travel."""
+    """Decide, for a document in a style, which characters each family draws and which faces travel.
+
+    Letters of the scripts that need shaping go to their script family first (a font with their joining
+    and conjunct rules, which a reader probably lacks), the other characters down the role's chain.
+    """
     text = [ch for ch in printed_characters(view) if _drawn(ch)]
     chinese = view.language.primary == "zh"
     cjk = view.language.is_cjk
@@ -121,14 +155,17 @@ def plan_fonts(view: View) -> FontPlan:
         chain = FontChain(families)
         used: set[str] = set()
         for ch in text:
-            family = chain.family_of(ch)
+            owner = script_family(ch)
+            family = owner or chain.family_of(ch)
             if family is not None:
-                drawn.setdefault(family, set()).add(ch)
+                drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
                 used.add(family)
         # The role's family always, its East Asian pair in a CJK document (as before embedding), the rest
-        # only when they draw something here.
+        # only when they draw something here. Script families come first: their subsets hold only their
+        # own letters, so a browser still takes Latin from the role's family.
         named = {fonts.family, fonts.east_asian} if cjk else {fonts.family}
-        names = [typeface(f).display for f in families if f in used or f in named]
+        scripts = [f for f in SCRIPT_FAMILIES if f in used]
+        names = [typeface(f).display for f in (*scripts, *families) if f in used or f in named]
         stacks[role] = (*dict.fromkeys(names), fonts.generic)
     latin = view.style.fonts.embed
     faces: list[TravelFace] = []
