@@ -7,10 +7,11 @@ glyphs of the characters the family draws in this document, decided here once fo
 
 The decision follows the way a browser reads a CSS ``font-family`` list: each character goes to the first
 family of the role's list whose cmap has it (``coverage.FontChain.family_of``). The list is the role's own
-family, its East Asian pair in a CJK document, then the bundled fallbacks (the scripts that need shaping,
-symbols, hanzi, Hangul, emoji), in the PDF's chain order (``coverage.font_chain``), the hanzi font before
-the Japanese one in a Chinese document. Word and LibreOffice set kana, kanji and hanzi in the run's East
-Asian font, the other characters in its Latin one, which is the same split for the style's families.
+family, its East Asian pair, then the bundled fallbacks (symbols, hanzi, Hangul, emoji) in the PDF's chain
+order (``coverage.font_chain``), the hanzi font before the Japanese one in a Chinese document. Letters of
+the scripts that need shaping (Arabic, Hebrew, Devanagari, Thai) go to their script family first, which
+leads the list. Word and LibreOffice set kana, kanji and hanzi in the run's East Asian font, the other
+characters in its Latin one, which is the same split for the style's families.
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ import msgspec
 from ..typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES, FontFile, typeface
 from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, cmap
 from .view import BULLETS, RoleFonts, View, checkbox
-
-_SPACES = "\u2002"
-"""Spaces the renderers write themselves (the memo's letterhead puts an en space before the organisation)."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +72,11 @@ def printed_characters(view: View) -> str:
     """Every distinct character a document's outputs may print: its strings, labels, date, memo fields, markers."""
     printed = (view.date, view.marking, view.memo.to, view.memo.from_, view.memo.cc, view.style.brand.organisation)
     punctuation = (view.labels.punctuation.colon, view.labels.punctuation.kicker)
-    # What the renderers write themselves: list bullets, list numbers, the memo's spaces.
-    markers = ("".join(BULLETS), string.digits + string.ascii_letters + ".)", _SPACES)
-    texts = [*_strings(msgspec.to_builtins(view.document)), *view.labels.texts.values(), *punctuation, *printed]
+    # What the renderers write themselves: list bullets and list numbers.
+    markers = ("".join(BULLETS), string.digits + string.ascii_letters + ".)")
+    model = msgspec.to_builtins(view.document)
+    model.pop("resources", None)  # the pictures' bytes (base64), never printed
+    texts = [*_strings(model), *view.labels.texts.values(), *punctuation, *printed]
     seen: dict[str, None] = {}
     for text in (*texts, *markers):
         seen.update(dict.fromkeys(text))
