@@ -458,3 +458,20 @@ def test_libreoffice_without_japanese_fonts_draws_the_memo_with_its_embedded_fon
     assert {g.text for g in glyphs} == set(KANA_KANJI.findall(written))
     fonts = {g.fontname.split("+", 1)[-1] for g in glyphs}
     assert fonts <= IPAEX and fonts, fonts
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "where"),
+    [("fonts", 'embed = "yes"', "fonts.embed"), ("docx", "embed_fonts = 1", "docx.embed_fonts")],
+)
+def test_the_embedding_keys_take_only_booleans(tmp_path: Path, table: str, line: str, where: str) -> None:
+    from exporter.errors import StyleError
+    from exporter.style import load_style_file
+
+    path = tmp_path / "bad.toml"
+    path.write_text(f'inherit = "default"\n[{table}]\n{line}\n', encoding="utf-8")
+    with pytest.raises(StyleError, match=re.escape(where)):
+        load_style_file(path)
+    path.write_text(f'inherit = "default"\n[{table}]\n{line.split(" = ")[0]} = true\n', encoding="utf-8")
+    loaded = load_style_file(path)
+    assert loaded.fonts.embed if table == "fonts" else loaded.docx.embed_fonts
