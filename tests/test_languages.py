@@ -72,6 +72,16 @@ def test_the_script_decides(text: str, language: str) -> None:
     assert detect(text) == detect_module.Detection(language)
 
 
+def test_a_sampler_of_scripts_framed_in_english_stays_english() -> None:
+    # Korean and Chinese lines are weighed apart: together they would outweigh the English around them.
+    text = (
+        "Ticks and signs, and the scripts of the sampler, with the code at the end of it.\n\n"
+        "Съешь же ещё этих мягких французских булок.\n\n한국어 문장입니다: 다람쥐 헌 쳇바퀴에 타고파.\n\n"
+        "评论备录：这是一个简体中文句子。\n"
+    )
+    assert detect(text).language == "en"
+
+
 @pytest.mark.parametrize("text", ["Hello", "Merci", "Guten Tag", "Ok", "12345", "https://example.org/x"])
 def test_too_little_latin_text_is_english_with_a_warning(text: str) -> None:
     found = detect(text)

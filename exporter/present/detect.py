@@ -16,8 +16,9 @@ MIN_LETTERS = 24
 FALLBACK = "en"
 """The language of a text nothing decides."""
 
-# One CJK character carries about as much text as three letters of an alphabet.
+# One kana or Han character carries about as much text as three letters of an alphabet, a Hangul syllable two.
 _CJK_WEIGHT = 3
+_HANGUL_WEIGHT = 2
 
 _SCRIPTS: dict[str, re.Pattern[str]] = {
     "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
@@ -95,25 +96,28 @@ def detect(text: str) -> Detection:
     """The language of ``text`` as a primary subtag, by script first, then by the statistical detector.
 
     Korean (Hangul), Japanese (kana), Chinese (Han without kana), Arabic, Hebrew, Hindi (Devanagari), Thai and
-    Greek are decided by their share of the letters, so a few Latin words or URLs inside do not change the
-    result. Latin and Cyrillic text goes to lingua (the ``languages`` extra), restricted to
+    Greek are decided by their share of the letters (the largest script wins), so a few Latin words or URLs
+    inside do not change the result. Latin and Cyrillic text goes to lingua (the ``languages`` extra), restricted to
     ``LATIN_LANGUAGES`` and ``CYRILLIC_LANGUAGES``, unless its commonest words already say English.
     """
     sample = text[:SAMPLE_CHARS]
     if any(mark in sample for mark in _IGNORED_MARKS):
         sample = _IGNORED.sub(" ", sample)
     counts = _script_counts(sample)
-    cjk = counts["hangul"] + counts["kana"] + counts["han"]
+    han = counts["kana"] + counts["han"]
     weights = {name: counts[name] for name in ("latin", "cyrillic", *SCRIPT_LANGUAGES)}
-    weights["cjk"] = cjk * _CJK_WEIGHT
+    weights["han"] = han * _CJK_WEIGHT
+    # Han inside text at least two-thirds Hangul is Korean hanja; a Hangul syllable is about two letters' worth.
+    korean = counts["hangul"] >= 2 * counts["han"]
+    weights["hangul"] = counts["hangul"] * _HANGUL_WEIGHT + (counts["han"] * _CJK_WEIGHT if korean else 0)
     script = max(weights, key=lambda name: weights[name])
     if not weights[script]:
         return Detection(FALLBACK, _too_little(text))
-    if script == "cjk":
-        if counts["hangul"] * 2 > cjk:
-            return Detection("ko")
+    if script == "hangul":
+        return Detection("ko")
+    if script == "han":
         # Japanese prose is a third or more kana; a little kana in Chinese text is a quoted name.
-        return Detection("ja" if counts["kana"] * 10 >= cjk else "zh")
+        return Detection("ja" if counts["kana"] * 10 >= han else "zh")
     if script in SCRIPT_LANGUAGES:
         return Detection(SCRIPT_LANGUAGES[script])
     if counts[script] < MIN_LETTERS:

@@ -32,7 +32,22 @@ def mirror_rules(view: View) -> str:
     }
     out = ["/* right to left: the one-sided rules above, mirrored */\n"]
     for selector, declarations in rules.items():
-        scoped = ", ".join(f'[dir="rtl"] {part.strip()}' for part in selector.split(","))
+        # The block itself may carry the dir (a Hebrew quotation in an English book), or an ancestor.
+        parts = [part.strip() for part in selector.split(",")]
+        scoped = ", ".join(f'[dir="rtl"] {_not_ltr(part)}, {_on_self(part)}' for part in parts)
         body = "\n".join(f"  {d}" for d in declarations)
         out.append(f"{scoped} {{\n{body}\n}}\n")
     return "".join(out)
+
+
+def _on_self(selector: str) -> str:
+    """``selector`` with ``[dir="rtl"]`` on the element it styles (``blockquote[dir="rtl"]``)."""
+    head, _, tail = selector.partition(" ")
+    # The dir sits on the selector's first element (ol.paren, .key-points, nav): the rest are its descendants.
+    return f'{head}[dir="rtl"] {tail}'.rstrip()
+
+
+def _not_ltr(selector: str) -> str:
+    """``selector`` unless its first element says ``dir="ltr"`` (a Latin quotation in an Arabic book keeps its side)."""
+    head, _, tail = selector.partition(" ")
+    return f'{head}:not([dir="ltr"]) {tail}'.rstrip()
