@@ -89,6 +89,11 @@ def test_too_little_latin_text_is_english_with_a_warning(text: str) -> None:
     assert "too little text" in found.warning and "--lang" in found.warning
 
 
+def test_a_short_line_of_english_needs_no_warning() -> None:
+    assert detect("The new plan") == detect_module.Detection("en")
+    assert detect("Le plan de la ville").warning
+
+
 def test_a_one_word_document_gets_english_and_one_warning(tmp_path: Path) -> None:
     source = tmp_path / "one.md"
     source.write_text("Bonjour\n", encoding="utf-8")

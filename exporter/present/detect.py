@@ -12,7 +12,8 @@ SAMPLE_CHARS = 20000
 DETECTOR_CHARS = 3000
 """How much of a text the statistical detector reads: a few paragraphs decide, and its time grows with length."""
 MIN_LETTERS = 24
-"""Fewer letters than this in a Latin or Cyrillic text (a word or two) cannot be told apart: ``en`` and a warning."""
+"""Fewer letters than this in a Latin or Cyrillic text (a word or two) cannot be told apart: ``en`` and a warning
+(unless English's commonest words already say English: "The new plan")."""
 FALLBACK = "en"
 """The language of a text nothing decides."""
 
@@ -120,10 +121,11 @@ def detect(text: str) -> Detection:
         return Detection("ja" if counts["kana"] * 10 >= han else "zh")
     if script in SCRIPT_LANGUAGES:
         return Detection(SCRIPT_LANGUAGES[script])
-    if counts[script] < MIN_LETTERS:
-        return Detection(FALLBACK, _too_little(text))
+    # English's commonest words are evidence even in a line or two ("The new plan"); a lone word is not.
     if script == "latin" and _looks_english(sample):
         return Detection("en")
+    if counts[script] < MIN_LETTERS:
+        return Detection(FALLBACK, _too_little(text))
     return _statistical(sample, script)
 
 
@@ -136,7 +138,7 @@ def _too_little(text: str) -> str:
 def _looks_english(sample: str) -> bool:
     """Whether English's commonest words make up a share of the words that no other language reaches."""
     words = _WORD.findall(sample[:DETECTOR_CHARS].lower())
-    return bool(words) and sum(word in _ENGLISH for word in words) >= _ENGLISH_SHARE * len(words)
+    return len(words) >= 2 and sum(word in _ENGLISH for word in words) >= _ENGLISH_SHARE * len(words)
 
 
 def _statistical(sample: str, script: str) -> Detection:
