@@ -141,6 +141,22 @@ def test_the_memo_keeps_every_paragraph_in_logical_order(
     assert set(_RTL_WORD.findall(" ".join(_paragraph_texts(rtl_docs[name])))) <= set(_RTL_WORD.findall(every))
 
 
+def _style_bar_sides(data: bytes, style_id: str) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        styles = etree.fromstring(zf.read("word/styles.xml"))
+    box = styles.find(f"{W}style[@{W}styleId='{style_id}']/{W}pPr/{W}pBdr")
+    return [etree.QName(side).localname for side in box]
+
+
+@pytest.mark.parametrize("name", RTL_SOURCES)
+def test_the_commentary_and_quotation_bars_move_to_the_right(name: str, outputs: dict[tuple[str, str], bytes]) -> None:
+    # w:bidi mirrors indents, alignment and tabs but not borders (ISO/IEC 29500-1 17.3.1.6): the styles swap them.
+    for style_id in ("Commentary", "Quote"):
+        assert _style_bar_sides(outputs[name, "docx"], style_id) == ["right"]
+    english = render(read_source(ARTICLES / "en.txt").document, "docx").data
+    assert _style_bar_sides(english, "Commentary") == ["left"]
+
+
 def test_an_english_memo_with_a_hebrew_quotation_marks_only_that(tmp_path: Path) -> None:
     source = tmp_path / "mixed.md"
     source.write_text(
