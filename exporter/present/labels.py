@@ -240,6 +240,157 @@ _ES: Mapping[str, str] = MappingProxyType(
 )
 
 
+_KO: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "메모",
+        "to": "수신",
+        "from": "발신",
+        "cc": "참조",
+        "date": "날짜",
+        "subject": "제목",
+        "key_points": "핵심 내용",
+        "commentary": "논평",
+        "article": "기사",
+        "contents": "목차",
+        "title_page": "표지",
+        "source": "출처",
+        "by": "작성자",
+        "page_x_of_y": "{page} / {pages} 페이지",
+        "truncated": (
+            "한 페이지에 맞추기 위해 기사 본문 {count}개 단락을 생략했습니다. 전문은 메모와 브리핑에 있습니다."
+        ),
+        "continued": "계속",
+        "keywords": "키워드",
+        "landmarks": "랜드마크",
+        "topics": "주제",
+        "task_done": "완료",
+        "task_open": "미완료",
+        "a11y_summary": (
+            "이미지, 오디오, 동영상이 없는 텍스트 전용 브리핑입니다. 표지, 핵심 내용, 기사, 논평은 각각 제목으로 "
+            "시작하며, 목차와 랜드마크로 각 부분에 이동할 수 있고, 읽는 순서는 원문을 따릅니다."
+        ),
+        "a11y_summary_images": (
+            "텍스트와 이미지(차트, 도표, 사진)로 된 브리핑입니다. 모든 이미지에는 대체 텍스트가 있으며, 원문에 설명이 "
+            "있으면 캡션도 붙어 있습니다. 오디오와 동영상은 없습니다. 표지, 핵심 내용, 기사, 논평은 각각 제목으로 "
+            "시작하며, 목차와 랜드마크로 각 부분에 이동할 수 있고, 읽는 순서는 원문을 따릅니다."
+        ),
+    }
+)
+
+_RU: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "СЛУЖЕБНАЯ ЗАПИСКА",
+        "to": "КОМУ",
+        "from": "ОТ",
+        "cc": "КОПИЯ",
+        "date": "ДАТА",
+        "subject": "ТЕМА",
+        "key_points": "Главное",
+        "commentary": "Комментарий",
+        "article": "Статья",
+        "contents": "Содержание",
+        "title_page": "Титульная страница",
+        "source": "Источник",
+        "by": "Автор",
+        "page_x_of_y": "Страница {page} из {pages}",
+        "truncated": (
+            "Чтобы текст уместился на одной странице, опущено абзацев статьи: {count}. "
+            "Полный текст — в служебной записке и в брифинге."
+        ),
+        "continued": "продолжение",
+        "keywords": "Ключевые слова",
+        "landmarks": "Ориентиры",
+        "topics": "Темы",
+        "task_done": "Выполнено",
+        "task_open": "Не выполнено",
+        "a11y_summary": (
+            "Текстовый брифинг без изображений, аудио и видео. Титульная страница, главное, статья и комментарий "
+            "начинаются с заголовка; оглавление и ориентиры ведут к каждой части, а порядок чтения соответствует "
+            "источнику."
+        ),
+        "a11y_summary_images": (
+            "Брифинг из текста и изображений (диаграммы, схемы, фотографии); у каждого изображения есть текстовая "
+            "альтернатива и, если источник её даёт, подпись. Аудио и видео нет. Титульная страница, главное, статья "
+            "и комментарий начинаются с заголовка; оглавление и ориентиры ведут к каждой части, а порядок чтения "
+            "соответствует источнику."
+        ),
+    }
+)
+
+# Arabic and Hebrew labels are stored in logical order, like every other string; the outputs set them right to left.
+_AR: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "مذكرة",
+        "to": "إلى",
+        "from": "من",
+        "cc": "نسخة إلى",
+        "date": "التاريخ",
+        "subject": "الموضوع",
+        "key_points": "النقاط الرئيسية",
+        "commentary": "تعليق",
+        "article": "المقال",
+        "contents": "المحتويات",
+        "title_page": "صفحة العنوان",
+        "source": "المصدر",
+        "by": "بقلم",
+        "page_x_of_y": "صفحة {page} من {pages}",
+        "truncated": (
+            "عدد الفقرات المحذوفة من المقال لتتسع له صفحة واحدة: {count}. النص الكامل في المذكرة وفي الموجز."
+        ),
+        "continued": "تابع",
+        "keywords": "الكلمات المفتاحية",
+        "landmarks": "معالم التنقل",
+        "topics": "المواضيع",
+        "task_done": "منجز",
+        "task_open": "غير منجز",
+        "a11y_summary": (
+            "موجز نصي فقط، بلا صور أو صوت أو فيديو. تبدأ صفحة العنوان والنقاط الرئيسية والمقال والتعليق كلٌّ منها "
+            "بعنوان؛ ويقود جدول المحتويات ومعالم التنقل إلى كل جزء، ويتبع ترتيب القراءة ترتيب المصدر."
+        ),
+        "a11y_summary_images": (
+            "موجز من نص وصور (رسوم بيانية، مخططات، صور فوتوغرافية)؛ لكل صورة بديل نصي، وتعليق توضيحي حيث يقدمه "
+            "المصدر. لا يحتوي على صوت أو فيديو. تبدأ صفحة العنوان والنقاط الرئيسية والمقال والتعليق كلٌّ منها "
+            "بعنوان؛ ويقود جدول المحتويات ومعالم التنقل إلى كل جزء، ويتبع ترتيب القراءة ترتيب المصدر."
+        ),
+    }
+)
+
+_HE: Mapping[str, str] = MappingProxyType(
+    {
+        "memorandum": "מזכר",
+        "to": "אל",
+        "from": "מאת",
+        "cc": "העתק",
+        "date": "תאריך",
+        "subject": "הנדון",
+        "key_points": "עיקרי הדברים",
+        "commentary": "פרשנות",
+        "article": "כתבה",
+        "contents": "תוכן העניינים",
+        "title_page": "עמוד שער",
+        "source": "מקור",
+        "by": "מאת",
+        "page_x_of_y": "עמוד {page} מתוך {pages}",
+        "truncated": "מספר הפסקאות שהושמטו מהכתבה כדי שתיכנס לעמוד אחד: {count}. הטקסט המלא נמצא במזכר ובתדריך.",
+        "continued": "המשך",
+        "keywords": "מילות מפתח",
+        "landmarks": "ציוני דרך",
+        "topics": "נושאים",
+        "task_done": "בוצע",
+        "task_open": "לא בוצע",
+        "a11y_summary": (
+            "תדריך טקסט בלבד, ללא תמונות, שמע או וידאו. עמוד השער, עיקרי הדברים, הכתבה והפרשנות פותחים כל אחד "
+            "בכותרת; תוכן העניינים וציוני הדרך מובילים לכל חלק, וסדר הקריאה עוקב אחר המקור."
+        ),
+        "a11y_summary_images": (
+            "תדריך של טקסט ותמונות (תרשימים, דיאגרמות, תצלומים); לכל תמונה יש חלופה טקסטואלית, וכיתוב כאשר המקור "
+            "מספק אותו. אין בו שמע או וידאו. עמוד השער, עיקרי הדברים, הכתבה והפרשנות פותחים כל אחד בכותרת; תוכן "
+            "העניינים וציוני הדרך מובילים לכל חלק, וסדר הקריאה עוקב אחר המקור."
+        ),
+    }
+)
+
+
 @dataclass(frozen=True)
 class Punctuation:
     """How a language joins a label to its value and a kicker to a headline."""
@@ -255,12 +406,16 @@ _FRENCH = Punctuation(colon="\u202f: ", kicker=_LATIN.kicker)
 _FULL_WIDTH = Punctuation(colon="：", kicker="｜")
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {"en": _EN, "ja": _JA, "zh": _ZH, "de": _DE, "fr": _FR, "es": _ES}
+    {"en": _EN, "ja": _JA, "zh": _ZH, "ko": _KO, "de": _DE, "fr": _FR, "es": _ES, "ru": _RU, "ar": _AR, "he": _HE}
 )
 """Every label table, by primary language subtag."""
 
+_FULL_WIDTH_LANGUAGES = frozenset({"ja", "zh"})
 PUNCTUATION: Mapping[str, Punctuation] = MappingProxyType(
-    {"en": _LATIN, "ja": _FULL_WIDTH, "zh": _FULL_WIDTH, "de": _LATIN, "fr": _FRENCH, "es": _LATIN}
+    {
+        language: _FRENCH if language == "fr" else _FULL_WIDTH if language in _FULL_WIDTH_LANGUAGES else _LATIN
+        for language in LABELS
+    }
 )
 """Each labelled language's punctuation."""
 

@@ -21,6 +21,7 @@ _RTL_SCRIPTS = frozenset({"Adlm", "Arab", "Hebr", "Nkoo", "Rohg", "Syrc", "Thaa"
 _WORD_REGIONS = {
     "en": "en-US", "ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR", "de": "de-DE", "fr": "fr-FR",
     "es": "es-ES", "it": "it-IT", "pt": "pt-PT", "nl": "nl-NL", "sv": "sv-SE", "pl": "pl-PL",
+    "ru": "ru-RU", "uk": "uk-UA", "ar": "ar-SA", "he": "he-IL", "el": "el-GR", "hi": "hi-IN", "th": "th-TH",
 }  # fmt: skip
 """The region Word assumes for a bare primary subtag (its proofing tools are per region)."""
 

@@ -6,13 +6,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import msgspec
+
 from ..model import Document, Inline, Link, Text, document_blocks, heading_ids, walk_inlines
 from ..style import FONT_ALIASES, Roles, Style
 from ..typefaces import typeface
 from .dates import date_locale, long_date
+from .direction import SCRIPT_FONTS, has_rtl, rtl_script
 from .figures import FigureLog
 from .labels import Labels, labels_for
-from .language import Language, parse_language
+from .language import Direction, Language, parse_language
 from .links import LinkPolicy, LinkTarget, refused_warning
 
 BULLETS = ("\u2022", "\u2013", "\u25e6")
@@ -100,6 +103,18 @@ class View:
     """What a reader of the outputs should know: labels or dates in English, links kept as text."""
     figures: FigureLog = field(default_factory=FigureLog)
     """The figures shown with their picture and those left as alt text (the same in every output)."""
+    rtl_scripts: tuple[str, ...] = ()
+    """The right-to-left scripts the document's text holds (``arabic``, ``hebrew``), in that order."""
+
+    @property
+    def direction(self) -> Direction:
+        """The document's direction, from its language: the html element's ``dir``, Word's section and tables."""
+        return self.language.direction
+
+    @property
+    def has_rtl(self) -> bool:
+        """Whether anything in the document is set right to left (an RTL language, or RTL text inside)."""
+        return self.language.is_rtl or bool(self.rtl_scripts)
 
     def link(self, url: str) -> LinkTarget:
         """The decision for a link target of this document."""
@@ -124,8 +139,11 @@ def east_asian_family(style: Style, font: str) -> str:
     return style.fonts.cjk_serif if face.generic == "serif" else style.fonts.cjk
 
 
-def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
-    """The families for a role whose font is ``font`` (an alias or a family) in a document in ``language``."""
+def role_fonts(style: Style, font: str, language: Language, rtl_scripts: tuple[str, ...] = ()) -> RoleFonts:
+    """The families for a role whose font is ``font`` (an alias or a family) in a document in ``language``.
+
+    The stack names the family of each right-to-left script in ``rtl_scripts`` after the role's own.
+    """
     family = style.family(font)
     face = typeface(family)
     east_asian = east_asian_family(style, font)
@@ -137,6 +155,7 @@ def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
     else:
         primary, fallback = family, east_asian
     names = (family, east_asian) if language.is_cjk else (family,)
+    names = (*names, *(SCRIPT_FONTS[script] for script in rtl_scripts))
     return RoleFonts(
         family=family,
         generic=face.generic,
@@ -176,6 +195,19 @@ def link_targets(document: Document) -> Iterator[str]:
         yield document.meta.source.url
 
 
+# --- direction --------------------------------------------------------------------------------
+
+
+def document_rtl_scripts(document: Document) -> tuple[str, ...]:
+    """The right-to-left scripts (``arabic``, ``hebrew``) anywhere in the document's text, in that order."""
+    text = msgspec.json.encode((document.meta, document.key_points, document.sections, document.commentary))
+    decoded = text.decode("utf-8")
+    if not has_rtl(decoded):
+        return ()
+    letters = {rtl_script(ch) for ch in set(decoded)} - {""}
+    return tuple(script for script in SCRIPT_FONTS if script in letters)
+
+
 # --- the view ---------------------------------------------------------------------------------
 
 
@@ -194,7 +226,8 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] | Non
     link_warning = refused_warning(url for url, target in links.items() if not target.clickable)
     figure_log = FigureLog.of(document)
     roles: Roles = style.roles
-    fonts = {name: role_fonts(style, getattr(roles, name).font, language) for name in Roles.__struct_fields__}
+    scripts = document_rtl_scripts(document)
+    fonts = {name: role_fonts(style, getattr(roles, name).font, language, scripts) for name in Roles.__struct_fields__}
     return View(
         document=document,
         style=style,
@@ -216,4 +249,5 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] | Non
         policy=policy,
         warnings=(*(w for w in (label_warning, date_warning, link_warning) if w), *figure_log.warnings),
         figures=figure_log,
+        rtl_scripts=scripts,
     )

@@ -24,6 +24,7 @@ from ..model import (
     from_builtins,
     to_builtins,
 )
+from ..present.detect import detect
 from ..present.language import is_language_tag, parse_language
 from ..sanitize import clean_text, clean_tree, may_need_cleaning
 from .frontmatter import split_front_matter
@@ -114,19 +115,10 @@ def require_text(text: str) -> None:
 
 # --- language and dates -----------------------------------------------------------------------
 
-_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
-_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-# One Japanese character carries about as much text as three Latin letters.
-_JAPANESE_WEIGHT = 3
-
 
 def detect_language(text: str) -> str:
-    """Return ``ja`` when Japanese script (kana present) predominates over Latin letters, else ``en``."""
-    sample = text[:20000]
-    kana = len(_KANA.findall(sample))
-    japanese = kana + len(_KANJI.findall(sample))
-    return "ja" if kana and japanese * _JAPANESE_WEIGHT > len(_LATIN.findall(sample)) else "en"
+    """The language ``text`` is written in (``exporter.present.detect``), without its warning."""
+    return detect(text).language
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -296,14 +288,24 @@ def language_option(tag: str) -> str:
     return parse_language(tag).tag
 
 
-def document_language(meta: Mapping[str, Any], body_text: str, options: ReadOptions) -> str:
-    """The document's language: ``--lang``, else ``--set language``, else the metadata's, else detected."""
+def document_language(
+    meta: Mapping[str, Any], body_text: str, options: ReadOptions, warnings: list[str] | None = None
+) -> str:
+    """The document's language: ``--lang``, else ``--set language``, else the metadata's, else detected.
+
+    A detection that had to guess (too little text, no detector) adds its warning to ``warnings``.
+    """
     if options.lang:
         return language_option(options.lang)
     for key, value in options.overrides.items():
         if isinstance(key, str) and _field_name(key) == "language":
             return str(normalise_meta({key: value}, strict=True, where="--set")[0]["language"])
-    return str(meta.get("language") or detect_language(body_text))
+    if meta.get("language"):
+        return str(meta["language"])
+    found = detect(body_text)
+    if found.warning and warnings is not None:
+        warnings.append(found.warning)
+    return found.language
 
 
 def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> ReadResult:
@@ -319,7 +321,7 @@ def finish(draft: Draft, *, body_text: str, name: str, options: ReadOptions) -> 
         meta["title"] = stem
         warnings.append(f"no title found; using the file name {stem!r}")
     meta.setdefault("date", default_date(options.today))
-    meta["language"] = document_language(meta, body_text, options)
+    meta["language"] = document_language(meta, body_text, options, warnings)
     document = Document(
         meta=Meta(
             title=meta["title"],

@@ -8,11 +8,17 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..model import Block, BulletList, Paragraph, Part, Section, Text
+from ..present.labels import LABELS
 from .base import Draft, ReadOptions, ReadResult, begin_text_source, document_language, finish
 from .smart import quotes_for, smarten_text
 
-COMMENTARY_MARKERS = frozenset({"commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感"})
-"""Heading texts (any case, optional trailing colon) that start the commentary part."""
+COMMENTARY_MARKERS = frozenset(
+    {
+        "commentary", "analysis", "opinion", "editorial", "our view", "論評", "解説", "所感",
+        *(table["commentary"].casefold() for table in LABELS.values()),
+    }
+)  # fmt: skip
+"""Heading texts (any case, optional trailing colon) that start the commentary part: the label in every language."""
 
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"’”」』)）\]]*$")
 _BULLET = re.compile(r"^\s*[-*•・]\s+")

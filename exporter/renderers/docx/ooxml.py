@@ -51,6 +51,22 @@ def half_points(points: float) -> str:
     return str(round(points * 2))
 
 
+def mirror_borders(root: Element) -> None:
+    """Swap the left and right sides of every paragraph border under ``root``, keeping schema order.
+
+    ``w:bidi`` mirrors a paragraph's indents, alignment and tabs but not its borders (ISO/IEC 29500-1
+    §17.3.1.6), so a right-to-left document's side bars (quotations, commentary) are moved here.
+    """
+    swap = {w("left"): w("right"), w("right"): w("left")}
+    for box in root.iter(w("pBdr")):
+        sides = list(box)
+        for side in sides:
+            side.tag = swap.get(side.tag, side.tag)
+            box.remove(side)
+        for side in sorted(sides, key=lambda s: _BORDER_ORDER.get(etree.QName(s).localname, 9)):
+            box.append(side)
+
+
 # --- properties, always emitted in schema order (Word rejects out-of-order children) -------------
 
 

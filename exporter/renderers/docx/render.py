@@ -18,6 +18,7 @@ from ...present.embedding import plan_fonts
 from ...present.view import View, present
 from ...style import Style
 from ..base import DocxRenderOptions, RenderOptions, RenderResult
+from .bidi import Bidi
 from .blocks import BlockWriter
 from .fonts import embed_fonts
 from .letterhead import Letterhead
@@ -93,6 +94,13 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
     memo.footer(_emptied(section.footer.part.element))
     if writer.notes:
         attach_footnotes(part, doc.settings.element, notes_part)
+    bidi = Bidi(view)
+    if bidi.needed:
+        # Decided on the finished parts, so every paragraph (memo furniture, blocks, notes) is judged alike.
+        for root in (body, section.footer.part.element, footnotes):
+            bidi.part(root)
+        if view.marking:
+            bidi.part(section.header.part.element)
 
     _core_properties(doc, view)
     parts = package_parts(part.package)

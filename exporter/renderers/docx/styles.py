@@ -12,7 +12,7 @@ from ...present.numbering import level_format
 from ...present.view import bullet, content_width, east_asian_family, italic_allowed
 from ...style import Role, Style
 from ...typefaces import typeface
-from .ooxml import W_NS, Border, Element, border_el, ppr, rpr, serialize, sub, twips, w
+from .ooxml import W_NS, Border, Element, border_el, mirror_borders, ppr, rpr, serialize, sub, twips, w
 
 # styleIds the renderer refers to; the visible names are Word's built-in names where Word has one.
 NORMAL = "Normal"
@@ -295,6 +295,8 @@ def compile_styles(style: Style, language: Language) -> bytes:
     grid_tbl = sub(grid, "tblPr")
     lines: list[Border] = [(s, 4, 0, "#A6A6A6") for s in ("top", "left", "bottom", "right", "insideH", "insideV")]
     border_el(grid_tbl, "tblBorders", lines)
+    if language.is_rtl:
+        mirror_borders(root)
     return serialize(root)
 
 

@@ -46,7 +46,7 @@ def _logo(view: View, page: etree._Element, pictures: dict[str, Picture]) -> Non
 
 def _title_page(view: View, pictures: dict[str, Picture]) -> Chapter:
     meta, style, labels = view.document.meta, view.style, view.labels
-    html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "frontmatter")
+    html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "frontmatter", view.direction)
     page = sub(body, "section", {"epub:type": "titlepage", "class": "titlepage", "aria-label": labels["title_page"]})
     marking = view.marking
     if marking:
@@ -72,14 +72,16 @@ def _title_page(view: View, pictures: dict[str, Picture]) -> Chapter:
     if meta.tags:
         sub(page, "p", {"class": "meta topics"}, labels.lead("topics") + ", ".join(meta.tags))
     if style.brand.organisation:
-        sub(page, "p", {"class": "meta organisation"}, style.brand.organisation)
+        # The house's name is furniture: it sits where the book's lines start, whatever its script.
+        furniture = {"dir": "rtl"} if view.direction == "rtl" else {}
+        sub(page, "p", {"class": "meta organisation", **furniture}, style.brand.organisation)
     return Chapter("title-page", "title.xhtml", labels["title_page"], serialise(html))
 
 
 def _key_points(view: View, writer: BodyWriter) -> Chapter:
     doc, labels = view.document, view.labels
     writer.start(KEY_POINTS_FILE)
-    html, body = document(labels["key_points"], view.language.xml_lang, STYLESHEET, "bodymatter")
+    html, body = document(labels["key_points"], view.language.xml_lang, STYLESHEET, "bodymatter", view.direction)
     box = sub(
         body,
         "section",
@@ -97,7 +99,7 @@ def _article(view: View, writer: BodyWriter) -> Chapter:
     doc, labels = view.document, view.labels
     writer.start(ARTICLE_FILE)
     meta = doc.meta
-    html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "bodymatter")
+    html, body = document(meta.title, view.language.xml_lang, STYLESHEET, "bodymatter", view.direction)
     box = sub(
         body,
         "section",
@@ -130,7 +132,7 @@ def _commentary(view: View, writer: BodyWriter) -> Chapter:
     assert part is not None
     title = part.title or labels["commentary"]
     writer.start(COMMENTARY_FILE)
-    html, body = document(title, view.language.xml_lang, STYLESHEET, "bodymatter")
+    html, body = document(title, view.language.xml_lang, STYLESHEET, "bodymatter", view.direction)
     box = sub(
         body,
         "section",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...present.embedding import FontPlan
 from ...present.numbering import NUMBER_FORMATS
 from ...present.view import View
+from .bidi import mirror_rules
 from .fonts import FontFace, font_face_rules
 
 
@@ -210,6 +211,9 @@ def stylesheet(view: View, plan: FontPlan, faces: list[FontFace]) -> str:
         _rule("nav ol", ["list-style: none;", "padding-left: 1em;"]),
         _rule("nav > ol", ["padding-left: 0;"]),
     ]
+    mirror = mirror_rules(view)
+    if mirror:
+        rules.append(mirror)
     extra = style.epub.css.strip()
     if extra:
         rules.append(f"/* style file: epub.css */\n{extra}\n")

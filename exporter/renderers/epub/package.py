@@ -123,13 +123,16 @@ def assemble(
         )
         book.add_item(item)
         items.append(item)
-    nav = epub.EpubNav(uid="nav", file_name=_NAV)
+    nav = epub.EpubNav(uid="nav", file_name=_NAV, direction="rtl" if view.direction == "rtl" else None)
     nav.title = labels["contents"]
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
     book.toc = _toc(chapters)
     book.spine = items
+    if view.direction == "rtl":
+        # The spine's page-progression-direction: pages turn right to left, as in a printed Arabic or Hebrew book.
+        book.set_direction("rtl")
     by_uid = {c.uid: c for c in chapters}
     # No "toc" landmark: EPUBCheck rejects a link to the nav document when it is not in the spine.
     book.guide = [

@@ -35,7 +35,9 @@ from ...model import (
     Text,
 )
 from ...present.anchors import Anchors, heading_id_order, section_heading_ids, xml_id
+from ...present.direction import block_direction, has_rtl
 from ...present.figures import alt_text
+from ...present.language import Direction
 from ...present.links import TEXT
 from ...present.numbering import level_format, marker
 from ...present.view import View, checkbox, checkbox_gap, checkbox_label
@@ -420,9 +422,11 @@ class BodyWriter:
 # --- documents --------------------------------------------------------------------------------
 
 
-def document(title: str, language: str, stylesheet: str, body_type: str) -> tuple[etree._Element, etree._Element]:
-    """A new XHTML content document; returns (html root, body)."""
-    html = el("html", {"lang": language, "xml:lang": language})
+def document(
+    title: str, language: str, stylesheet: str, body_type: str, direction: Direction = "ltr"
+) -> tuple[etree._Element, etree._Element]:
+    """A new XHTML content document; returns (html root, body). A right-to-left one says ``dir="rtl"``."""
+    html = el("html", {"lang": language, "xml:lang": language, **({"dir": "rtl"} if direction == "rtl" else {})})
     head = sub(html, "head")
     sub(head, "meta", {"charset": "utf-8"})
     sub(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
@@ -444,8 +448,47 @@ _BREAK_AFTER = frozenset(
 _PRE = f"{{{XHTML_NS}}}pre"
 
 
+_DIRECTED = frozenset(
+    f"{{{XHTML_NS}}}{tag}"
+    for tag in (
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote", "pre", "figcaption",
+        "caption", "aside", "section",
+    )
+)  # fmt: skip
+
+
+def mark_directions(html: etree._Element) -> None:
+    """``dir`` on each block whose first strong letter reads the other way than the block around it.
+
+    The document's direction is the html element's; a Latin paragraph in an Arabic book gets ``dir="ltr"``,
+    a Hebrew quotation in an English one ``dir="rtl"``. Text keeps its logical order: readers reorder it.
+    """
+    default: Direction = "rtl" if html.get("dir") == "rtl" else "ltr"
+    if default == "ltr" and not has_rtl("".join(html.itertext())):
+        return
+
+    def walk(node: etree._Element, inherited: Direction) -> None:
+        for item in node:
+            if not isinstance(item.tag, str):
+                continue
+            own = inherited
+            given = item.get("dir")
+            if given in ("ltr", "rtl"):
+                own = given  # set by the chapter on purpose (furniture that follows the book)
+            elif item.tag in _DIRECTED:
+                own = block_direction("".join(item.itertext()), inherited)
+                if own != inherited:
+                    item.set("dir", own)
+            walk(item, own)
+
+    body = html.find(f"{{{XHTML_NS}}}body")
+    if body is not None:
+        walk(body, default)
+
+
 def serialise(html: etree._Element) -> bytes:
-    """UTF-8 bytes of a content document with the XML declaration and the HTML doctype."""
+    """UTF-8 bytes of a content document with the XML declaration and the HTML doctype (block directions marked)."""
+    mark_directions(html)
     # lxml's pretty_print would indent inside <pre>; a newline after each block keeps the source readable.
     for node in html.iter():
         if node.tag in _BREAK_AFTER and not node.tail and node.getparent() is not None:
