@@ -98,7 +98,7 @@ def detect(text: str) -> Detection:
 
     Korean (Hangul), Japanese (kana), Chinese (Han without kana), Arabic, Hebrew, Hindi (Devanagari), Thai and
     Greek are decided by their share of the letters (the largest script wins), so a few Latin words or URLs
-    inside do not change the result. Latin and Cyrillic text goes to lingua (the ``languages`` extra), restricted to
+    inside do not change the result. Latin and Cyrillic text goes to lingua (imported on first need), restricted to
     ``LATIN_LANGUAGES`` and ``CYRILLIC_LANGUAGES``, unless its commonest words already say English.
     """
     sample = text[:SAMPLE_CHARS]
@@ -147,8 +147,8 @@ def _statistical(sample: str, script: str) -> Detection:
         guess = FALLBACK if script == "latin" else "ru"
         return Detection(
             guess,
-            f"cannot tell the language of this {script} text without the `languages` extra "
-            f"(pip install 'exporter[languages]'); assuming {guess} (set it with --lang)",
+            f"cannot tell the language of this {script} text: lingua-language-detector is not installed "
+            f"(pip install lingua-language-detector); assuming {guess} (set it with --lang)",
         )
     found = detector.detect_language_of(sample[:DETECTOR_CHARS])
     if found is None:
