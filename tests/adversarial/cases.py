@@ -36,8 +36,9 @@ SECRET = "@SECRET@"
 TOUCHED = "@TOUCHED@"
 """Placeholder for the path the CVE-2023-33733 payload would create if anything evaluated it."""
 
-PDF_RTL = r"cannot set right-to-left text \(U\+05E9 HEBREW LETTER SHIN"
-PDF_ARABIC = r"cannot set right-to-left text \(U\+0645 ARABIC LETTER MEEM"
+# The first letter named may come from the labels: a Hebrew or Arabic article is detected as such and labelled so.
+PDF_RTL = r"cannot set right-to-left text \(U\+05[D-F][0-9A-F] HEBREW LETTER"
+PDF_ARABIC = r"cannot set right-to-left text \(U\+06[0-4][0-9A-F] ARABIC LETTER"
 INVISIBLE = r"the PDF leaves out \d+ invisible characters? \({}"
 """The one warning for invisible characters the PDF leaves out (``format`` it with the first one's name)."""
 OVERFLOW = r"one-pager needs (about|at least) [\d.]+ pages"
