@@ -15,12 +15,13 @@ from exporter.renderers.pdf.page import Decor, make_geometry
 from exporter.renderers.pdf.render import _info
 from exporter.style import Style
 
-WORDS = (
+_VOCABULARY = (
     "the summit talks trade security alliance minister tariff agreement economy region defence cooperation "
     "statement officials treaty semiconductor supply chain investment energy climate partnership dialogue "
     "framework a of in on to and for with by is was will were has have been under after before between "
     "internationalisation responsibilities counter-intelligence state-of-the-art 2025 12.5% US$400bn"
-).split()
+)
+WORDS = tuple(_VOCABULARY.split(" "))
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ def generated_markdown(seed: int) -> str:
             if kind < 0.08:
                 lines += [f"- {sentence()}" for _ in range(rng.randint(2, 5))] + [""]
             elif kind < 0.12:
-                lines += ["| Item | Value |", "|---|---:|"] + [f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} |" for _ in range(3)]
+                lines += ["| Item | Value |", "|---|---:|"] + [
+                    f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} |" for _ in range(3)
+                ]
                 lines += [""]
             elif kind < 0.14:
                 lines += ["```", "def f(x):", "    return x * 2  # " + sentence()[:50], "```", ""]
