@@ -87,11 +87,24 @@ def run_key(
         "plugins": plugin_versions(),
         "formats": list(formats),
         "style": digest(pickle.dumps(style, protocol=5)),
+        "style_files": style_files(style),
         "read": read_options,
         "render": render_options,
         "max_input_bytes": max_input_bytes,
     }
     return digest(json.dumps(parts, sort_keys=True, default=str).encode())
+
+
+def style_files(style: Any) -> dict[str, str]:
+    """The digest of each file a style names, as it is on disk now (the style holds them as it processed them)."""
+    out = {}
+    for name in (style.path, style.brand.logo, style.docx.reference):
+        if name:
+            try:
+                out[name] = digest(Path(name).read_bytes())
+            except OSError:
+                out[name] = MISSING
+    return out
 
 
 @dataclass
