@@ -47,10 +47,10 @@ def folder(tmp_path: Path) -> Path:
 
 
 def _export(
-    src: Path, out: Path, style: Style | None = None, formats: tuple[str, ...] = ("json",), **kw: bool
+    src: Path, out: Path, style: Style | None = None, formats: tuple[str, ...] = ("json",), *, force: bool = False
 ) -> Report:
     settings = Settings(style=style or load_style("default"))
-    return export([src], formats=formats, output_dir=out, settings=settings, incremental=True, **kw)
+    return export([src], formats=formats, output_dir=out, settings=settings, incremental=True, force=force)
 
 
 def _converted(report: Report) -> set[str]:
@@ -219,9 +219,14 @@ def test_writes_fsync_only_when_durable(
     """Without --durable no file is fsynced and the batch ends with one os.sync(); with it each file and folder."""
     calls: list[str] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+
+    def fsync(fd: int) -> None:
+        calls.append("fsync")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
-    args = ["export", folder, "-o", tmp_path / "out", "-t", "json", "-q", "-j", "1"]
+    args: list[str | Path] = ["export", folder, "-o", tmp_path / "out", "-t", "json", "-q", "-j", "1"]
     assert run(*args, *(["--durable"] if durable else [])).exit_code == 0
     if durable:
         assert calls == ["fsync"] * 8  # four files, each with its folder
@@ -247,7 +252,7 @@ def incremental_batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_incremental_batch_leaves_whole_files_and_a_true_manifest(
-    incremental_batch: Batch, sig: int
+    incremental_batch: Batch, sig: signal.Signals
 ) -> None:
     """Interrupted anywhere: only whole files, every manifest entry matches its files, the next run finishes it."""
     batch = incremental_batch
