@@ -61,6 +61,8 @@ class Paragraph(_Paragraph):  # type: ignore[misc]
     """A paragraph whose split parts fit where reportlab says they do (and whose markup is parsed once)."""
 
     def __init__(self, text: str, style: Any = None, bulletText: Any = None, frags: Any = None, **kw: Any) -> None:
+        # A part made by a split (from fragments) may lay out differently on its first wrap: see ``wrap``.
+        self._xp_whole = frags is None
         cache = _PARSED.get()
         if cache is None or frags is not None or style is None or kw:
             super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
@@ -80,6 +82,22 @@ class Paragraph(_Paragraph):  # type: ignore[misc]
             return
         size = style.fontSize
         super().__init__(cleaned, style, bulletText=bulletText, frags=[f.clone(fontSize=size) for f in parsed])
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Break the lines at ``availWidth``; the same width again reuses the lines (frames and tables ask twice).
+
+        A paragraph's lines depend on the width alone, but the first wrap of a split part may rejoin words
+        (see fitting_split): a part's lines are reused only once two wraps at one width agreed.
+        """
+        memo = self.__dict__.get("_xp_wrap")
+        if memo is not None and memo[0] == availWidth and memo[1]:
+            _, _, self._wrapWidths, self.blPara, self.height = memo
+            self.width = availWidth
+            return availWidth, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        same = self._xp_whole or (memo is not None and memo[0] == availWidth and memo[4] == self.height)
+        self._xp_wrap = (availWidth, same, self._wrapWidths, self.blPara, self.height)
+        return size
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """Split at the lines that fit, checked by laying the first part out again."""
