@@ -159,6 +159,35 @@ def pdf_figures(paths: list[Path], sample_rounds: int = 40) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def format_figures(paths: list[Path]) -> dict[str, float]:
+    """Warm CPU ms per article for each step of a conversion (read, docx, pdf, epub), over ``paths``.
+
+    Shows what bounds the batch: the three renderers' shares of an article's CPU time.
+    """
+    probe = (
+        "import json, statistics, sys, time\n"
+        "from pathlib import Path\n"
+        "from exporter import load_style, read_source\n"
+        "from exporter.pipeline import render\n"
+        "from exporter.renderers.base import PdfRenderOptions\n"
+        "style = load_style('default')\n"
+        "paths = [Path(p) for p in json.loads(sys.argv[1])]\n"
+        "steps = {'read': [], 'docx': [], 'pdf': [], 'epub': []}\n"
+        "for n, p in enumerate(paths * 2):\n"
+        "    t = time.thread_time(); doc = read_source(p).document; spent = {'read': time.thread_time() - t}\n"
+        "    for fmt in ('docx', 'pdf', 'epub'):\n"
+        "        opts = PdfRenderOptions(overflow='truncate') if fmt == 'pdf' else None\n"
+        "        t = time.thread_time(); render(doc, fmt, style, opts); spent[fmt] = time.thread_time() - t\n"
+        "    if n >= len(paths):  # the first round warms the process up\n"
+        "        for k, v in spent.items(): steps[k].append(v)\n"
+        "print(json.dumps({k: 1000 * statistics.mean(v) for k, v in steps.items()}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps([str(p) for p in paths])], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
     """Generate the articles, run every measurement and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -197,6 +226,12 @@ def main() -> None:
             f"median over {min(args.pdf_n, args.n)} articles; {pdf['passes']:.2f} layout passes per fit "
             f"({100 * pdf['two_or_fewer']:.0f} % in two or fewer); the sample: {pdf['sample_ms']:.1f} ms best, "
             f"{pdf['sample_median_ms']:.1f} ms median, {pdf['sample_passes']} passes"
+        )
+        steps = format_figures(paths[:60])
+        print(
+            "warm CPU ms per article by step (60 articles): "
+            + ", ".join(f"{name} {ms:.1f}" for name, ms in steps.items())
+            + f"; total {sum(steps.values()):.1f}"
         )
         rate = pandoc_rate(paths[: args.pandoc_n], tmp, jobs=2)
         if rate is None:

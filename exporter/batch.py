@@ -288,6 +288,7 @@ def export(
     pending: dict[int, list[Converted]] = {}
     results: dict[int, SourceRecord] = {}
     written = 0
+    recorded = False
     stream: Iterator[Converted] = (
         run_tasks(tasks, settings, workers=workers, executor=executor, scheduler=scheduler) if tasks else iter(())
     )
@@ -301,6 +302,7 @@ def export(
             written += write_outputs(converted, stdout, durable=durable)
             if manifest is not None:
                 _record(manifest, key, job_list[part.index], converted, parts)
+                recorded = True
             results[part.index] = converted.record
             if on_done is not None:
                 on_done(converted.record)
@@ -311,7 +313,7 @@ def export(
         if close is not None:
             close()
         # Also when interrupted: the manifest then records the sources finished so far, and only those.
-        if manifest is not None and (written or manifest.damaged or force or not manifest.path.exists()):
+        if manifest is not None and (recorded or manifest.damaged or not manifest.path.exists()):
             manifest.save(durable=durable)
         if written and not durable and stdout is None:
             sync_all()
