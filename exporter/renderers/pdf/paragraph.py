@@ -14,8 +14,8 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as _Paragraph
-from reportlab.platypus import paragraph as _rl_paragraph
 from reportlab.platypus import XPreformatted as _XPreformatted
+from reportlab.platypus import paragraph as _rl_paragraph
 
 SPLIT_ATTEMPTS = 6
 """How many times a split is retried one line shorter before the paragraph moves on whole."""
