@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -105,8 +106,9 @@ def find_pandoc() -> str | None:
     return found
 
 
-def pandoc_rate(paths: list[Path], tmp: Path, jobs: int) -> float | None:
-    """Articles per second for pandoc to DOCX and EPUB, one process per file, ``jobs`` at a time."""
+def pandoc_rate(paths: list[Path], tmp: Path, jobs: int) -> tuple[float, float] | None:
+    """Articles per second for pandoc to DOCX and EPUB, one process per file, ``jobs`` at a time, and its CPU
+    milliseconds per article (both processes; the machine's other load does not count)."""
     pandoc = find_pandoc()
     if pandoc is None:
         return None
@@ -119,10 +121,14 @@ def pandoc_rate(paths: list[Path], tmp: Path, jobs: int) -> float | None:
             target = out / f"{path.stem}.{ext}"
             subprocess.run([pandoc, "-f", "markdown", str(path), "-o", str(target)], check=True, capture_output=True)
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(one, paths))
-    return len(paths) / (time.perf_counter() - started)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return len(paths) / wall, 1000 * cpu / len(paths)
 
 
 def pdf_figures(paths: list[Path], sample_rounds: int = 40) -> dict[str, float]:
@@ -202,13 +208,15 @@ def main() -> None:
         src.mkdir()
         paths = generate(src, args.n)
         print(f"{args.n} articles generated (txt, md, Japanese; varied lengths)")
-        results = {}
+        results: dict[int, float] = {}
+        cpu_ms: dict[int, float] = {}
         for jobs in (1, 2):
             # The -j 2 run also writes the manifest the incremental re-run below reads.
             extra = ("--incremental",) if jobs == 2 else ()
             figures = run_batch(src, tmp / f"out{jobs}", jobs, *extra)
             rate = args.n / figures["wall"]
             results[jobs] = rate
+            cpu_ms[jobs] = 1000 * figures["cpu"] / args.n
             print(
                 f"exporter -j {jobs}{' --incremental' if extra else ''}: {rate:6.1f} articles/s (docx+pdf+epub), "
                 f"{1000 * figures['cpu'] / args.n:5.1f} ms CPU per article, exit {figures['code']}, "
@@ -233,12 +241,18 @@ def main() -> None:
             + ", ".join(f"{name} {ms:.1f}" for name, ms in steps.items())
             + f"; total {sum(steps.values()):.1f}"
         )
-        rate = pandoc_rate(paths[: args.pandoc_n], tmp, jobs=2)
-        if rate is None:
+        found = pandoc_rate(paths[: args.pandoc_n], tmp, jobs=2)
+        if found is None:
             print("pandoc not installed: no comparison")
         else:
-            print(f"pandoc -j 2 (docx+epub, one process per file, {args.pandoc_n} articles): {rate:6.1f} articles/s")
+            rate, pandoc_cpu = found
+            print(
+                f"pandoc -j 2 (docx+epub, one process per file, {args.pandoc_n} articles): {rate:6.1f} articles/s, "
+                f"{pandoc_cpu:.1f} ms CPU per article"
+            )
             print(f"ratio exporter -j 2 (three formats) / pandoc (two formats): {results[2] / rate:.1f}x")
+            # CPU per article does not depend on what else the shared machine runs meanwhile.
+            print(f"ratio of CPU per article, pandoc / exporter -j 2: {pandoc_cpu / cpu_ms[2]:.1f}x")
 
 
 if __name__ == "__main__":
