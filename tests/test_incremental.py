@@ -7,12 +7,13 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers import RICH_MD, SAMPLE_TXT, chart_png
+from helpers import RICH_MD, SAMPLE_TXT, chart_png, exporter_command
 from test_interrupt import SEED, SOURCES, Batch, _stop
 
 from exporter import Settings, export, load_style
@@ -198,6 +199,18 @@ def test_outputs_whose_source_is_gone_are_listed(folder: Path, tmp_path: Path) -
     assert report["totals"]["up_to_date"] == 3 and report["totals"]["converted"] == 0
     assert "3 up to date" in result.stderr and "1 output(s) whose source is gone" in result.stderr
     assert f"whose source is gone: {(out / 'brief-2.json').resolve()}" in result.stderr
+
+
+@pytest.mark.parametrize("style_name", ["default", "a4-ministry"])
+def test_a_new_process_skips_too(folder: Path, tmp_path: Path, style_name: str) -> None:
+    """The run key does not depend on the process (its hash seed): a second command skips every source."""
+    out = tmp_path / "out"
+    args = [*exporter_command(), "export", str(folder), "-o", str(out), "-t", "json", "-s", style_name]
+    for seed, expected in (("1", "4 converted"), ("2", "4 up to date")):
+        done = subprocess.run(
+            [*args, "--incremental"], capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        )
+        assert done.returncode == 0 and expected in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize("target", ["brief.pdf", "-"])
