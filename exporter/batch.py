@@ -14,7 +14,9 @@ from typing import Any, BinaryIO, Literal
 from .conversion import Converted, OutputRecord, Settings, SourceRecord, Task
 from .errors import OutputError, UsageError
 from .executors import run_tasks
-from .fsio import remove_stale_temps, write_atomic
+from .fsio import read_bytes, remove_stale_temps, sync_all, write_atomic
+from .images import FileLoader
+from .incremental import Entry, Manifest, output_stamp, run_key, source_name
 from .model import default_date
 from .paths import SourceItem, check_output_dir, collect_sources, output_path
 from .registry import get_renderer, source_extensions
@@ -62,6 +64,10 @@ class Report:
     seconds: float = 0.0
     planned: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
+    up_to_date: list[str] = field(default_factory=list)
+    """Sources an incremental run left alone: their outputs were up to date."""
+    orphans: list[str] = field(default_factory=list)
+    """Outputs the manifest records for sources that no longer exist (an incremental run lists, never deletes)."""
 
     @property
     def failed(self) -> int:
@@ -70,8 +76,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True when every planned source was converted and every output written."""
-        return self.failed == 0 and len(self.sources) == self.planned
+        """True when every planned source was converted (or up to date) and every output written."""
+        return self.failed == 0 and len(self.sources) + len(self.up_to_date) == self.planned
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data, with totals."""
@@ -82,7 +88,8 @@ class Report:
                 "sources": self.planned,
                 "converted": done - self.failed,
                 "failed": self.failed,
-                "skipped": self.planned - done,
+                "up_to_date": len(self.up_to_date),
+                "skipped": self.planned - done - len(self.up_to_date),
                 "outputs_written": sum(1 for o in outputs if o.status == "ok"),
                 "outputs_failed": sum(1 for o in outputs if o.status != "ok"),
                 "bytes": sum(o.bytes for o in outputs),
@@ -91,6 +98,8 @@ class Report:
             },
             "settings": self.settings,
             "sources": [_reported(s) for s in self.sources],
+            "up_to_date": self.up_to_date,
+            "orphans": self.orphans,
         }
 
 
@@ -162,8 +171,12 @@ def _merge(job: Job, parts: list[Converted]) -> Converted:
     return Converted(first.index, record, payloads)
 
 
-def write_outputs(converted: Converted, stdout: BinaryIO | None = None) -> None:
-    """Write every rendered output atomically (or to ``stdout`` when given); a failed write fails that output."""
+def write_outputs(converted: Converted, stdout: BinaryIO | None = None, *, durable: bool = False) -> int:
+    """Write every rendered output atomically (or to ``stdout`` when given); a failed write fails that output.
+
+    ``durable`` flushes each file to disk before its rename; returns the count of files written.
+    """
+    written = 0
     for item in converted.record.outputs:
         payload = converted.payloads.get(item.format)
         if payload is None:
@@ -173,11 +186,13 @@ def write_outputs(converted: Converted, stdout: BinaryIO | None = None) -> None:
                 stdout.write(payload)
                 stdout.flush()
             else:
-                write_atomic(Path(item.path), payload)
+                write_atomic(Path(item.path), payload, durable=durable)
+                written += 1
         except OSError as exc:
             item.status, item.code = "failed", OutputError.code
             item.error = f"cannot write {item.path}: {exc.strerror or exc}"
             converted.record.status = "failed"
+    return written
 
 
 def default_jobs() -> int:
@@ -213,15 +228,29 @@ def export(
     on_done: Callable[[SourceRecord], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     fail_fast: bool = False,
+    durable: bool = False,
+    incremental: bool = False,
+    force: bool = False,
 ) -> Report:
     """Convert every source to every format under ``output_dir``; the report says what happened.
 
     Instead of ``output_dir``, ``output_file`` or ``stdout`` (a binary stream) takes the one output of one
-    source file in one format. Workers read and render; only this process writes, each file atomically.
+    source file in one format. Workers read and render; only this process writes, each file atomically, and
+    the run ends with one ``os.sync()`` (``durable`` instead flushes each file and its directory as written).
+
+    ``incremental`` skips the sources whose outputs the output directory's manifest shows up to date (see
+    exporter/incremental.py); ``force`` rebuilds them all and records them anew.
     """
     started = time.perf_counter()
     if sum(x is not None for x in (output_dir, output_file, stdout)) != 1:
         raise UsageError("export() writes to exactly one of output_dir, output_file or stdout")
+    if incremental and output_dir is None:
+        where = "stdout" if output_file is None else f"one file ({output_file})"
+        raise UsageError(
+            f"--incremental needs an output directory (its manifest records what is up to date), not {where}"
+        )
+    if force and not incremental:
+        raise UsageError("--force goes with --incremental")
     for fmt in formats:
         get_renderer(fmt)
     if output_dir is not None:
@@ -238,24 +267,42 @@ def export(
     if settings.read_options.today is None:
         options = dataclasses.replace(settings.read_options, today=default_date())
         settings = dataclasses.replace(settings, read_options=options)
+    report = Report(planned=len(job_list), settings=_describe(formats, settings, jobs, executor))
+    manifest: Manifest | None = None
+    key = ""
+    if incremental and output_dir is not None:
+        manifest = Manifest.load(output_dir)
+        key = _run_key(formats, settings)
+        report.orphans = manifest.orphans()
+        if not force:
+            fresh = _up_to_date(manifest, job_list, key, settings)
+            report.up_to_date = [str(job.source) for job in job_list if job.source in fresh]
+            job_list = [job for job in job_list if job.source not in fresh]
     workers = max(1, min(jobs, len(job_list) * len(formats)))
     tasks = split_tasks(job_list, workers)
     parts_left = {i: 0 for i in range(len(job_list))}
     for task in tasks:
         parts_left[task.index] += 1
-    report = Report(planned=len(job_list), settings=_describe(formats, settings, jobs, executor))
     if on_start is not None:
         on_start(len(job_list))
     pending: dict[int, list[Converted]] = {}
     results: dict[int, SourceRecord] = {}
-    stream: Iterator[Converted] = run_tasks(tasks, settings, workers=workers, executor=executor, scheduler=scheduler)
+    written = 0
+    recorded = False
+    stream: Iterator[Converted] = (
+        run_tasks(tasks, settings, workers=workers, executor=executor, scheduler=scheduler) if tasks else iter(())
+    )
     try:
         for part in stream:
             pending.setdefault(part.index, []).append(part)
             if len(pending[part.index]) < parts_left[part.index]:
                 continue
-            converted = _merge(job_list[part.index], pending.pop(part.index))
-            write_outputs(converted, stdout)
+            parts = pending.pop(part.index)
+            converted = _merge(job_list[part.index], parts)
+            written += write_outputs(converted, stdout, durable=durable)
+            if manifest is not None:
+                _record(manifest, key, job_list[part.index], converted, parts)
+                recorded = True
             results[part.index] = converted.record
             if on_done is not None:
                 on_done(converted.record)
@@ -265,9 +312,53 @@ def export(
         close = getattr(stream, "close", None)
         if close is not None:
             close()
+        # Also when interrupted: the manifest then records the sources finished so far, and only those.
+        if manifest is not None and (recorded or manifest.damaged or not manifest.path.exists()):
+            manifest.save(durable=durable)
+        if written and not durable and stdout is None:
+            sync_all()
     report.sources = [results[i] for i in sorted(results)]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _run_key(formats: Sequence[str], settings: Settings) -> str:
+    read = dict(asdict(dataclasses.replace(settings.read_options, loader=None, today=None)))
+    render = {fmt: _plain(asdict(options)) for fmt, options in settings.render_options.items() if fmt in formats}
+    return run_key(formats, settings.style, read, render, settings.max_input_bytes)
+
+
+def _up_to_date(manifest: Manifest, jobs: Sequence[Job], key: str, settings: Settings) -> set[Path]:
+    """The sources whose outputs the manifest shows made from their current inputs by a run like this one."""
+    options = settings.read_options
+    today = options.today.isoformat() if options.today is not None else ""
+    fresh = set()
+    for job in jobs:
+        formats = [fmt for fmt, _ in job.outputs]
+        if manifest.up_to_date(
+            job.source,
+            key,
+            formats,
+            today,
+            lambda path: read_bytes(path, max_input_bytes=settings.max_input_bytes),
+            lambda path: FileLoader(path.parent, options.resource_paths),
+            settings.max_input_bytes,
+        ):
+            fresh.add(job.source)
+    return fresh
+
+
+def _record(manifest: Manifest, key: str, job: Job, converted: Converted, parts: list[Converted]) -> None:
+    """Record a converted source in the manifest; a failed one is dropped (it is rebuilt next time)."""
+    name = source_name(job.source)
+    inputs = parts[0].inputs
+    stamps = {item.format: output_stamp(Path(item.path)) for item in converted.record.outputs}
+    if converted.record.status != "ok" or inputs is None or any(stamp is None for stamp in stamps.values()):
+        manifest.entries.pop(name, None)
+        return
+    touched = {ref: value for p in parts if p.inputs is not None for ref, value in p.inputs.touched.items()}
+    outputs = {fmt: stamp for fmt, stamp in stamps.items() if stamp is not None}
+    manifest.entries[name] = Entry(key, inputs.source, touched, inputs.today, outputs)
 
 
 def _describe(formats: Sequence[str], settings: Settings, jobs: int, executor: str) -> dict[str, Any]:

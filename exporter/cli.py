@@ -196,6 +196,15 @@ def cli() -> None:
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://HOST:PORT); without it a local cluster.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write a JSON report to this file.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed source.")
+@click.option(
+    "--durable", is_flag=True, help="Flush each output to disk before its rename (and its folder after): slower."
+)
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Skip sources whose outputs are up to date (per DIR/.exporter-manifest.json); needs -o DIR.",
+)
+@click.option("--force", is_flag=True, help="With --incremental: rebuild every source and record them anew.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every output with its size and format facts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def export_command(
@@ -216,6 +225,9 @@ def export_command(
     scheduler: str | None,
     report_path: Path | None,
     fail_fast: bool,
+    durable: bool,
+    incremental: bool,
+    force: bool,
     verbose: bool,
     quiet: bool,
 ) -> None:
@@ -253,12 +265,16 @@ def export_command(
             on_start=console.start,
             on_done=console.done,
             fail_fast=fail_fast,
+            durable=durable,
+            incremental=incremental,
+            force=force,
         )
     finally:
         console.finish()
     console.summary(report)
     if report_path is not None:
-        write_atomic(report_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False).encode() + b"\n")
+        data = json.dumps(report.to_dict(), indent=2, ensure_ascii=False).encode() + b"\n"
+        write_atomic(report_path, data, durable=durable)
     raise SystemExit(0 if report.ok else 1)
 
 

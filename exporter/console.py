@@ -83,14 +83,21 @@ class Console:
             self.bar = None
 
     def summary(self, report: Report) -> None:
-        """One line: done, failed, skipped, time and rate (for batches, or with --verbose)."""
-        if self.quiet or not (self.total > 1 or self.verbose):
-            return
+        """One line: done, failed, up to date, skipped, time and rate (for batches, or with --verbose).
+
+        Outputs an incremental run found recorded for sources that are gone follow, one line each.
+        """
         t = report.to_dict()["totals"]
+        if self.quiet or not (self.total > 1 or self.verbose or t["up_to_date"] or report.orphans):
+            return
+        fresh = f", {t['up_to_date']} up to date" if t["up_to_date"] else ""
         skipped = f", {t['skipped']} skipped" if t["skipped"] else ""
+        gone = f", {len(report.orphans)} output(s) whose source is gone" if report.orphans else ""
         click.echo(
-            f"{t['sources']} source(s): {t['converted']} converted, {t['failed']} failed{skipped}; "
+            f"{t['sources']} source(s): {t['converted']} converted, {t['failed']} failed{fresh}{skipped}{gone}; "
             f"{t['outputs_written']} file(s) written in {t['seconds']:.2f} s "
             f"({t['articles_per_second']:.1f} articles/s)",
             err=True,
         )
+        for path in report.orphans:
+            click.echo(f"exporter: output whose source is gone: {printable(path)}", err=True)

@@ -13,6 +13,7 @@ from typing import Any
 from .errors import ExporterError
 from .fsio import read_bytes
 from .images import FileLoader
+from .incremental import RecordingLoader
 from .pipeline import parse, render
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadOptions, ReadResult
 from .renderers.base import RenderOptions
@@ -81,6 +82,17 @@ class Converted:
     index: int
     record: SourceRecord
     payloads: dict[str, bytes] = field(default_factory=dict)
+    inputs: Inputs | None = None
+    """What the read consumed (for an incremental batch's manifest); None when the source could not be read."""
+
+
+@dataclass
+class Inputs:
+    """The digest of a task's source bytes, the files its read touched, and its date when that was today's."""
+
+    source: str
+    touched: dict[str, str] = field(default_factory=dict)
+    today: str = ""
 
 
 def read_options(settings: Settings) -> ReadOptions:
@@ -98,8 +110,11 @@ def _traceback(exc: ExporterError) -> str:
     return "".join(traceback.format_exception(exc.__cause__)).rstrip("\n")
 
 
-def read_task(task: Task, settings: Settings) -> ReadResult:
-    """The task's source read into the model, its images from its folder and the --resource-path folders."""
+def read_task(task: Task, settings: Settings, inputs: Inputs | None = None) -> ReadResult:
+    """The task's source read into the model, its images from its folder and the --resource-path folders.
+
+    ``inputs``, when given, receives the digest of the source and of every file the read touched.
+    """
     if task.read is not None:
         return task.read
     data = task.data if task.data is not None else read_bytes(task.source, max_input_bytes=settings.max_input_bytes)
@@ -108,19 +123,29 @@ def read_task(task: Task, settings: Settings) -> ReadResult:
         options = dataclasses.replace(options, max_input_bytes=settings.max_input_bytes)
     if options.loader is None:
         options = dataclasses.replace(options, loader=FileLoader(task.source.parent, options.resource_paths))
-    return parse(data, name=task.source.name, options=options)
+    if inputs is None:
+        return parse(data, name=task.source.name, options=options)
+    inputs.source = hashlib.sha256(data).hexdigest()
+    recorder = RecordingLoader(options.loader)  # type: ignore[arg-type]
+    result = parse(data, name=task.source.name, options=dataclasses.replace(options, loader=recorder))
+    inputs.touched = recorder.touched
+    if options.today is not None and result.document.meta.date == options.today:
+        inputs.today = options.today.isoformat()
+    return result
 
 
 def convert(task: Task, settings: Settings) -> Converted:
     """Read and render one task; never raises for a bad source, the record says what failed."""
     record = SourceRecord(source=str(task.source))
     out = Converted(task.index, record)
+    inputs = Inputs(source="")
     try:
-        result = read_task(task, settings)
+        result = read_task(task, settings, inputs)
     except ExporterError as exc:
         record.status, record.error, record.code = "failed", exc.message, exc.code
         record.traceback = _traceback(exc)
         return out
+    out.inputs = inputs if inputs.source else None
     record.warnings.extend(result.warnings)
     for fmt in task.formats:
         item = OutputRecord(format=fmt, path="")

@@ -44,20 +44,48 @@ def temp_path_for(target: Path) -> Path:
     return target.with_name(f".{target.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temp file and ``os.replace``; never leave a partial file."""
+def write_atomic(target: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write ``data`` to ``target`` through a temp file and ``os.replace``; never leave a partial file.
+
+    The rename alone makes the file whole or absent for any reader; ``durable`` also makes it survive a power
+    loss: the file is flushed to disk before its rename and its directory after (a batch calls ``sync_all`` once).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = temp_path_for(target)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    if durable:
+        sync_directory(target.parent)
+
+
+def sync_directory(directory: Path) -> None:
+    """Flush a directory's entries (a rename in it) to disk, where the platform allows opening a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - Windows cannot open a directory
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on a directory
+        pass
+    finally:
+        os.close(fd)
+
+
+def sync_all() -> None:
+    """Flush every written file to disk once (the end of a batch that did not fsync each file)."""
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
 
 
 def _alive(pid: int) -> bool:

@@ -22,6 +22,7 @@ from adversarial.runner import cli_env
 from helpers import SAMPLE_TXT, exporter_command, output_text
 
 from exporter.fsio import TEMP_MARK
+from exporter.incremental import MANIFEST
 
 pytestmark = pytest.mark.slow
 
@@ -56,8 +57,10 @@ def _article(i: int) -> str:
 class Batch:
     """A source folder, the environment of its runs, and the outputs of an uninterrupted run."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, extra: tuple[str, ...] = ()) -> None:
         self.base = base
+        self.extra = extra
+        """More options for every run (--incremental)."""
         self.src = base / "src"
         self.src.mkdir()
         for i in range(SOURCES):
@@ -89,14 +92,26 @@ class Batch:
         return proc
 
     def _popen(self, out: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-        argv = [*exporter_command(), "export", str(self.src), "-o", str(out), "-t", ",".join(FORMATS), "-q"]
+        argv = [
+            *exporter_command(),
+            "export",
+            str(self.src),
+            "-o",
+            str(out),
+            "-t",
+            ",".join(FORMATS),
+            "-q",
+            *self.extra,
+        ]
         return subprocess.Popen(
             argv, cwd=self.base, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
         )
 
     def finals(self, out: Path) -> dict[str, bytes]:
         """Files under their final names."""
-        return {p.name: p.read_bytes() for p in out.iterdir() if TEMP_MARK not in p.name} if out.exists() else {}
+        if not out.exists():
+            return {}
+        return {p.name: p.read_bytes() for p in out.iterdir() if TEMP_MARK not in p.name and p.name != MANIFEST}
 
     def temps(self, out: Path) -> list[Path]:
         """Temp files left in ``out``."""

@@ -13,6 +13,7 @@ from .figures import shrink_figures
 from .fit import FitLoop, Sheet, Trial
 from .layout import Context
 from .page import Decor, make_geometry
+from .paragraph import parsed_once
 
 
 def _info(view: View) -> dict[str, Any]:
@@ -33,6 +34,10 @@ class OnePager:
 
     def render(self, document: Document, style: Style, options: PdfRenderOptions) -> RenderResult:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
+        with parsed_once():
+            return self._render(document, style, options)
+
+    def _render(self, document: Document, style: Style, options: PdfRenderOptions) -> RenderResult:
         view = present(document, style)
         ctx = Context(view)
         ctx.check_bullets()
