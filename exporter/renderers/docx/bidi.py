@@ -56,7 +56,7 @@ _PPR_ORDER = (
     "sectPr",
     "pPrChange",
 )
-_RPR_ORDER = (
+RPR_ORDER = (
     "rStyle",
     "rFonts",
     "b",
@@ -227,12 +227,12 @@ class Bidi:
         """``w:rtl``, the script's complex-script font and its ``w:lang w:bidi`` on run ``r``."""
         script = rtl_script(text)
         props = _props(r, "rPr")
-        child(props, "rtl", _RPR_ORDER)
+        child(props, "rtl", RPR_ORDER)
         if not script:
             return
-        child(props, "rFonts", _RPR_ORDER).set(w("cs"), SCRIPT_FONTS[script])
+        child(props, "rFonts", RPR_ORDER).set(w("cs"), SCRIPT_FONTS[script])
         own = self.language.is_rtl and rtl_script_of_language(self.language.primary) == script
-        child(props, "lang", _RPR_ORDER).set(w("bidi"), self.language.word_tag if own else SCRIPT_TAGS[script])
+        child(props, "lang", RPR_ORDER).set(w("bidi"), self.language.word_tag if own else SCRIPT_TAGS[script])
 
 
 def rtl_script_of_language(primary: str) -> str:
