@@ -235,10 +235,11 @@ def plan_fonts(view: View) -> FontPlan:
         scripts = [f for f in SCRIPT_FAMILIES if f in used]
         names = [typeface(f).display for f in (*scripts, *families) if f in used or f in named]
         stacks[role] = (*dict.fromkeys(names), fonts.generic)
-    for family in SCRIPT_FAMILIES:
-        if family in drawn and " " in cmap(family):
-            # Word and LibreOffice set the spaces between a complex-script run's words in its own font.
-            drawn[family].add(" ")
+    for family, found in drawn.items():
+        if " " in cmap(family):
+            # A subset draws the space: LibreOffice sets a space in the font of the script around it (Hangul,
+            # Devanagari), and a subset without one shows the box of its missing glyph there.
+            found.add(" ")
     latin = view.style.fonts.embed
     faces: list[TravelFace] = []
     for family in sorted(drawn):

@@ -135,7 +135,11 @@ class RunFonts:
             slot = "eastAsia" if kind == "asian" else "latin"
             fallback = current.get("eastAsia" if slot == "eastAsia" else "ascii", "")
             name = typeface(family).display if family is not None else fallback
-            if cs or slots.get(slot, name) != name:
+            if slot == "latin" and name != current.get("ascii"):
+                # A symbol or emoji in a fallback family gets a run with it in every slot: LibreOffice sets
+                # such a character in the font of the script around it (the East Asian one amid Hangul).
+                slot = "all"
+            if cs or slots.get(slot, name) != name or ("all" in slots) != (slot == "all"):
                 flush()
                 cs = ""
             slots[slot] = name
@@ -180,6 +184,8 @@ class RunFonts:
 
 def _slot_attrs(found: dict[str, str]) -> dict[str, str]:
     """Word's slot attributes for a piece's slots: the Latin family fills ``w:ascii`` and ``w:hAnsi``."""
+    if "all" in found:
+        return dict.fromkeys(_SLOTS, found["all"])
     out: dict[str, str] = {}
     if "latin" in found:
         out["ascii"] = out["hAnsi"] = found["latin"]
