@@ -21,12 +21,14 @@ import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
 
+from ..fontsubset import embedding, face_bytes
 from ..typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES, FontFile, typeface
 from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, cmap
 from .direction import SCRIPT_TAGS
@@ -46,6 +48,13 @@ class TravelFace:
     bold: bool
     italic: bool
     chars: frozenset[str]
+    whole: bool = False
+    """Whether the file travels whole: its licence forbids subsetting (OS/2 ``fsType`` bit 8)."""
+
+    @property
+    def data(self) -> bytes:
+        """The bytes the document carries: the subset drawing ``chars``, or the whole file."""
+        return face_bytes(self.file, self.chars, whole=self.whole)
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,8 @@ class FontPlan:
     """Per role family (key): the families that may draw its text, in CSS order (``role_families``)."""
     slots: Mapping[str, WordSlots] = field(default_factory=lambda: MappingProxyType({}))
     """Per role family (key): the families its Word styles name in the East Asian and complex-script slots."""
+    warnings: tuple[str, ...] = ()
+    """A style's font whose licence forbids embedding: named by the outputs, not carried (one line each)."""
 
     def family_of(self, role_family: str, ch: str) -> str | None:
         """The family that draws ``ch`` in text set in ``role_family``: the decision the EPUB's CSS makes."""
@@ -151,14 +162,12 @@ def role_families(fonts: RoleFonts, *, chinese: bool) -> tuple[str, ...]:
 
 
 def travels(family: str, *, latin: bool) -> bool:
-    """Whether a family is embedded: every bundled one a reader probably lacks; Liberation only with ``latin``.
-
-    Custom families are embedded whole by the EPUB (``renderers.epub.fonts``), not here.
-    """
-    if family in FALLBACKS or family in SCRIPT_FAMILIES:
+    """Whether a family is embedded: a style's custom family, and every bundled one a reader probably lacks;
+    Liberation only with ``latin``. Its licence may still refuse it (``fontsubset.embedding``)."""
+    face = typeface(family)
+    if face.replaces or family in FALLBACKS or family in SCRIPT_FAMILIES:
         return True
-    face = TYPEFACES.get(family)
-    return face is not None and ("japanese" in face.scripts or latin)
+    return family in TYPEFACES and ("japanese" in face.scripts or latin)
 
 
 def _drawn(ch: str) -> bool:
@@ -242,13 +251,24 @@ def plan_fonts(view: View) -> FontPlan:
             found.add(" ")
     latin = view.style.fonts.embed
     faces: list[TravelFace] = []
+    refused: dict[str, str] = {}
     for family in sorted(drawn):
         if not travels(family, latin=latin):
             continue
-        faces.extend(_faces(family, frozenset(drawn[family]), italic=view.italic))
+        for face in _faces(family, frozenset(drawn[family]), italic=view.italic):
+            allowed = embedding(face.file)
+            if allowed == "refused":
+                refused.setdefault(face.display, face.file.name if isinstance(face.file, Path) else face.file.stem)
+                continue
+            faces.append(replace(face, whole=allowed == "whole"))
     chars = {family: frozenset(found) for family, found in drawn.items()}
+    warnings = tuple(
+        f"the font {name} ({file}) forbids embedding (its licence: OS/2 fsType restricted); "
+        "the briefing and the memo name it without carrying it"
+        for name, file in refused.items()
+    )
     proxies = (MappingProxyType(stacks), MappingProxyType(chars), MappingProxyType(chains), MappingProxyType(slots))
-    return FontPlan(tuple(faces), *proxies)
+    return FontPlan(tuple(faces), *proxies, warnings=warnings)
 
 
 def complex_language(family: str, language: Language) -> str:

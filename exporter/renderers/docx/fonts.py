@@ -19,7 +19,6 @@ from xml.sax.saxutils import unescape
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
-from ...fontsubset import subset_font
 from ...present.embedding import TravelFace
 from ...typefaces import typeface
 from .ooxml import R_NS, Element, serialize, sub, w
@@ -88,7 +87,7 @@ def embed_fonts(parts: dict[str, bytes], faces: Sequence[TravelFace]) -> dict[st
     used = {name for name in out if name.startswith("word/fonts/")}
     cleared: set[str] = set()
     for face in chosen:
-        data = subset_font(face.file, face.chars)
+        data = face.data
         key = font_key(data)
         part = _free(used, "word/fonts/font{}.odttf")
         out[part] = obfuscate(data, key)
@@ -101,7 +100,8 @@ def embed_fonts(parts: dict[str, bytes], faces: Sequence[TravelFace]) -> dict[st
         embed = etree.SubElement(font, w(_face_tag(face)))
         embed.set(_R_ID, rel_id)
         embed.set(w("fontKey"), key)
-        embed.set(w("subsetted"), "1")
+        if not face.whole:
+            embed.set(w("subsetted"), "1")
         _sort_embeds(font)
     out[FONT_TABLE] = serialize(table)
     out[rels_part] = _bytes(rels)

@@ -123,6 +123,7 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
     if style.docx.embed_fonts:
         # After the letterhead: its font table, when it has one, is the one that names our subsets.
         parts = embed_fonts(parts, plan.faces)
+        warnings.extend(plan.warnings)
     data = write_zip(parts, meta.date)
     facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
     facts["fonts"] = sorted(name for name in parts if name.startswith("word/fonts/"))
