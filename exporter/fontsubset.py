@@ -84,3 +84,22 @@ def embedding(file: FontFile) -> Embedding:
 def face_bytes(file: FontFile, chars: frozenset[str], *, whole: bool = False) -> bytes:
     """The bytes a document carries for a face: a subset drawing ``chars``, or the file itself when ``whole``."""
     return font_bytes(file) if whole else subset_font(file, chars)
+
+
+def renamed(data: bytes, family: str) -> bytes:
+    """A TrueType font with its family called ``family`` in its name table (family, full and PostScript names)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    table = font["name"]
+    style = str(table.getDebugName(2) or "Regular")
+    full = family if style == "Regular" else f"{family} {style}"
+    postscript = family.replace(" ", "") + ("" if style == "Regular" else "-" + style.replace(" ", ""))
+    table.names = [record for record in table.names if record.nameID not in (16, 17, 21, 22)]
+    for record in table.names:
+        value = {1: family, 3: postscript, 4: full, 6: postscript}.get(record.nameID)
+        if value is not None:
+            record.string = value
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue()

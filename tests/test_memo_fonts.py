@@ -15,7 +15,7 @@ from helpers import dejavu_only_fontconfig, deobfuscated_fonts, libreoffice_to_p
 from lxml import etree
 
 from exporter.api import read_source, render
-from exporter.model import Document, Paragraph, Section
+from exporter.model import Checkbox, Document, Paragraph, Section
 from exporter.present.embedding import plan_fonts, script_class
 from exporter.present.view import present
 from exporter.style import Style
@@ -131,12 +131,13 @@ def test_each_run_names_the_family_the_plan_gives_its_characters(default_style: 
     assert drawn == {"IPAexMincho", "DejaVu Sans", "Symbola", "Exporter Hangul Myeongjo", "Noto Sans Devanagari",
                      "Liberation Serif"}  # fmt: skip
     assert {"漢", "字"} <= found["IPAexMincho"]
-    assert "✔" in found["DejaVu Sans"] and "😀" in found["Symbola"]
+    assert "✔" in found["Exporter DejaVu Sans"] and "😀" in found["Symbola"]  # DejaVu Sans, renamed
     assert "한" in found["Exporter Hangul Myeongjo"] and "ह" in found["Noto Sans Devanagari"]
     assert {"a", "n", "d"} <= found["Liberation Serif"]
     # Every family a run names travels with the memo.
     embedded = {name for name, _ in deobfuscated_fonts(parts).values()}
-    assert {"IPAexMincho", "DejaVu Sans", "Symbola", "Exporter Hangul Myeongjo", "Noto Sans Devanagari"} <= embedded
+    families = {"IPAexMincho", "Exporter DejaVu Sans", "Symbola", "Exporter Hangul Myeongjo", "Noto Sans Devanagari"}
+    assert families <= embedded
     # Cutting runs loses no character and keeps the order.
     body = etree.fromstring(parts["word/document.xml"])
     paragraphs = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
@@ -177,3 +178,23 @@ def test_libreoffice_without_the_scripts_fonts_draws_them_with_the_embedded_fami
     )
     lost = [word for word in re.findall(r"\S+", written) if pattern.search(word) and squeeze(word) not in squeezed]
     assert not lost, lost
+
+
+@pytest.mark.judge
+@pytest.mark.slow
+def test_the_embedded_symbols_font_never_replaces_the_installed_dejavu_sans(
+    default_style: Style, tmp_path: Path
+) -> None:
+    """With only DejaVu Sans installed (no Liberation), LibreOffice sets the Latin text in it: real glyphs."""
+    text = "minimum illumination ✔"
+    document = Document.of(title="Tasks", sections=[Section.of("List", Paragraph.of(Checkbox(checked=False), text))])
+    memo = tmp_path / "tasks.docx"
+    memo.write_bytes(render(document, "docx", default_style).data)
+    pdf = libreoffice_to_pdf([memo], tmp_path / "pdf", fontconfig=dejavu_only_fontconfig(tmp_path / "fontconfig"))[memo]
+    assert pdf is not None, "LibreOffice wrote no PDF"
+    glyphs = pdf_chars(pdf.read_bytes())
+    # A missing glyph is drawn as the .notdef box, one width for every letter: i and m would be as wide.
+    widths = {g.text: round(g.x1 - g.x0, 2) for g in glyphs if g.text in "im" and g.fontname.endswith("DejaVuSans")}
+    assert set(widths) == {"i", "m"} and widths["m"] > 2 * widths["i"], widths
+    boxes = {g.fontname.split("+", 1)[-1] for g in glyphs if g.text in "\u2610\u2714"}
+    assert boxes and all(name.startswith("ExporterDejaVuSans") for name in boxes), boxes
