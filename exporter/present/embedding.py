@@ -88,7 +88,12 @@ class FontPlan:
         chain = self.chains.get(role_family)
         if chain is None:
             return None
-        return script_family(ch) or _chain(chain).family_of(ch)
+        return _family_of(chain, ch)
+
+
+@functools.lru_cache(maxsize=16384)
+def _family_of(chain: tuple[str, ...], ch: str) -> str | None:
+    return script_family(ch) or _chain(chain).family_of(ch)
 
 
 @functools.lru_cache(maxsize=64)
@@ -112,6 +117,7 @@ _ASIAN_RANGES: tuple[tuple[int, int], ...] = (
 """Blocks Word sets in a run's East Asian font and LibreOffice counts as Asian script."""
 
 
+@functools.lru_cache(maxsize=8192)
 def script_class(ch: str) -> str:
     """``complex`` (a shaping script: Word's ``w:cs`` slot), ``asian`` (``w:eastAsia``) or ``latin`` (the rest)."""
     cp = ord(ch)
@@ -185,6 +191,7 @@ SCRIPT_BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
 """The blocks whose letters a script family draws even where the role's family has them (Liberation's Hebrew)."""
 
 
+@functools.lru_cache(maxsize=8192)
 def script_family(ch: str) -> str | None:
     """The script family that owns ``ch`` (Noto Naskh Arabic for an Arabic letter), if one has its glyph."""
     cp = ord(ch)

@@ -33,6 +33,7 @@ class StyleFonts:
     def __init__(self, styles: Element) -> None:
         self.defaults = _attrs(styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('rFonts')}"))
         self.own: dict[str, tuple[str, dict[str, str]]] = {}
+        self._resolved: dict[str, dict[str, str]] = {}
         self.default_paragraph = ""
         for style in styles.iter(w("style")):
             style_id = style.get(w("styleId"), "")
@@ -44,9 +45,12 @@ class StyleFonts:
 
     def resolved(self, style_id: str, seen: frozenset[str] = frozenset()) -> dict[str, str]:
         """The slots a style sets, with those of the styles it is based on (its own win)."""
-        based, own = self.own.get(style_id, ("", {}))
-        out = self.resolved(based, seen | {style_id}) if based and based not in seen else {}
-        return {**out, **own}
+        found = self._resolved.get(style_id)
+        if found is None:
+            based, own = self.own.get(style_id, ("", {}))
+            inherited = self.resolved(based, seen | {style_id}) if based and based not in seen else {}
+            found = self._resolved[style_id] = {**inherited, **own}
+        return found
 
     def run(self, paragraph_style: str, run_style: str, own: dict[str, str]) -> dict[str, str]:
         """The family of each slot for a run: defaults, paragraph style, character style, the run's own."""
@@ -72,6 +76,8 @@ class RunFonts:
         self.styles = StyleFonts(styles)
         self.language = view.language
         self.roles = {typeface(fonts.family).display: fonts.family for fonts in view.fonts.values()}
+        self._plain_cache: dict[tuple[str, str, str, str], bool] = {}
+        self._names: dict[str, str] = {}
 
     def part(self, root: Element) -> None:
         """Cut and mark the runs of a part (``w:body``, ``w:hdr``, ``w:ftr``, ``w:footnotes``)."""
@@ -81,6 +87,9 @@ class RunFonts:
 
     def run(self, r: Element) -> None:
         """Give run ``r`` (or the pieces it is cut into) the fonts the plan decides for its characters."""
+        text = "".join(t.text or "" for t in r.iter(_TEXT))
+        if text.isascii():
+            return  # the role's family draws ASCII (a custom one must: the style check sees to it)
         props = r.find(w("rPr"))
         if props is not None and (props.find(w("rtl")) is not None or props.find(w("cs")) is not None):
             return  # every character in the complex-script slot, as Bidi set it
@@ -90,9 +99,10 @@ class RunFonts:
             _paragraph_style(r), style.get(w("val"), "") if style is not None else "", _attrs(fonts)
         )
         role = self.roles.get(current.get("ascii", ""))
-        text = "".join(t.text or "" for t in r.iter(_TEXT))
-        if role is None or (text.isascii() and current.get("hAnsi") == current.get("ascii")):
-            return  # a run the memo set in a family of its own, or plain ASCII in the role's family
+        if role is None:
+            return  # a run the memo set in a family of its own (a task box)
+        if all(self._plain(role, ch, current) for ch in set(text)):
+            return  # every character in the family its slot already names
         pieces = self.pieces(role, text, current)
         if len(pieces) == 1 and not pieces[0][1] and all(current.get(s) == f for s, f in pieces[0][2].items()):
             return
@@ -106,6 +116,28 @@ class RunFonts:
             self._mark(r, *pieces[0][1:], current)
         else:
             self._write(r, pieces, current)
+
+    def _plain(self, role: str, ch: str, current: dict[str, str]) -> bool:
+        """Whether ``ch`` is drawn by the family its slot already names (decided once per memo and slots)."""
+        key = (role, current.get("ascii", ""), current.get("eastAsia", ""), ch)
+        found = self._plain_cache.get(key)
+        if found is None:
+            family = self.plan.family_of(role, ch)
+            kind = script_class(ch)
+            if family is None:
+                found = kind != "complex"
+            elif kind == "complex":
+                found = False
+            else:
+                found = self._display(family) == (key[2] if kind == "asian" else key[1])
+            self._plain_cache[key] = found
+        return found
+
+    def _display(self, family: str) -> str:
+        name = self._names.get(family)
+        if name is None:
+            name = self._names[family] = typeface(family).display
+        return name
 
     def pieces(self, role: str, text: str, current: dict[str, str]) -> list[tuple[str, str, dict[str, str]]]:
         """``text`` cut into (text, complex-script family key or "", {slot: family name}) pieces, in logical order."""
@@ -134,7 +166,7 @@ class RunFonts:
                 continue
             slot = "eastAsia" if kind == "asian" else "latin"
             fallback = current.get("eastAsia" if slot == "eastAsia" else "ascii", "")
-            name = typeface(family).display if family is not None else fallback
+            name = self._display(family) if family is not None else fallback
             if slot == "latin" and name != current.get("ascii"):
                 # A symbol or emoji in a fallback family gets a run with it in every slot: LibreOffice sets
                 # such a character in the font of the script around it (the East Asian one amid Hangul).
