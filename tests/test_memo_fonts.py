@@ -162,8 +162,7 @@ def test_cutting_runs_never_loses_or_reorders_a_character(text: str) -> None:
     paragraphs = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
     assert text.strip() in {p.strip() for p in paragraphs}
     for run_text, props in _runs(parts):
-        complex_ = props is not None and props.find(f"{W}cs") is not None
-        if complex_ and props.find(f"{W}rtl") is None:
+        if props is not None and props.find(f"{W}cs") is not None and props.find(f"{W}rtl") is None:
             # A w:cs run holds no Latin letter, Hangul or Han: Word would set them in its complex-script font.
             assert not [ch for ch in run_text if script_class(ch) == "asian" or (ch.isascii() and ch.isalpha())]
 
