@@ -525,3 +525,53 @@ class ImageTree(msgspec.Struct, frozen=True):
     source: Path
     resources: Path
     outside: Path
+
+
+# --- embedded fonts -----------------------------------------------------------------------------
+
+
+def libreoffice_key(guid: str) -> bytes:
+    """The 16 bytes of a w:fontKey GUID as LibreOffice reads them."""
+    # LibreOffice's own reading of w:fontKey (writerfilter FontTable.cxx): hex pairs at these offsets.
+    positions = (35, 33, 31, 29, 27, 25, 22, 20, 17, 15, 12, 10, 7, 5, 3, 1)
+    return bytes(int(guid[p : p + 2], 16) for p in positions)
+
+
+def deobfuscated_fonts(parts: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
+    """The font table's embeddings: family name by part, with the part's font bytes (de-obfuscated)."""
+    from lxml import etree
+
+    from exporter.renderers.docx.fonts import RT_FONT
+
+    W = _W
+    R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    table = etree.fromstring(parts["word/fontTable.xml"])
+    rels = etree.fromstring(parts["word/_rels/fontTable.xml.rels"])
+    targets = {rel.get("Id"): rel for rel in rels}
+    out: dict[str, tuple[str, bytes]] = {}
+    for font in table.iter(f"{W}font"):
+        for embed in font:
+            if not embed.tag.endswith("embedRegular") and not embed.tag.endswith("embedBold"):
+                continue
+            rel = targets[embed.get(f"{R}id")]
+            assert rel.get("Type") == RT_FONT
+            part = "word/" + rel.get("Target")
+            key = embed.get(f"{W}fontKey")
+            data = parts[part]
+            mask = libreoffice_key(key)
+            out[part] = (font.get(f"{W}name"), bytes(b ^ mask[i % 16] for i, b in enumerate(data[:32])) + data[32:])
+    return out
+
+
+def dejavu_only_fontconfig(directory: Path) -> Path:
+    """A fontconfig file whose only font is DejaVu Sans (the bundled one: Latin and symbols, no Japanese)."""
+    fonts = directory / "fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(FONTS / "DejaVuSans-Fallback.ttf", fonts)
+    conf = directory / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{fonts}</dir>\n  <cachedir>{directory / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf

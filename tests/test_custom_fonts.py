@@ -1,4 +1,4 @@
-"""Custom fonts (issue 14 item 4): a style names TrueType files; the PDF embeds them, the DOCX and EPUB name them."""
+"""Custom fonts (issue 14 item 4): a style names TrueType files; the PDF, the EPUB and the DOCX embed them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import docx
 import pytest
 from click.testing import CliRunner, Result
 from fontTools.ttLib import TTFont
-from helpers import FONTS, SAMPLE_MD, PdfChar, pdf_chars, require_tool
+from helpers import FONTS, SAMPLE_MD, PdfChar, deobfuscated_fonts, pdf_chars, require_tool
 from lxml import etree
 
 from exporter import typefaces
@@ -48,9 +48,14 @@ Plain words, then **strongwords** and *slantedwords* in the body.
 """
 
 
-def make_font(source: Path, target: Path, family: str, ps_name: str, *, drop: str = "") -> Path:
-    """Copy a bundled TrueType file under a new name, its family renamed (and ``drop``'s characters unmapped)."""
+def make_font(
+    source: Path, target: Path, family: str, ps_name: str, *, drop: str = "", fs_type: int | None = None
+) -> Path:
+    """Copy a bundled TrueType file under a new name, its family renamed (and ``drop``'s characters unmapped,
+    its OS/2 ``fsType`` set to ``fs_type``)."""
     font = TTFont(source)
+    if fs_type is not None:
+        font["OS/2"].fsType = fs_type
     for record in font["name"].names:
         if record.nameID in (1, 16):
             record.string = family
@@ -264,15 +269,24 @@ def _epub_parts(data: bytes) -> tuple[str, str, dict[str, bytes]]:
         return z.read("EPUB/content.opf").decode(), z.read("EPUB/style/briefing.css").decode(), fonts
 
 
-def test_epub_embeds_the_files_and_its_css_names_them(acme: Path, acme_style: Style, doc: Document) -> None:
+def _cmap(data: bytes) -> set[str]:
+    return {chr(cp) for cp in TTFont(io.BytesIO(data)).getBestCmap()}
+
+
+def test_epub_embeds_subsets_of_the_files_and_its_css_names_them(acme: Path, acme_style: Style, doc: Document) -> None:
     opf, css, fonts = _epub_parts(render(doc, "epub", acme_style).data)
     files = acme / "styles" / "fonts"
-    expected = (files / "Acme-Regular.ttf", files / "Acme-Bold.ttf")
-    assert sorted(fonts.values()) == sorted(path.read_bytes() for path in expected)
-    for name in fonts:
+    originals = {"Regular": (files / "Acme-Regular.ttf").read_bytes(), "Bold": (files / "Acme-Bold.ttf").read_bytes()}
+    assert len(fonts) == 2
+    for name, data in fonts.items():
         href = name.removeprefix("EPUB/")
         assert re.search(rf'<item href="{re.escape(href)}" id="font-\d" media-type="font/ttf"/>', opf), opf
         assert f'src: url("../{href}");' in css
+        font = TTFont(io.BytesIO(data))
+        assert font["name"].getDebugName(1) == FAMILY
+        original = originals[str(font["name"].getDebugName(2))]
+        # A subset: the document's letters, far fewer than the file's (Liberation Serif underneath).
+        assert set("Plainwords") <= _cmap(data) < _cmap(original) and len(data) < len(original) / 3
     faces = re.findall(r"@font-face \{[^}]*\}", css)
     assert len(faces) == 2 and all(f'font-family: "{FAMILY}";' in face for face in faces)
     assert any("font-weight: bold;" in face for face in faces)
@@ -280,13 +294,87 @@ def test_epub_embeds_the_files_and_its_css_names_them(acme: Path, acme_style: St
     assert body is not None and f'font-family: "{FAMILY}", serif;' in body.group(1)
 
 
-def test_an_otf_with_truetype_outlines_is_a_font_otf_item(acme: Path, doc: Document, tmp_path: Path) -> None:
+def test_an_otf_with_truetype_outlines_travels_as_a_truetype_subset(acme: Path, doc: Document, tmp_path: Path) -> None:
     make_font(FONTS / "LiberationSerif-Regular.ttf", tmp_path / "fonts" / "Acme.otf", FAMILY, "AcmeTestSerif-Regular")
     style = load_style(str(write_style(tmp_path, "otf", {"serif": "fonts/Acme.otf"})))
     opf, css, fonts = _epub_parts(render(doc, "epub", style).data)
     (name,) = fonts
-    assert name.endswith(".otf") and 'media-type="font/otf"' in opf and f'url("../{name[5:]}")' in css
+    assert name.endswith(".ttf") and 'media-type="font/ttf"' in opf and f'url("../{name[5:]}")' in css
     assert _word_fonts(pdf_chars(render(doc, "pdf", style).data), "Plain") == {"AcmeTestSerif-Regular/0"}
+
+
+def _licensed(tmp_path: Path, fs_type: int, suffix: str = ".ttf") -> Style:
+    """The test family with its OS/2 fsType set to ``fs_type``."""
+    name = f"Acme{fs_type:04x}{suffix}"
+    target = tmp_path / "fonts" / name
+    make_font(FONTS / "LiberationSerif-Regular.ttf", target, FAMILY, "AcmeTestSerif-Regular", fs_type=fs_type)
+    return load_style(str(write_style(tmp_path, f"licensed{fs_type:04x}", {"serif": f"fonts/{name}"})))
+
+
+def _memo_fonts(data: bytes) -> dict[str, tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    if "word/_rels/fontTable.xml.rels" not in parts:
+        assert not [n for n in parts if n.startswith("word/fonts/")]
+        return {}
+    return deobfuscated_fonts(parts)
+
+
+def test_the_memo_embeds_a_subset_of_the_custom_family(acme_style: Style, doc: Document) -> None:
+    result = render(doc, "docx", acme_style)
+    fonts = _memo_fonts(result.data)
+    assert sorted(name for name, _ in fonts.values()) == [FAMILY, FAMILY]  # regular and bold
+    for name, data in fonts.values():
+        assert TTFont(io.BytesIO(data))["name"].getDebugName(1) == name
+        assert set("Plainwords") <= _cmap(data) and len(_cmap(data)) < 200
+    reopened = docx.Document(io.BytesIO(result.data))
+    assert reopened.styles["Normal"].font.name == FAMILY
+
+
+@pytest.mark.parametrize(("fs_type", "kind"), [(0x0000, "installable"), (0x0004, "preview"), (0x0008, "editable")])
+def test_fonts_whose_licence_allows_embedding_travel_as_subsets(
+    tmp_path: Path, doc: Document, fs_type: int, kind: str
+) -> None:
+    style = _licensed(tmp_path, fs_type)
+    epub = render(doc, "epub", style)
+    _opf, _css, fonts = _epub_parts(epub.data)
+    (data,) = fonts.values()
+    assert len(_cmap(data)) < 200, kind
+    memo = render(doc, "docx", style)
+    assert [name for name, _ in _memo_fonts(memo.data).values()] == [FAMILY]
+    assert not [w for w in (*epub.warnings, *memo.warnings) if "embedding" in w]
+
+
+def test_a_font_that_forbids_subsetting_travels_whole(tmp_path: Path, doc: Document) -> None:
+    style = _licensed(tmp_path, 0x0100, ".otf")
+    original = (tmp_path / "fonts" / "Acme0100.otf").read_bytes()
+    opf, _css, fonts = _epub_parts(render(doc, "epub", style).data)
+    ((name, data),) = fonts.items()
+    # The file itself, of its own kind (an .otf with TrueType outlines: font/otf).
+    assert data == original and name.endswith(".otf") and 'media-type="font/otf"' in opf
+    memo = render(doc, "docx", style).data
+    ((_, embedded),) = _memo_fonts(memo).values()
+    assert embedded == original
+    with zipfile.ZipFile(io.BytesIO(memo)) as z:
+        assert b"w:subsetted" not in z.read("word/fontTable.xml")
+
+
+@pytest.mark.parametrize("fs_type", [0x0002, 0x0200, 0x0302])
+def test_a_font_whose_licence_forbids_embedding_stays_home_with_one_warning(
+    tmp_path: Path, doc: Document, fs_type: int
+) -> None:
+    style = _licensed(tmp_path, fs_type)
+    epub = render(doc, "epub", style)
+    _opf, css, fonts = _epub_parts(epub.data)
+    assert fonts == {} and "@font-face" not in css and f'"{FAMILY}", serif' in css
+    memo = render(doc, "docx", style)
+    assert _memo_fonts(memo.data) == {}
+    for result in (epub, memo):
+        warnings = [w for w in result.warnings if "forbids embedding" in w]
+        assert len(warnings) == 1 and FAMILY in warnings[0], result.warnings
+    # Restricted but also editable: the least restrictive bit wins (OpenType's OS/2 fsType rule).
+    allowed = render(doc, "epub", _licensed(tmp_path, 0x000A))
+    assert len(_epub_parts(allowed.data)[2]) == 1
 
 
 def test_outputs_without_custom_fonts_are_unchanged(doc: Document) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 
 from exporter.api import read_source
 from exporter.cli import cli
+from exporter.model import to_json
 from exporter.present import detect as detect_module
 from exporter.present.detect import MIN_LETTERS, detect
 from exporter.present.labels import LABEL_KEYS, LABELS, labels_for
@@ -148,3 +150,39 @@ def test_a_language_without_labels_falls_back_to_english_with_one_warning() -> N
     view = present(document, load_style("default"))
     assert view.labels.language == "en"
     assert sum("no labels for language 'th'" in w for w in view.warnings) == 1
+
+
+# --- the JSON reader --------------------------------------------------------------------------
+
+
+def _json_without_language(tmp_path: Path, source: Path) -> Path:
+    """``source`` read and written back as the model's JSON, its language removed."""
+    data = msgspec.json.decode(to_json(read_source(source).document))
+    del data["meta"]["language"]
+    path = tmp_path / f"{source.stem}.json"
+    path.write_bytes(msgspec.json.encode(data))
+    return path
+
+
+@pytest.mark.parametrize("language", ["ko", "de", "ru"])
+def test_a_json_document_without_a_language_is_detected(tmp_path: Path, language: str) -> None:
+    (source,) = (LANGUAGES / "articles").glob(f"{language}.*")
+    result = read_source(_json_without_language(tmp_path, source))
+    assert result.document.meta.language == language
+    assert not [w for w in result.warnings if "language" in w], result.warnings
+
+
+def test_a_json_document_with_too_little_text_gets_english_and_the_detectors_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "short.json"
+    path.write_text('{"schema": 3, "meta": {"title": "Budget"}, "sections": []}', encoding="utf-8")
+    result = read_source(path)
+    assert result.document.meta.language == "en"
+    warnings = [w for w in result.warnings if "language" in w]
+    assert len(warnings) == 1 and "too little text" in warnings[0], result.warnings
+    # What the document or the command line says wins, and nothing is detected.
+    for kwargs in ({"lang": "fr"}, {"overrides": {"language": "fr"}}):
+        again = read_source(path, **kwargs)
+        assert again.document.meta.language == "fr" and not [w for w in again.warnings if "language" in w]
+    path.write_text('{"schema": 3, "meta": {"title": "Budget", "language": "de"}, "sections": []}', encoding="utf-8")
+    named = read_source(path)
+    assert named.document.meta.language == "de" and not [w for w in named.warnings if "language" in w]

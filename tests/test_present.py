@@ -20,6 +20,7 @@ from exporter.errors import StyleError
 from exporter.model import Document, Link, Meta, Paragraph, Part, Section, Source, Text, to_json
 from exporter.pipeline import parse
 from exporter.present.dates import date_locale, long_date
+from exporter.present.embedding import plan_fonts
 from exporter.present.labels import LABEL_KEYS, LABELS, PLACEHOLDERS, labels_for
 from exporter.present.language import parse_language
 from exporter.present.links import LinkPolicy, LinkTarget, refused_warning
@@ -311,13 +312,14 @@ def test_the_view_resolves_memo_marking_width_and_fonts(default_style: Style, a4
 
     body_ja = present(japanese, default_style).fonts["body"]
     assert (body_ja.primary, body_ja.fallback) == ("IPAexMincho", "Liberation Serif")
-    assert body_ja.stack == ("Liberation Serif", "IPAexMincho", "serif")
+    # The CSS lists are the font plan's: the East Asian pair named in a CJK document, not in an English one.
+    assert plan_fonts(present(japanese, default_style)).stacks["body"] == ("Liberation Serif", "IPAexMincho", "serif")
     code_ja = present(japanese, default_style).fonts["code"]
     assert (code_ja.primary, code_ja.fallback) == ("Liberation Mono", "IPAexGothic")
     english = present(msgspec.structs.replace(japanese, meta=Meta(title="T", date=FEB_8)), default_style)
     body_en = english.fonts["body"]
     assert (body_en.primary, body_en.fallback, body_en.east_asian) == ("Liberation Serif", "IPAexMincho", "IPAexMincho")
-    assert body_en.stack == ("Liberation Serif", "serif") and english.italic
+    assert plan_fonts(english).stacks["body"] == ("Liberation Serif", "serif") and english.italic
     with pytest.raises(FrozenInstanceError):
         english.date = "tomorrow"  # type: ignore[misc]
 

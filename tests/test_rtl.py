@@ -22,6 +22,7 @@ from exporter.api import read_source, render
 from exporter.errors import RenderError
 from exporter.model import Document, Paragraph, document_blocks
 from exporter.present.direction import block_direction, first_strong, runs
+from exporter.present.embedding import plan_fonts
 from exporter.present.view import present
 from exporter.style import load_style
 
@@ -93,11 +94,11 @@ def test_the_view_knows_the_direction_and_the_scripts(rtl_docs: dict[str, Docume
     style = load_style("default")
     arabic = present(rtl_docs["ar"], style)
     assert arabic.direction == "rtl" and arabic.rtl_scripts == ("arabic",)
-    assert "Noto Naskh Arabic" in arabic.fonts["body"].stack
+    assert "Noto Naskh Arabic" in plan_fonts(arabic).stacks["body"]
     assert arabic.labels.language == "ar" and not arabic.warnings
     english = present(read_source(ARTICLES / "en.txt").document, style)
     assert english.direction == "ltr" and not english.has_rtl
-    assert "Noto Naskh Arabic" not in english.fonts["body"].stack
+    assert "Noto Naskh Arabic" not in plan_fonts(english).stacks["body"]
 
 
 # --- the memo --------------------------------------------------------------------------------

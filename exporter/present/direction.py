@@ -17,8 +17,8 @@ _HEBREW = re.compile(r"[\u0590-\u05ff\ufb1d-\ufb4f]")
 
 SCRIPT_FONTS = {"arabic": "Noto Naskh Arabic", "hebrew": "Noto Sans Hebrew"}
 """The bundled family (``exporter.typefaces.SCRIPT_FAMILIES``) that sets each right-to-left script."""
-SCRIPT_TAGS = {"arabic": "ar-SA", "hebrew": "he-IL"}
-"""Word's ``w:lang w:bidi`` for runs of each script when the document is in no language of that script."""
+SCRIPT_TAGS = {"arabic": "ar-SA", "hebrew": "he-IL", "devanagari": "hi-IN", "thai": "th-TH"}
+"""Word's ``w:lang w:bidi`` for runs of each complex script when the document is in no language of that script."""
 
 
 def has_rtl(text: str) -> bool:

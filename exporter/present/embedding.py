@@ -16,17 +16,23 @@ characters in its Latin one, which is the same split for the style's families.
 
 from __future__ import annotations
 
+import functools
 import string
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
 
+from ..fontsubset import embedding, face_bytes
 from ..typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES, FontFile, typeface
 from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, cmap
+from .direction import SCRIPT_TAGS
+from .language import COMPLEX_SCRIPT, Language
 from .view import BULLETS, RoleFonts, View, checkbox
 
 
@@ -42,17 +48,86 @@ class TravelFace:
     bold: bool
     italic: bool
     chars: frozenset[str]
+    whole: bool = False
+    """Whether the file travels whole: its licence forbids subsetting (OS/2 ``fsType`` bit 8)."""
+
+    @property
+    def data(self) -> bytes:
+        """The bytes the document carries: the subset drawing ``chars``, or the whole file."""
+        return face_bytes(self.file, self.chars, whole=self.whole)
+
+
+@dataclass(frozen=True)
+class WordSlots:
+    """The families a role's Word styles name for East Asian and complex-script text in this document."""
+
+    east_asian: str
+    """``w:eastAsia``: the family that draws most of the document's kana, kanji, hanzi and Hangul."""
+    complex: str
+    """``w:cs``: the family that draws most of its Arabic, Hebrew, Devanagari or Thai (else the role's own)."""
 
 
 @dataclass(frozen=True)
 class FontPlan:
-    """The faces a document's EPUB and DOCX embed, and each role's CSS ``font-family`` list."""
+    """The faces a document's EPUB and DOCX embed, each role's CSS ``font-family`` list and Word slots."""
 
     faces: tuple[TravelFace, ...]
     stacks: Mapping[str, tuple[str, ...]]
     """Per role (``body``, ``title``, …): family names, first choice first, the generic family last."""
     chars: Mapping[str, frozenset[str]]
     """Per family key: the characters it draws in this document (embedded or not)."""
+    chains: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Per role family (key): the families that may draw its text, in CSS order (``role_families``)."""
+    slots: Mapping[str, WordSlots] = field(default_factory=lambda: MappingProxyType({}))
+    """Per role family (key): the families its Word styles name in the East Asian and complex-script slots."""
+    warnings: tuple[str, ...] = ()
+    """A style's font whose licence forbids embedding: named by the outputs, not carried (one line each)."""
+
+    def family_of(self, role_family: str, ch: str) -> str | None:
+        """The family that draws ``ch`` in text set in ``role_family``: the decision the EPUB's CSS makes."""
+        chain = self.chains.get(role_family)
+        if chain is None:
+            return None
+        return _family_of(chain, ch)
+
+
+@functools.lru_cache(maxsize=16384)
+def _family_of(chain: tuple[str, ...], ch: str) -> str | None:
+    return script_family(ch) or _chain(chain).family_of(ch)
+
+
+@functools.lru_cache(maxsize=64)
+def _chain(families: tuple[str, ...]) -> FontChain:
+    return FontChain(families)
+
+
+_ASIAN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
+    (0x2FF0, 0x31FF),  # ideographic description, CJK symbols and punctuation, kana, bopomofo, compatibility jamo
+    (0x3200, 0x4DBF),  # enclosed CJK, compatibility, CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # halfwidth and fullwidth forms
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+"""Blocks Word sets in a run's East Asian font and LibreOffice counts as Asian script."""
+
+
+@functools.lru_cache(maxsize=8192)
+def script_class(ch: str) -> str:
+    """``complex`` (a shaping script: Word's ``w:cs`` slot), ``asian`` (``w:eastAsia``) or ``latin`` (the rest)."""
+    cp = ord(ch)
+    if cp < 0x0590:
+        return "latin"
+    if any(first <= cp <= last for blocks in SCRIPT_BLOCKS.values() for first, last in blocks):
+        return "complex"
+    if any(first <= cp <= last for first, last in _ASIAN_RANGES):
+        return "asian"
+    return "latin"
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -93,14 +168,12 @@ def role_families(fonts: RoleFonts, *, chinese: bool) -> tuple[str, ...]:
 
 
 def travels(family: str, *, latin: bool) -> bool:
-    """Whether a family is embedded: every bundled one a reader probably lacks; Liberation only with ``latin``.
-
-    Custom families are embedded whole by the EPUB (``renderers.epub.fonts``), not here.
-    """
-    if family in FALLBACKS or family in SCRIPT_FAMILIES:
+    """Whether a family is embedded: a style's custom family, and every bundled one a reader probably lacks;
+    Liberation only with ``latin``. Its licence may still refuse it (``fontsubset.embedding``)."""
+    face = typeface(family)
+    if face.replaces or family in FALLBACKS or family in SCRIPT_FAMILIES:
         return True
-    face = TYPEFACES.get(family)
-    return face is not None and ("japanese" in face.scripts or latin)
+    return family in TYPEFACES and ("japanese" in face.scripts or latin)
 
 
 def _drawn(ch: str) -> bool:
@@ -118,6 +191,7 @@ SCRIPT_BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
 """The blocks whose letters a script family draws even where the role's family has them (Liberation's Hebrew)."""
 
 
+@functools.lru_cache(maxsize=8192)
 def script_family(ch: str) -> str | None:
     """The script family that owns ``ch`` (Noto Naskh Arabic for an Arabic letter), if one has its glyph."""
     cp = ord(ch)
@@ -150,16 +224,26 @@ def plan_fonts(view: View) -> FontPlan:
     cjk = view.language.is_cjk
     drawn: dict[str, set[str]] = {}
     stacks: dict[str, tuple[str, ...]] = {}
+    chains: dict[str, tuple[str, ...]] = {}
+    slots: dict[str, WordSlots] = {}
     for role, fonts in view.fonts.items():
         families = role_families(fonts, chinese=chinese)
-        chain = FontChain(families)
+        chain = _chain(families)
+        chains[fonts.family] = families
         used: set[str] = set()
+        by_class: dict[str, Counter[str]] = {"asian": Counter(), "complex": Counter()}
         for ch in text:
             owner = script_family(ch)
             family = owner or chain.family_of(ch)
             if family is not None:
                 drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
                 used.add(family)
+                kind = script_class(ch)
+                if kind != "latin":
+                    by_class[kind][family] += 1
+        slots[fonts.family] = WordSlots(
+            east_asian=_most(by_class["asian"], fonts.east_asian), complex=_most(by_class["complex"], fonts.family)
+        )
         # The role's family always, its East Asian pair in a CJK document (as before embedding), the rest
         # only when they draw something here. Script families come first: their subsets hold only their
         # own letters, so a browser still takes Latin from the role's family.
@@ -167,14 +251,45 @@ def plan_fonts(view: View) -> FontPlan:
         scripts = [f for f in SCRIPT_FAMILIES if f in used]
         names = [typeface(f).display for f in (*scripts, *families) if f in used or f in named]
         stacks[role] = (*dict.fromkeys(names), fonts.generic)
+    for family, found in drawn.items():
+        if " " in cmap(family):
+            # A subset draws the space: LibreOffice sets a space in the font of the script around it (Hangul,
+            # Devanagari), and a subset without one shows the box of its missing glyph there.
+            found.add(" ")
     latin = view.style.fonts.embed
     faces: list[TravelFace] = []
+    refused: dict[str, str] = {}
     for family in sorted(drawn):
         if not travels(family, latin=latin):
             continue
-        faces.extend(_faces(family, frozenset(drawn[family]), italic=view.italic))
+        for face in _faces(family, frozenset(drawn[family]), italic=view.italic):
+            allowed = embedding(face.file)
+            if allowed == "refused":
+                refused.setdefault(face.display, face.file.name if isinstance(face.file, Path) else face.file.stem)
+                continue
+            faces.append(replace(face, whole=allowed == "whole"))
     chars = {family: frozenset(found) for family, found in drawn.items()}
-    return FontPlan(tuple(faces), MappingProxyType(stacks), MappingProxyType(chars))
+    warnings = tuple(
+        f"the font {name} ({file}) forbids embedding (its licence: OS/2 fsType restricted); "
+        "the briefing and the memo name it without carrying it"
+        for name, file in refused.items()
+    )
+    proxies = (MappingProxyType(stacks), MappingProxyType(chars), MappingProxyType(chains), MappingProxyType(slots))
+    return FontPlan(tuple(faces), *proxies, warnings=warnings)
+
+
+def complex_language(family: str, language: Language) -> str:
+    """The language tag of a run a script family draws (Word's ``w:lang w:bidi``): the document's own when it
+    is written in that script, else the script's usual language (``hi-IN`` for Devanagari)."""
+    script = typeface(family).scripts[0]
+    if COMPLEX_SCRIPT.get(language.primary) == script:
+        return language.word_tag
+    return SCRIPT_TAGS.get(script, language.word_tag)
+
+
+def _most(counts: Counter[str], default: str) -> str:
+    """The family that draws the most characters (the first met on a tie), else ``default``."""
+    return counts.most_common(1)[0][0] if counts else default
 
 
 def _faces(family: str, chars: frozenset[str], *, italic: bool) -> Iterator[TravelFace]:

@@ -80,8 +80,13 @@ class Language:
     def word_lang(self) -> tuple[str, str, str]:
         """``w:lang`` (val, eastAsia, bidi): Latin words of an East Asian document proof as US English, as in Word."""
         full = self.word_tag
-        bidi = full if self.is_rtl else "ar-SA"
+        # The complex-script language: the document's own when Word sets its script in the w:cs slot.
+        bidi = full if self.is_rtl or self.primary in COMPLEX_SCRIPT else "ar-SA"
         return ("en-US" if self.is_cjk else full, full, bidi)
+
+
+COMPLEX_SCRIPT = {"hi": "devanagari", "mr": "devanagari", "ne": "devanagari", "sa": "devanagari", "th": "thai"}
+"""Languages written left to right in a script Word sets in the complex-script slot, with the script."""
 
 
 def _case(subtag: str, index: int) -> str:

@@ -60,8 +60,6 @@ class RoleFonts:
     """The family that draws the text first: the East Asian one in a CJK document (but never for code)."""
     fallback: str
     """The family that draws the characters ``primary`` lacks."""
-    stack: tuple[str, ...]
-    """A CSS ``font-family`` list, the generic family last (a custom family by its own name)."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +137,10 @@ def east_asian_family(style: Style, font: str) -> str:
     return style.fonts.cjk_serif if face.generic == "serif" else style.fonts.cjk
 
 
-def role_fonts(style: Style, font: str, language: Language, rtl_scripts: tuple[str, ...] = ()) -> RoleFonts:
+def role_fonts(style: Style, font: str, language: Language) -> RoleFonts:
     """The families for a role whose font is ``font`` (an alias or a family) in a document in ``language``.
 
-    The stack names the family of each right-to-left script in ``rtl_scripts`` after the role's own.
+    The CSS ``font-family`` lists are the font plan's (``present.embedding.FontPlan.stacks``).
     """
     family = style.family(font)
     face = typeface(family)
@@ -154,16 +152,7 @@ def role_fonts(style: Style, font: str, language: Language, rtl_scripts: tuple[s
         primary, fallback = east_asian, latin
     else:
         primary, fallback = family, east_asian
-    names = (family, east_asian) if language.is_cjk else (family,)
-    names = (*names, *(SCRIPT_FONTS[script] for script in rtl_scripts))
-    return RoleFonts(
-        family=family,
-        generic=face.generic,
-        east_asian=east_asian,
-        primary=primary,
-        fallback=fallback,
-        stack=(*dict.fromkeys(typeface(name).display for name in names), face.generic),
-    )
+    return RoleFonts(family=family, generic=face.generic, east_asian=east_asian, primary=primary, fallback=fallback)
 
 
 def style_families(style: Style) -> tuple[str, ...]:
@@ -227,7 +216,7 @@ def present(document: Document, style: Style, *, known_ids: frozenset[str] | Non
     figure_log = FigureLog.of(document)
     roles: Roles = style.roles
     scripts = document_rtl_scripts(document)
-    fonts = {name: role_fonts(style, getattr(roles, name).font, language, scripts) for name in Roles.__struct_fields__}
+    fonts = {name: role_fonts(style, getattr(roles, name).font, language) for name in Roles.__struct_fields__}
     return View(
         document=document,
         style=style,

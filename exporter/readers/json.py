@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -17,8 +18,7 @@ from .base import (
     ReadOptions,
     ReadResult,
     decode,
-    detect_language,
-    language_option,
+    document_language,
     merge_meta,
     normalise_meta,
     require_text,
@@ -114,7 +114,9 @@ class JsonReader:
                 raise ParseError(message)
             warnings.append(message + " (ignored)")
         document = _checked_resources(document, warnings, strict=options.strict)
-        document = _apply_options(document, options)
+        # A document that names no language has the reader detect it, as the text readers do.
+        named = isinstance(meta, dict) and bool(meta.get("language"))
+        document = _apply_options(document, options, warnings, detect=not named)
         return sanitised(document, warnings, already_removed=removed)
 
 
@@ -158,17 +160,39 @@ def _checked_resources(document: Document, warnings: list[str], *, strict: bool)
     return from_builtins(data)
 
 
-def _apply_options(document: Document, options: ReadOptions) -> Document:
-    if not options.overrides and not options.lang:
+_PROSE = frozenset({"title", "kicker", "summary", "heading", "text", "alt"})
+"""The fields that hold the document's prose (not names, tags, URLs, keys or the JSON's own words)."""
+
+
+def _prose(value: Any, key: str = "") -> Iterator[str]:
+    """Every prose string of a document's builtins, in reading order."""
+    if isinstance(value, str):
+        if key in _PROSE:
+            yield value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if name != "resources":
+                yield from _prose(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _prose(item, key)
+
+
+def _apply_options(document: Document, options: ReadOptions, warnings: list[str], *, detect: bool) -> Document:
+    """The document with ``--set`` and ``--lang`` applied, and its language detected when it names none.
+
+    Detection's warning (too little text to tell, no detector) goes to ``warnings``.
+    """
+    if not options.overrides and not options.lang and not detect:
         return document
     meta = msgspec.to_builtins(document.meta)
+    if detect:
+        meta["language"] = ""
     if options.overrides:
         extra, _ = normalise_meta(options.overrides, strict=True, where="--set")
         meta = merge_meta(meta, msgspec.to_builtins(extra))
-    if options.lang:
-        meta["language"] = language_option(options.lang)
-    elif not meta.get("language"):
-        meta["language"] = detect_language(json.dumps(to_builtins(document), ensure_ascii=False))
+    text = "\n".join(_prose(to_builtins(document)))
+    meta["language"] = document_language(meta, text, options, warnings)
     data = to_builtins(document)
     data["meta"] = meta
     return from_builtins(data)

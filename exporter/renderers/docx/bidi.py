@@ -12,8 +12,10 @@ import copy
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
 from ...present.direction import SCRIPT_FONTS, SCRIPT_TAGS, block_direction, has_rtl, rtl_script, runs
+from ...present.embedding import script_family
 from ...present.language import Direction
 from ...present.view import View
+from ...typefaces import typeface
 from . import styles as S
 from .ooxml import Element, w
 
@@ -56,7 +58,7 @@ _PPR_ORDER = (
     "sectPr",
     "pPrChange",
 )
-_RPR_ORDER = (
+RPR_ORDER = (
     "rStyle",
     "rFonts",
     "b",
@@ -227,12 +229,14 @@ class Bidi:
         """``w:rtl``, the script's complex-script font and its ``w:lang w:bidi`` on run ``r``."""
         script = rtl_script(text)
         props = _props(r, "rPr")
-        child(props, "rtl", _RPR_ORDER)
+        child(props, "rtl", RPR_ORDER)
         if not script:
             return
-        child(props, "rFonts", _RPR_ORDER).set(w("cs"), SCRIPT_FONTS[script])
+        # The family the font plan gives the run's letters (the one the memo embeds and the briefing names).
+        family = next((found for ch in text if (found := script_family(ch))), SCRIPT_FONTS[script])
+        child(props, "rFonts", RPR_ORDER).set(w("cs"), typeface(family).display)
         own = self.language.is_rtl and rtl_script_of_language(self.language.primary) == script
-        child(props, "lang", _RPR_ORDER).set(w("bidi"), self.language.word_tag if own else SCRIPT_TAGS[script])
+        child(props, "lang", RPR_ORDER).set(w("bidi"), self.language.word_tag if own else SCRIPT_TAGS[script])
 
 
 def rtl_script_of_language(primary: str) -> str:

@@ -15,11 +15,12 @@ import posixpath
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from xml.sax.saxutils import unescape
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
-from ...fontsubset import subset_font
+from ...fontsubset import renamed
 from ...present.embedding import TravelFace
 from ...typefaces import typeface
 from .ooxml import R_NS, Element, serialize, sub, w
@@ -56,6 +57,14 @@ def obfuscate(data: bytes, key: str) -> bytes:
 
 _RFONTS = re.compile(rb'w:(?:ascii|hAnsi|eastAsia|cs)="([^"]+)"')
 
+PRIVATE_NAMES = {"DejaVu Sans": "Exporter DejaVu Sans"}
+"""Families the memo embeds under a name of their own.
+
+LibreOffice lets an embedded font take the place of an installed font of the same name, for all the
+document's text; DejaVu Sans is what it substitutes for a missing Latin family on most Linux systems, so
+a subset of it holding a few symbols would turn the Latin text into boxes (seen with Liberation absent).
+"""
+
 
 def named_fonts(parts: dict[str, bytes]) -> set[str]:
     """Every family name a run, paragraph mark or style of the memo sets (``w:rFonts``)."""
@@ -80,7 +89,7 @@ def embed_fonts(parts: dict[str, bytes], faces: Sequence[TravelFace]) -> dict[st
     chosen = [face for face in faces if face.display in named]
     if not chosen or FONT_TABLE not in parts:
         return parts
-    out = dict(parts)
+    out = _private_names(dict(parts), {face.display for face in chosen})
     table = _with_r_prefix(xml(out[FONT_TABLE]))
     rels_part = rels_name(FONT_TABLE)
     rels = xml(out[rels_part]) if rels_part in out else etree.Element(_rel("Relationships"), nsmap={None: PKG_RELS_NS})
@@ -88,7 +97,11 @@ def embed_fonts(parts: dict[str, bytes], faces: Sequence[TravelFace]) -> dict[st
     used = {name for name in out if name.startswith("word/fonts/")}
     cleared: set[str] = set()
     for face in chosen:
-        data = subset_font(face.file, face.chars)
+        data = face.data
+        private = PRIVATE_NAMES.get(face.display)
+        if private:
+            face = replace(face, display=private)
+            data = renamed(data, private)
         key = font_key(data)
         part = _free(used, "word/fonts/font{}.odttf")
         out[part] = obfuscate(data, key)
@@ -101,13 +114,27 @@ def embed_fonts(parts: dict[str, bytes], faces: Sequence[TravelFace]) -> dict[st
         embed = etree.SubElement(font, w(_face_tag(face)))
         embed.set(_R_ID, rel_id)
         embed.set(w("fontKey"), key)
-        embed.set(w("subsetted"), "1")
+        if not face.whole:
+            embed.set(w("subsetted"), "1")
         _sort_embeds(font)
     out[FONT_TABLE] = serialize(table)
     out[rels_part] = _bytes(rels)
     out["[Content_Types].xml"] = _content_types(out["[Content_Types].xml"])
     out["word/settings.xml"] = _settings(out["word/settings.xml"])
     return out
+
+
+def _private_names(parts: dict[str, bytes], embedded: set[str]) -> dict[str, bytes]:
+    """``parts`` with every ``w:rFonts`` naming an embedded family of ``PRIVATE_NAMES`` given its private name."""
+    names = {old: new for old, new in PRIVATE_NAMES.items() if old in embedded}
+    if not names:
+        return parts
+    alternatives = b"|".join(re.escape(name.encode()) for name in names)
+    pattern = re.compile(rb'(w:(?:ascii|hAnsi|eastAsia|cs)=")(' + alternatives + rb')"')
+    for name, data in parts.items():
+        if name.startswith("word/") and name.endswith(".xml") and name != FONT_TABLE:
+            parts[name] = pattern.sub(lambda m: m.group(1) + names[m.group(2).decode()].encode() + b'"', data)
+    return parts
 
 
 def _rel(tag: str) -> str:

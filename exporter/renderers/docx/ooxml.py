@@ -137,7 +137,7 @@ def rpr(
     parent: Element,
     *,
     style: str = "",
-    fonts: tuple[str, str] | None = None,
+    fonts: tuple[str, ...] | None = None,
     bold: bool = False,
     italic: bool = False,
     caps: bool = False,
@@ -150,12 +150,15 @@ def rpr(
     vert_align: str = "",
     lang: tuple[str, str, str] | None = None,
 ) -> Element:
-    """Append a ``w:rPr``; ``fonts`` is (western family, East Asian family), ``lang`` is (val, eastAsia, bidi)."""
+    """Append a ``w:rPr``; ``fonts`` is (western, East Asian[, complex script]), ``lang`` (val, eastAsia, bidi).
+
+    Without a complex-script family, the western one fills Word's ``w:cs`` slot.
+    """
     r = sub(parent, "rPr")
     if style:
         sub(r, "rStyle", val=style)
     if fonts is not None:
-        sub(r, "rFonts", ascii=fonts[0], hAnsi=fonts[0], eastAsia=fonts[1], cs=fonts[0])
+        sub(r, "rFonts", ascii=fonts[0], hAnsi=fonts[0], eastAsia=fonts[1], cs=fonts[2] if len(fonts) > 2 else fonts[0])
     if bold:
         sub(r, "b")
         sub(r, "bCs")

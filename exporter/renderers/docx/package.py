@@ -16,7 +16,7 @@ from ...present.view import style_families
 from ...style import Style
 from ...typefaces import typeface
 from .ooxml import R_NS, W_NS, serialize, sub, twips, w
-from .styles import compile_numbering, compile_styles
+from .styles import Slots, compile_numbering, compile_styles
 
 _CT = "application/vnd.openxmlformats-officedocument"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,8 +107,9 @@ def _font_table(style: Style) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def base_package(style: Style, language: Language) -> bytes:
-    """The empty memo package for a style and document language, styles and page set up.
+def base_package(style: Style, language: Language, slots: Slots = ()) -> bytes:
+    """The empty memo package for a style and document language, styles and page set up; ``slots`` are the
+    East Asian and complex-script families of the document's font plan (``styles.word_slots``).
 
     Parsing python-docx's own 438 KB template costs milliseconds per memo; this base holds only
     what the memo uses, so opening it per render is cheap.
@@ -120,7 +121,7 @@ def base_package(style: Style, language: Language) -> bytes:
         "docProps/app.xml": _app(style).encode(),
         "word/document.xml": _document(style),
         "word/_rels/document.xml.rels": _DOCUMENT_RELS.encode(),
-        "word/styles.xml": compile_styles(style, language),
+        "word/styles.xml": compile_styles(style, language, slots),
         "word/numbering.xml": compile_numbering(style),
         "word/settings.xml": _settings(language),
         "word/fontTable.xml": _font_table(style),

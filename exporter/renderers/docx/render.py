@@ -27,6 +27,8 @@ from .notes import attach_footnotes, footnotes_part, new_footnotes
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import base_package, package_parts, write_zip
 from .reference import Reference, read_reference
+from .runfonts import RunFonts
+from .styles import word_slots
 
 
 class DocxMemo:
@@ -53,8 +55,10 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
         # The letterhead's page decides every width the memo computes (tables, tabs, rules).
         style = replace(style, page=reference.page(style.page))
     view = present(document, style)
+    # One decision for the memo's fonts and the briefing's: which family draws each character.
+    plan = plan_fonts(view)
     meta = document.meta
-    doc = docx.Document(io.BytesIO(base_package(style, view.language)))
+    doc = docx.Document(io.BytesIO(base_package(style, view.language, word_slots(plan))))
     part = doc.part
 
     def relate(url: str) -> str:
@@ -101,6 +105,11 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
             bidi.part(root)
         if view.marking:
             bidi.part(section.header.part.element)
+    # After Bidi, which sets its right-to-left runs in the complex-script slot whole.
+    run_fonts = RunFonts(view, plan, doc.styles.element)
+    header = (section.header.part.element,) if view.marking else ()
+    for root in (body, section.footer.part.element, footnotes, *header):
+        run_fonts.part(root)
 
     _core_properties(doc, view)
     parts = package_parts(part.package)
@@ -113,7 +122,8 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
         warnings.append("the style's [docx] reference was not read (no reference bytes in the render options)")
     if style.docx.embed_fonts:
         # After the letterhead: its font table, when it has one, is the one that names our subsets.
-        parts = embed_fonts(parts, plan_fonts(view).faces)
+        parts = embed_fonts(parts, plan.faces)
+        warnings.extend(plan.warnings)
     data = write_zip(parts, meta.date)
     facts = {"language": view.language.word_tag, "hyperlinks": writer.links, "footnotes": writer.notes}
     facts["fonts"] = sorted(name for name in parts if name.startswith("word/fonts/"))

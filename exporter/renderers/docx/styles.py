@@ -7,6 +7,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 from msgspec.structs import replace
 
+from ...present.embedding import FontPlan
 from ...present.language import Language
 from ...present.numbering import level_format
 from ...present.view import bullet, content_width, east_asian_family, italic_allowed
@@ -77,15 +78,34 @@ WORD_FORMATS = {
 """Word's ``w:numFmt`` for each of the presentation layer's number formats."""
 
 
-def _fonts(style: Style, role: Role) -> tuple[str, str]:
-    # Word knows a custom family by its own name, not the key the toolkit keeps it under.
-    return (typeface(style.family(role.font)).display, typeface(east_asian_family(style, role.font)).display)
+Slots = tuple[tuple[str, str, str], ...]
+"""Per role family (key): the families of its East Asian and complex-script slots (``FontPlan.slots``)."""
 
 
-def _role_rpr(parent: Element, style: Style, role: Role, **extra: Any) -> Element:
+def word_slots(plan: FontPlan) -> Slots:
+    """The plan's Word slots in the hashable form ``compile_styles`` takes."""
+    return tuple(sorted((key, found.east_asian, found.complex) for key, found in plan.slots.items()))
+
+
+class _Names:
+    """The font names a role's ``w:rFonts`` gives, for one style and font plan."""
+
+    def __init__(self, style: Style, slots: Slots = ()) -> None:
+        self.style = style
+        self.slots = {key: (east_asian, complex_) for key, east_asian, complex_ in slots}
+
+    def of(self, role: Role) -> tuple[str, str, str]:
+        """A role's (western, East Asian, complex-script) display names: the plan's slots, else the style's pair."""
+        family = self.style.family(role.font)
+        east_asian, complex_ = self.slots.get(family, (east_asian_family(self.style, role.font), family))
+        # Word knows a custom family by its own name, not the key the toolkit keeps it under.
+        return (typeface(family).display, typeface(east_asian).display, typeface(complex_).display)
+
+
+def _role_rpr(parent: Element, names: _Names, role: Role, **extra: Any) -> Element:
     return rpr(
         parent,
-        fonts=_fonts(style, role),
+        fonts=names.of(role),
         bold=role.bold,
         italic=role.italic,
         color=role.color,
@@ -130,7 +150,7 @@ def _para(
     root: Element,
     style_id: str,
     name: str,
-    style: Style,
+    names: _Names,
     role: Role | None,
     *,
     based: str = NORMAL,
@@ -142,7 +162,7 @@ def _para(
     el = _style(root, "paragraph", style_id, name, based=based, next_=next_, priority=priority)
     ppr(el, **ppr_kwargs)
     if role is not None:
-        _role_rpr(el, style, role, **(rpr_extra or {}))
+        _role_rpr(el, names, role, **(rpr_extra or {}))
     elif rpr_extra:
         rpr(el, **rpr_extra)
     return el
@@ -152,8 +172,10 @@ def _text_width(style: Style) -> int:
     return round(content_width(style) * 20)
 
 
-def compile_styles(style: Style, language: Language) -> bytes:
-    """``word/styles.xml`` for ``style`` and a document in ``language``."""
+def compile_styles(style: Style, language: Language, slots: Slots = ()) -> bytes:
+    """``word/styles.xml`` for ``style`` and a document in ``language``, East Asian and complex-script
+    fonts from the document's font plan (``slots``; the style's pairs without one)."""
+    names = _Names(style, slots)
     roles, colors = style.roles, style.colors
     lang = language.word_lang
     slant = italic_allowed(language)
@@ -163,12 +185,12 @@ def compile_styles(style: Style, language: Language) -> bytes:
     root = etree.Element(w("styles"), nsmap={"w": W_NS})
 
     defaults = sub(root, "docDefaults")
-    rpr(sub(defaults, "rPrDefault"), fonts=_fonts(style, body), size=body.size, lang=lang)
+    rpr(sub(defaults, "rPrDefault"), fonts=names.of(body), size=body.size, lang=lang)
     ppr(sub(defaults, "pPrDefault"))
 
     normal = _style(root, "paragraph", NORMAL, "Normal", default=True)
     ppr(normal, spacing=_spacing(after=round(body.size * 0.6), line=264))
-    _role_rpr(normal, style, body, lang=lang)
+    _role_rpr(normal, names, body, lang=lang)
     _style(root, "character", "DefaultParagraphFont", "Default Paragraph Font", default=True, priority=1)
     table_normal = _style(root, "table", "TableNormal", "Normal Table", default=True, priority=99)
     tbl = sub(table_normal, "tblPr")
@@ -180,113 +202,113 @@ def compile_styles(style: Style, language: Language) -> bytes:
 
     # --- the memo head ---
     title = roles.title
-    _para(root, TITLE, "Title", style, title, next_=NORMAL, priority=10, keep_next=True,
+    _para(root, TITLE, "Title", names, title, next_=NORMAL, priority=10, keep_next=True,
           spacing=_spacing(after=title.size * 0.25), contextual=True, rpr_extra={"char_spacing": 30})  # fmt: skip
-    _para(root, SUBTITLE, "Subtitle", style, replace(body, italic=slant, size=body.size + 0.5), priority=11,
+    _para(root, SUBTITLE, "Subtitle", names, replace(body, italic=slant, size=body.size + 0.5), priority=11,
           spacing=_spacing(before=2, after=body.size * 0.9, line=264))  # fmt: skip
     organisation = replace(roles.kicker, color=colors.accent, bold=True, italic=False)
-    _para(root, ORGANISATION, "Organisation", style, organisation, keep_next=True,
+    _para(root, ORGANISATION, "Organisation", names, organisation, keep_next=True,
           spacing=_spacing(before=6, after=2), rpr_extra={"caps": True, "char_spacing": 20})  # fmt: skip
-    _para(root, MEMO_FIELD, "Memo Field", style, body, keep_next=True, tabs=(("left", MEMO_TAB),),
+    _para(root, MEMO_FIELD, "Memo Field", names, body, keep_next=True, tabs=(("left", MEMO_TAB),),
           spacing=_spacing(after=3, line=252), ind={"left": str(MEMO_TAB), "hanging": str(MEMO_TAB)})  # fmt: skip
     rule: list[Border] = [("bottom", 12, 1, colors.rule)]
-    _para(root, MEMO_RULE, "Memo Rule", style, replace(body, size=4), borders=rule,
+    _para(root, MEMO_RULE, "Memo Rule", names, replace(body, size=4), borders=rule,
           spacing=_spacing(before=0, after=body.size * 1.1, line=240))  # fmt: skip
     marking = roles.marking
-    _para(root, MARKING, "Marking", style, marking, jc="center", spacing=_spacing(line=240),
+    _para(root, MARKING, "Marking", names, marking, jc="center", spacing=_spacing(line=240),
           rpr_extra={"char_spacing": 20})  # fmt: skip
     banner: list[Border] = [("top", 8, 2, colors.marking), ("bottom", 8, 2, colors.marking)]
-    _para(root, MARKING_BANNER, "Marking Banner", style, None, based=MARKING, borders=banner,
+    _para(root, MARKING_BANNER, "Marking Banner", names, None, based=MARKING, borders=banner,
           spacing=_spacing(line=240))  # fmt: skip
 
     # --- headings (outline levels drive Word's navigation pane) ---
     heading, subheading = roles.heading, roles.subheading
     head_rule: list[Border] = [("bottom", 4, 2, colors.rule)]
-    _para(root, HEADINGS[0], "heading 1", style, heading, next_=NORMAL, priority=9, keep_next=True,
+    _para(root, HEADINGS[0], "heading 1", names, heading, next_=NORMAL, priority=9, keep_next=True,
           keep_lines=True, borders=head_rule, spacing=_spacing(before=heading.size * 1.2, after=heading.size * 0.45),
           outline=0)  # fmt: skip
-    _para(root, HEADINGS[1], "heading 2", style, subheading, next_=NORMAL, priority=9, keep_next=True,
+    _para(root, HEADINGS[1], "heading 2", names, subheading, next_=NORMAL, priority=9, keep_next=True,
           keep_lines=True, spacing=_spacing(before=subheading.size * 0.9, after=subheading.size * 0.3),
           outline=1)  # fmt: skip
     h3 = replace(subheading, size=max(body.size, subheading.size - 1), italic=slant)
-    _para(root, HEADINGS[2], "heading 3", style, h3, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
+    _para(root, HEADINGS[2], "heading 3", names, h3, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
           spacing=_spacing(before=h3.size * 0.8, after=h3.size * 0.25), outline=2)  # fmt: skip
     h4 = replace(body, bold=True, italic=slant, color=subheading.color)
-    _para(root, HEADINGS[3], "heading 4", style, h4, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
+    _para(root, HEADINGS[3], "heading 4", names, h4, next_=NORMAL, priority=9, keep_next=True, keep_lines=True,
           spacing=_spacing(before=h4.size * 0.6, after=h4.size * 0.2), outline=3)  # fmt: skip
 
     # --- lists ---
     item_after = round(body.size * 0.25)
     for level, sid in enumerate(LIST_BULLET):
-        _para(root, sid, "List Bullet" + (f" {level + 1}" if level else ""), style, None,
+        _para(root, sid, "List Bullet" + (f" {level + 1}" if level else ""), names, None,
               num=(BULLET_NUM_ID, level), spacing=_spacing(after=item_after), contextual=True)  # fmt: skip
     for level, sid in enumerate(LIST_NUMBER):
-        _para(root, sid, "List Number" + (f" {level + 1}" if level else ""), style, None,
+        _para(root, sid, "List Number" + (f" {level + 1}" if level else ""), names, None,
               num=(ORDERED_NUM_ID, level), spacing=_spacing(after=item_after), contextual=True)  # fmt: skip
     for level, sid in enumerate(LIST_CONTINUE):
-        _para(root, sid, "List Continue" + (f" {level + 1}" if level else ""), style, None,
+        _para(root, sid, "List Continue" + (f" {level + 1}" if level else ""), names, None,
               spacing=_spacing(after=item_after), ind={"left": str(LIST_INDENT * (level + 1))})  # fmt: skip
 
     # --- key points, quotes, commentary, code, tables, source ---
     kp_head = replace(heading, size=max(body.size, heading.size - 1.5))
-    _para(root, KEY_POINTS_HEADING, "Key Points Heading", style, kp_head, based=HEADINGS[0], next_=KEY_POINT,
+    _para(root, KEY_POINTS_HEADING, "Key Points Heading", names, kp_head, based=HEADINGS[0], next_=KEY_POINT,
           borders=[("bottom", 0, 0, colors.rule)], spacing=_spacing(before=0, after=4),
           rpr_extra={"caps": True, "char_spacing": 10})  # fmt: skip
-    _para(root, KEY_POINT, "Key Point", style, roles.key_point, based=LIST_BULLET[0], num=(BULLET_NUM_ID, 0),
+    _para(root, KEY_POINT, "Key Point", names, roles.key_point, based=LIST_BULLET[0], num=(BULLET_NUM_ID, 0),
           spacing=_spacing(after=round(roles.key_point.size * 0.35), line=259))  # fmt: skip
     quote_border: list[Border] = [("left", 18, 10, colors.accent)]
-    _para(root, QUOTE, "Quote", style, replace(body, italic=slant), priority=29, borders=quote_border,
+    _para(root, QUOTE, "Quote", names, replace(body, italic=slant), priority=29, borders=quote_border,
           ind={"left": "454", "right": "454"}, spacing=_spacing(after=body.size * 0.5, line=264))  # fmt: skip
     panel: list[Border] = [("left", 24, 9, colors.commentary_border)]
     panel_ind = {"left": str(COMMENTARY_INDENT), "right": "120"}
     commentary = roles.commentary
-    _para(root, COMMENTARY, "Commentary", style, commentary, borders=panel, shading=colors.commentary_background,
+    _para(root, COMMENTARY, "Commentary", names, commentary, borders=panel, shading=colors.commentary_background,
           ind=panel_ind, spacing=_spacing(before=0, after=commentary.size * 0.6, line=264))  # fmt: skip
-    _para(root, COMMENTARY_HEADING, "Commentary Heading", style, None, based=HEADINGS[1], next_=COMMENTARY,
+    _para(root, COMMENTARY_HEADING, "Commentary Heading", names, None, based=HEADINGS[1], next_=COMMENTARY,
           borders=panel, shading=colors.commentary_background, ind=panel_ind,
           spacing=_spacing(before=0, after=subheading.size * 0.35))  # fmt: skip
     code = roles.code
     code_box: list[Border] = [(side, 4, 4, "#D0D0D0") for side in ("top", "left", "bottom", "right")]
-    _para(root, CODE, "Code", style, code, borders=code_box, shading="#F5F5F5", ind={"left": "113", "right": "113"},
+    _para(root, CODE, "Code", names, code, borders=code_box, shading="#F5F5F5", ind={"left": "113", "right": "113"},
           spacing=_spacing(before=2, after=body.size * 0.7, line=240), rpr_extra={"no_proof": True})  # fmt: skip
     table_text = replace(body, size=max(roles.footer.size, body.size - 1))
-    _para(root, TABLE_TEXT, "Table Text", style, table_text, spacing=_spacing(before=1, after=1, line=240))
-    _para(root, TABLE_HEADING, "Table Heading", style, replace(table_text, bold=True, color=colors.accent),
+    _para(root, TABLE_TEXT, "Table Text", names, table_text, spacing=_spacing(before=1, after=1, line=240))
+    _para(root, TABLE_HEADING, "Table Heading", names, replace(table_text, bold=True, color=colors.accent),
           based=TABLE_TEXT, keep_next=True)  # fmt: skip
     source_rule: list[Border] = [("top", 4, 4, colors.rule)]
-    _para(root, SOURCE, "Source", style, roles.footer, borders=source_rule,
+    _para(root, SOURCE, "Source", names, roles.footer, borders=source_rule,
           spacing=_spacing(before=0, after=2, line=252))  # fmt: skip
     note = replace(body, size=max(roles.footer.size, body.size - 2))
-    _para(root, FOOTNOTE_TEXT, "footnote text", style, note, priority=99, spacing=_spacing(after=2, line=240))
+    _para(root, FOOTNOTE_TEXT, "footnote text", names, note, priority=99, spacing=_spacing(after=2, line=240))
     break_rule: list[Border] = [("bottom", 6, 1, colors.rule)]
     width = _text_width(style)
-    _para(root, THEMATIC_BREAK, "Thematic Break", style, replace(body, size=4), borders=break_rule,
+    _para(root, THEMATIC_BREAK, "Thematic Break", names, replace(body, size=4), borders=break_rule,
           keep_lines=True, spacing=_spacing(before=4, after=body.size, line=240),
           ind={"left": str(width // 4), "right": str(width // 4)})  # fmt: skip
-    _para(root, FIGURE, "Figure", style, None, jc="center", keep_lines=True,
+    _para(root, FIGURE, "Figure", names, None, jc="center", keep_lines=True,
           spacing=_spacing(before=body.size * 0.3, after=body.size * 0.3, line=240))  # fmt: skip
     caption = replace(roles.footer, italic=slant, color=roles.body.color)
-    _para(root, CAPTION, "caption", style, caption, priority=35, next_=NORMAL, jc="center",
+    _para(root, CAPTION, "caption", names, caption, priority=35, next_=NORMAL, jc="center",
           spacing=_spacing(before=0, after=body.size * 0.8, line=252))  # fmt: skip
     furniture_tabs = (("center", width // 2), ("right", width))
-    _para(root, HEADER, "header", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
-    _para(root, FOOTER, "footer", style, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
+    _para(root, HEADER, "header", names, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
+    _para(root, FOOTER, "footer", names, roles.footer, priority=99, tabs=furniture_tabs, spacing=_spacing(line=240))
 
     # --- character styles ---
     link = _style(root, "character", HYPERLINK, "Hyperlink", based="DefaultParagraphFont", priority=99)
     rpr(link, color=colors.accent, underline=True)
     kicker = roles.kicker
-    _role_rpr(_style(root, "character", KICKER, "Kicker", based="DefaultParagraphFont"), style,
+    _role_rpr(_style(root, "character", KICKER, "Kicker", based="DefaultParagraphFont"), names,
               replace(kicker, size=min(kicker.size, body.size)), caps=True, char_spacing=10)  # fmt: skip
     label = replace(heading, size=max(roles.footer.size, body.size - 1.5), italic=False, color=colors.accent)
-    _role_rpr(_style(root, "character", MEMO_LABEL, "Memo Label", based="DefaultParagraphFont"), style, label,
+    _role_rpr(_style(root, "character", MEMO_LABEL, "Memo Label", based="DefaultParagraphFont"), names, label,
               char_spacing=10)  # fmt: skip
-    _role_rpr(_style(root, "character", INLINE_CODE, "Inline Code", based="DefaultParagraphFont"), style,
+    _role_rpr(_style(root, "character", INLINE_CODE, "Inline Code", based="DefaultParagraphFont"), names,
               replace(code, size=max(roles.footer.size, body.size - 1)), no_proof=True)  # fmt: skip
     note_ref = _style(root, "character", FOOTNOTE_REFERENCE, "footnote reference", based="DefaultParagraphFont",
                       priority=99)  # fmt: skip
     rpr(note_ref, vert_align="superscript")
-    _role_rpr(_style(root, "character", MARKING_CHAR, "Marking Char", based="DefaultParagraphFont"), style,
+    _role_rpr(_style(root, "character", MARKING_CHAR, "Marking Char", based="DefaultParagraphFont"), names,
               replace(marking, size=roles.footer.size + 0.5), char_spacing=20)  # fmt: skip
 
     # --- table style ---
@@ -307,7 +329,7 @@ def compile_numbering(style: Style) -> bytes:
     """
     root = etree.Element(w("numbering"), nsmap={"w": W_NS})
     body = style.roles.body
-    fonts = _fonts(style, body)
+    fonts = _Names(style).of(body)[:2]
     definitions = [(1, ""), *((abstract_id, delim) for delim, abstract_id in ORDERED_ABSTRACT_IDS.items())]
     for abstract_id, delimiter in definitions:
         ordered = bool(delimiter)

@@ -1,8 +1,8 @@
-"""Fonts in the briefing: the style's custom files and subsets of the bundled fonts a reader probably lacks.
+"""Fonts in the briefing: subsets of the style's custom files and of the bundled fonts a reader probably lacks.
 
 Manifest items under ``fonts/`` (TrueType: Kobo lists TTF, OTF and WOFF 1, not WOFF2) and the ``@font-face``
-rules that name them; which bundled families travel, and with which characters, is ``present.embedding``'s
-decision.
+rules that name them; which families travel, with which characters, and whether a licence keeps a file
+whole or at home, is ``present.embedding``'s decision.
 """
 
 from __future__ import annotations
@@ -11,23 +11,14 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ...fontsubset import subset_font
 from ...present.embedding import FontPlan
-from ...present.view import View
-from ...typefaces import FontData, font_id, typeface
+from ...typefaces import FontData, font_id
 from .chapters import STYLESHEET
 
 FONT_FOLDER = "fonts"
 """Where the font files go, beside the stylesheet's folder."""
 _MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 """EPUB 3's core media types for the two kinds of file a style may name."""
-_FACES: tuple[tuple[str, str, str], ...] = (
-    ("regular", "normal", "normal"),
-    ("bold", "bold", "normal"),
-    ("italic", "normal", "italic"),
-    ("bold_italic", "bold", "italic"),
-)
-"""Each face's attribute of ``Typeface`` and its CSS weight and style."""
 
 
 @dataclass(frozen=True)
@@ -42,50 +33,26 @@ class FontFace:
     data: bytes
 
 
-def _file_name(face: FontData) -> str:
-    suffix = posixpath.splitext(face.file.lower())[1]
-    # File names in an EPUB keep to a safe set of characters (EPUBCheck warns about the others).
-    return f"{FONT_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]', '_', font_id(face))}{suffix}"
-
-
 def _weight(bold: bool) -> str:
     return "bold" if bold else "normal"
 
 
-def embedded_faces(view: View, plan: FontPlan) -> list[FontFace]:
-    """Every face the briefing embeds: each face of a custom family its text is set in, whole, once each; then
-    a subset of each bundled face the plan says travels (CJK, fallbacks, scripts; Liberation with ``embed``).
+def embedded_faces(plan: FontPlan) -> list[FontFace]:
+    """Every face the briefing embeds: the plan's travelling faces (custom families, CJK, fallbacks, scripts;
+    Liberation with ``embed``), each a subset of its file, or the whole file where its licence forbids subsetting.
 
     A face a family lacks is not declared, so the reading system synthesises it (bold, oblique) from the
     regular face, as it would for an installed family: IPAex has one face, so its bold is synthetic.
     """
-    # The families the stylesheet names (see ``FontPlan.stacks``): the East Asian ones in a CJK document,
-    # or where they draw something.
-    cjk = view.language.is_cjk
-    families = dict.fromkeys(
-        name
-        for fonts in view.fonts.values()
-        for name in (fonts.family, fonts.east_asian)
-        if name == fonts.family or cjk or name in plan.chars
-    )
     out: list[FontFace] = []
-    for key in families:
-        tf = typeface(key)
-        if not tf.replaces:
-            continue
-        seen: set[str] = set()
-        for attr, weight, style in _FACES:
-            face = getattr(tf, attr)
-            if not isinstance(face, FontData) or face.digest in seen:
-                continue
-            seen.add(face.digest)
-            suffix = posixpath.splitext(face.file.lower())[1]
-            out.append(FontFace(tf.display, _file_name(face), _MEDIA_TYPES[suffix], weight, style, face.data))
     for travel in plan.faces:
-        name = f"{FONT_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]', '_', font_id(travel.file))}.ttf"
-        data = subset_font(travel.file, travel.chars)
+        # A subset is TrueType whatever the file was called; a whole file keeps its own kind (.ttf, .otf).
+        original = travel.file.file if isinstance(travel.file, FontData) else travel.file.name
+        suffix = posixpath.splitext(original.lower())[1] if travel.whole else ".ttf"
+        # File names in an EPUB keep to a safe set of characters (EPUBCheck warns about the others).
+        name = f"{FONT_FOLDER}/{re.sub(r'[^A-Za-z0-9._-]', '_', font_id(travel.file))}{suffix}"
         style = "italic" if travel.italic else "normal"
-        out.append(FontFace(travel.display, name, _MEDIA_TYPES[".ttf"], _weight(travel.bold), style, data))
+        out.append(FontFace(travel.display, name, _MEDIA_TYPES[suffix], _weight(travel.bold), style, travel.data))
     return out
 
 

@@ -34,7 +34,8 @@ class EpubBriefing:
             except CoverRefused as exc:
                 warnings.append(str(exc))
         plan = plan_fonts(view)
-        faces = embedded_faces(view, plan)
+        warnings.extend(plan.warnings)
+        faces = embedded_faces(plan)
         data = assemble(view, docs, stylesheet(view, plan, faces), pictures, cover, faces)
         facts = {"identifier": identifier(document), "documents": len(docs), **view.figures.facts()}
         facts["cover"] = cover is not None
