@@ -77,7 +77,9 @@ class Sheet:
 
     def _column(self, x: float) -> int:
         left = self.view.style.page.margins.left
-        return max(0, min(self.columns - 1, int((x - left + 1) // (self.column_width + 14.0))))
+        column = max(0, min(self.columns - 1, int((x - left + 1) // (self.column_width + 14.0))))
+        # Right-to-left pages fill their columns from the right.
+        return self.columns - 1 - column if self.view.language.is_rtl else column
 
     def first_capacity(self, t: Trial) -> float:
         """Column height of the first page below the header, all columns together."""
@@ -85,12 +87,7 @@ class Sheet:
 
     def body_bottom_y(self, t: Trial) -> float:
         """The bottom of the columns (pt from the page top)."""
-        later = self.later_capacity(t) / self.columns
-        return self.body_top_y(t) + later
-
-    def body_top_y(self, t: Trial) -> float:
-        """The top of the columns of a continuation page (pt from the page top), below the band."""
-        return t.layout.start.y - 0.0 if t.layout.start.page > 1 else self._band_bottom()
+        return self._band_bottom() + self.later_capacity(t) / self.columns
 
     def _band_bottom(self) -> float:
         marking = self.view.style.roles.marking.size * 1.25
@@ -211,6 +208,7 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
         index = sheet.n if chosen.size >= sheet.smax else round((chosen.size - sheet.smin) / STEP)
         final = sheet.trial(index, chosen.keep, chosen.shorten, pdf=True)
         facts.update(body_size=chosen.size, pages=final.layout.pages, trials=box.compiles, engine="typst")
+        warnings.extend(box.warnings)
     if view.figures.embedded or view.figures.as_alt_text:
         facts.update(view.figures.facts())
     return RenderResult(data=final.layout.pdf, warnings=tuple(warnings), facts=facts)

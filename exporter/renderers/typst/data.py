@@ -99,6 +99,9 @@ class Builder:
     _notes: list[list[dict[str, Any]]] = field(default_factory=list)
     _nested: list[tuple[Block, ...]] | None = None
     _count: int = 0
+    _last: int = 2
+    _base: int = 2
+    """The level of the last heading met in reading order: PDF/UA forbids skipping a level going down."""
 
     # --- text ---------------------------------------------------------------------------------
 
@@ -168,7 +171,13 @@ class Builder:
             case Paragraph(inlines=inlines):
                 return {"k": "p", "c": self.inlines(inlines, role)}
             case SubHeading(inlines=inlines, level=level, id=ident):
-                return {"k": "h", "level": level, "c": self.inlines(inlines, "subheading"), "label": self._take(ident)}
+                return {
+                    "k": "h",
+                    "level": self._level(self._base + level),
+                    "small": level > 1,
+                    "c": self.inlines(inlines, "subheading"),
+                    "label": self._take(ident),
+                }
             case BulletList(items=items):
                 return {
                     "k": "ul",
@@ -208,6 +217,11 @@ class Builder:
             case _:
                 assert_never(block)
 
+    def _level(self, wanted: int) -> int:
+        level = max(1, min(wanted, self._last + 1, 6))
+        self._last = level
+        return level
+
     def _take(self, ident: str) -> str:
         name = self._labels.take(ident) if ident and self._labels is not None and self._nested is None else None
         if name is None:
@@ -219,9 +233,7 @@ class Builder:
         # Each character with its width in cells: the template wraps code lines by count at any size.
         self.text(line, "code")
         chars = list(line)
-        widths = [
-            0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in chars
-        ]
+        widths = [0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in chars]
         return {"c": chars, "w": widths}
 
     def table(self, node: Table, role: str, depth: int) -> dict[str, Any]:
@@ -287,7 +299,10 @@ class Builder:
     def section(self, section: Section, blocks: tuple[Block, ...], role: str) -> dict[str, Any]:
         """A section: its heading (with its link target) and its blocks."""
         heading_role = "heading" if role == "body" else "subheading"
+        self._base = 2 if role == "body" else 3
+        level = self._level(self._base) if section.heading else self._base
         return {
+            "level": level,
             "heading": self.text(section.heading, heading_role),
             "label": self._take(section.id),
             "blocks": self.blocks(blocks, role),
@@ -299,7 +314,7 @@ class Builder:
         doc, style, labels = view.document, view.style, view.labels
         meta = doc.meta
         self._labels = Anchors(heading_id_order(doc), lambda ident: "xp-" + ident)
-        self._defined, self._links, self._count = set(), [], 0
+        self._defined, self._links, self._count, self._last = set(), [], 0, 2
 
         total = sum(len(s.blocks) for s in doc.sections)
         budget = total if keep is None else max(0, min(keep, total))
@@ -322,9 +337,11 @@ class Builder:
         if doc.commentary is not None:
             self._notes.append([])
             part = doc.commentary
+            title_level = self._level(2)
             sections = [self.section(s, s.blocks, "commentary") for s in part.sections]
             commentary = {
                 "title": self.text(part.title or labels["commentary"], "heading"),
+                "level": title_level,
                 "sections": sections,
                 "notes": self.footnotes("commentary"),
             }
@@ -411,7 +428,8 @@ class Builder:
         source: list[dict[str, Any]] = []
         if src.name or src.url:
             source.append({"k": "t", "v": self.text(labels.lead("source"), "footer")})
-            source.append(self.source_link())
+            # Page furniture is an artifact, which PDF/UA forbids links in: the byline carries the link.
+            source.append({"k": "t", "v": self.text(src.name or src.url, "footer")})
             if src.url and src.name:
                 source.append({"k": "t", "v": " \u00b7 " + self.text(src.url, "footer")})
         elif view.style.brand.organisation:

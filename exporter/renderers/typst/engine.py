@@ -9,6 +9,7 @@ import calendar
 import contextlib
 import functools
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -26,14 +27,33 @@ STANDARDS = ["ua-1"]
 """PDF/UA-1: tagged, with title, language and alt text (Typst refuses a file that lacks them)."""
 
 
+_USED_IN: list[int] = []
+"""The id of the process that compiled with Typst, once it has."""
+
+
+def used_here() -> bool:
+    """Whether this process has compiled with Typst: a process forked from it cannot (Typst's threads stay behind)."""
+    return bool(_USED_IN) and _USED_IN[0] == os.getpid()
+
+
+def _claim() -> None:
+    # Typst keeps a pool of threads; a forked child inherits the pool's state but not its threads, and its
+    # first compile would wait for them forever. Refuse there with a message instead of hanging.
+    if _USED_IN and _USED_IN[0] != os.getpid():
+        raise RenderError(
+            "the Typst engine cannot run in a process forked after it was used; "
+            "start worker processes with the spawn method (the export command does)"
+        )
+    if not _USED_IN:
+        _USED_IN.append(os.getpid())
+
+
 def typst_module() -> Any:
     """The ``typst`` package, or a one-line error naming the extra that installs it."""
     try:
         import typst
     except ImportError:
-        raise UsageError(
-            "the Typst PDF engine needs the typst package: pip install 'exporter[typst]'"
-        ) from None
+        raise UsageError("the Typst PDF engine needs the typst package: pip install 'exporter[typst]'") from None
     return typst
 
 
@@ -98,6 +118,7 @@ class Sandbox:
 
     def __init__(self, root: Path, images: Mapping[str, bytes], families: tuple[str, ...], epoch: int) -> None:
         typst = typst_module()
+        _claim()
         self.typst = typst
         self.root = root
         self.epoch = epoch
@@ -111,6 +132,8 @@ class Sandbox:
         self.fonts, _ = _fonts(custom_faces(families))
         self.compiler = self._compiler({})
         self.compiles = 0
+        self.warnings: list[str] = []
+        """What Typst warned about when it wrote the PDF."""
 
     def _compiler(self, inputs: dict[str, str]) -> Any:
         return self.typst.Compiler(
@@ -130,9 +153,11 @@ class Sandbox:
         try:
             data = None
             if pdf:
-                data = self.compiler.compile(
+                data, warnings = self.compiler.compile_with_warnings(
                     format="pdf", sys_inputs=inputs, pdf_standards=STANDARDS, timestamp=self.epoch
                 )
+                # Typst warns where it leaves something out (a block it cannot place): never silently.
+                self.warnings = [f"Typst: {w.message}" for w in warnings]
             else:
                 self.compiler = self._compiler(inputs)
             marks = json.loads(self.compiler.query("<xp-start>", field="value", format="json"))
