@@ -9,10 +9,12 @@ from typing import Any
 
 from ...errors import OverflowError_
 from ...model import Document
+from ...present.coverage import hidden_warning
 from ...present.view import View, present
 from ...style import Style
 from ..base import PdfRenderOptions, RenderResult
-from .data import Builder, font_list
+from ..search import largest
+from .data import Builder, columns, font_list
 from .engine import Layout, Sandbox, epoch, sandbox
 
 STEP = 0.25
@@ -51,7 +53,7 @@ class Sheet:
         page = view.style.page
         self.body_top = page.margins.top
         self.body_bottom = page.height - page.margins.bottom
-        self.columns = builder.page()["columns"]
+        self.columns = columns(view)
         self.column_width = (view.content_width - 14.0 * (self.columns - 1)) / self.columns
 
     def size(self, i: int) -> float:
@@ -130,8 +132,6 @@ class Sheet:
 
     def fit(self) -> Trial | None:
         """The trial at the largest size that fits one page (columns balanced), or None."""
-        from ..pdf.fit import largest
-
         top = self.trial(self.n)
         if top.fits:
             return self.balance(top)
@@ -140,8 +140,6 @@ class Sheet:
 
     def balance(self, t: Trial) -> Trial:
         """Shorten the first page's columns of a page that fits so they end level (as the reportlab engine)."""
-        from ..pdf.fit import largest
-
         if self.columns < 2:
             return t
         capacity = self.first_capacity(t)
@@ -158,8 +156,6 @@ class Sheet:
 
     def truncate(self, total: int) -> Trial | None:
         """The trial at the minimum size keeping the most top-level article blocks that fit."""
-        from ..pdf.fit import largest
-
         full = self.trial(0)
         room = max(1.0, self.first_capacity(full))
         guess = math.floor(total * room / (room + max(1.0, self.overflow(full))))
@@ -178,6 +174,7 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
     builder = Builder(view)
     first = json.dumps(builder.build(None), ensure_ascii=False)
     builder.raise_missing()
+    hidden = hidden_warning("".join(builder.hidden))
     families = tuple(dict.fromkeys(f for role in view.fonts for f in font_list(view, role)))
     pdf = style.pdf
     warnings = list(view.warnings)
@@ -209,6 +206,8 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
         final = sheet.trial(index, chosen.keep, chosen.shorten, pdf=True)
         facts.update(body_size=chosen.size, pages=final.layout.pages, trials=box.compiles, engine="typst")
         warnings.extend(box.warnings)
+    if hidden:
+        warnings.append(hidden)
     if view.figures.embedded or view.figures.as_alt_text:
         facts.update(view.figures.facts())
     return RenderResult(data=final.layout.pdf, warnings=tuple(warnings), facts=facts)

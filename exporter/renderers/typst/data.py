@@ -7,6 +7,7 @@ literal characters.
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,6 +48,10 @@ from ...present.view import View, bullet, checkbox, checkbox_gap
 from ...style import Roles
 from ...typefaces import SCRIPT_FAMILIES, typeface
 
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: left out, as by the reportlab engine. Typst would obey an override, and
+"Invoice \u202efdp.exe" would read "exe.pdf" on the page. Joiners and marks stay: Arabic and Indic shaping
+need them."""
 KEEP_ROWS = 6
 """Tables of at most this many body rows and lists of at most this many items stay in one column (as reportlab)."""
 MIN_COLUMN = 170.0
@@ -92,6 +97,8 @@ class Builder:
     images: dict[str, bytes] = field(default_factory=dict)
     """The files the template reads, by name in the compile root (the pictures, the logo)."""
     missing: dict[str, None] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    """The bidi controls left out (see BIDI_CONTROLS), for the warning."""
     _chains: dict[str, FontChain] = field(default_factory=dict)
     _labels: Anchors | None = None
     _defined: set[str] = field(default_factory=set)
@@ -111,6 +118,9 @@ class Builder:
         if chain is None:
             chain = self._chains[role] = FontChain(font_list(self.view, role))
         if not value.isascii():
+            if BIDI_CONTROLS.search(value):
+                self.hidden.extend(BIDI_CONTROLS.findall(value))
+                value = BIDI_CONTROLS.sub("", value)
             for ch in chain.split(value).missing:
                 if not unicodedata.category(ch).startswith("Z"):
                     self.missing[ch] = None
@@ -231,7 +241,7 @@ class Builder:
 
     def _code_line(self, line: str) -> dict[str, Any]:
         # Each character with its width in cells: the template wraps code lines by count at any size.
-        self.text(line, "code")
+        line = self.text(line, "code")
         chars = list(line)
         widths = [0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in chars]
         return {"c": chars, "w": widths}
