@@ -7,6 +7,7 @@ literal characters.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -70,6 +71,12 @@ def font_list(view: View, role: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*head, fonts.primary, fonts.fallback, *scripts, SYMBOLS, HAN, *hangul, EMOJI)))
 
 
+@functools.lru_cache(maxsize=64)
+def chain(families: tuple[str, ...]) -> FontChain:
+    """The font chain of a role, made once per process (its first use reads the fonts' cmaps)."""
+    return FontChain(families)
+
+
 def page_label(template: str) -> list[dict[str, str]]:
     """A ``Page {page} of {pages}`` label as literal pieces and the two numbers' places."""
     out: list[dict[str, str]] = []
@@ -114,14 +121,14 @@ class Builder:
 
     def text(self, value: str, role: str) -> str:
         """A string as the template sets it, its glyphs checked against the role's fonts."""
-        chain = self._chains.get(role)
-        if chain is None:
-            chain = self._chains[role] = FontChain(font_list(self.view, role))
+        found = self._chains.get(role)
+        if found is None:
+            found = self._chains[role] = chain(font_list(self.view, role))
         if not value.isascii():
             if BIDI_CONTROLS.search(value):
                 self.hidden.extend(BIDI_CONTROLS.findall(value))
                 value = BIDI_CONTROLS.sub("", value)
-            for ch in chain.split(value).missing:
+            for ch in found.split(value).missing:
                 if not unicodedata.category(ch).startswith("Z"):
                     self.missing[ch] = None
         return value
