@@ -74,7 +74,7 @@ def main() -> None:
 
 
 def engines() -> None:
-    """Print ms per one-pager with each engine (reportlab, typst) for the sample, the Japanese and the Arabic article."""
+    """Print ms per one-pager with each engine for the sample, the Japanese and the Arabic article."""
     try:
         import typst  # noqa: F401
     except ImportError:
@@ -97,7 +97,9 @@ def engines() -> None:
             ms = median_ms(functools.partial(renderer.render, document, style, options), 20)
             base = base or ms
             ratio = f"{ms / base:>11.2f}" if both else f"{'-':>11}"
-            print(f"{label:<7} {engine:<9} {result.facts['body_size']:>7} {result.facts['trials']:>6} {ms:>7.1f} {ratio}")
+            print(
+                f"{label:<7} {engine:<9} {result.facts['body_size']:>7} {result.facts['trials']:>6} {ms:>7.1f} {ratio}"
+            )
 
 
 if __name__ == "__main__":

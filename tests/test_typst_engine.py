@@ -19,12 +19,24 @@ import msgspec
 import pikepdf
 import pytest
 from click.testing import CliRunner
-from helpers import DATA, JAPANESE_TXT, RICH_MD, SAMPLE_TXT, chart_png, missing_words, require_tool, words
+from helpers import (
+    DATA,
+    JAPANESE_TXT,
+    RICH_MD,
+    SAMPLE_TXT,
+    chart_png,
+    missing_words,
+    require_tool,
+    words,
+)
+from hypothesis import given, settings
+from strategies import documents
+from test_properties import _sanitise, arbitrary_text, pdf_text
 
 from exporter import Document, Settings, Style, export, load_style, read_source
 from exporter.api import render
 from exporter.cli import cli
-from exporter.errors import ExporterError, OverflowError_, RenderError, StyleError, UsageError
+from exporter.errors import ExporterError, GlyphError, OverflowError_, RenderError, StyleError, UsageError
 from exporter.images import process
 from exporter.model import (
     BulletList,
@@ -476,3 +488,49 @@ def test_the_adversarial_table_through_typst(style: Style, tmp_path: Path) -> No
             assert kept in text or visible in text, (case.id, s)
         assert CANARY.encode() not in result.data, case.id
     assert rendered > 20
+
+
+# --- properties -----------------------------------------------------------------------------------------
+
+
+def _held(doc: Document, text: str) -> list[str]:
+    """Strings of ``doc`` the text does not hold (whitespace and invisible characters ignored on both sides)."""
+    from helpers import shown_strings
+
+    from exporter.present.coverage import is_hidden
+
+    def clean(value: str) -> str:
+        value = unicodedata.normalize("NFKC", value)
+        return re.sub(r"\s+", "", "".join(ch for ch in value if not is_hidden(ch)))
+
+    haystack = clean(text)
+    return [s for s in shown_strings(doc, "pdf") if clean(s) not in haystack]
+
+
+# At most 50 examples each (the CI profile runs 200): each is a compile and, here, a pdftotext process.
+@settings(max_examples=50)
+@given(documents(pdf_text()))
+def test_typst_keeps_every_string(doc: Document) -> None:
+    """pypdf extracts every string of any sanitised document (markup-like tokens included) from the Typst page."""
+    clean = _sanitise(doc)
+    data = typst_pdf(clean, load_style("default"), overflow="pages").data
+    # pdftotext in content order, the issue's judge (pypdf reads a precomposed letter of IPAex twice: "ĩ" as
+    # "iĩ"; pdftotext's layout order can take a wide gap in a code line for a column break).
+    exe = require_tool("pdftotext")
+    text = subprocess.run([exe, "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True).stdout
+    assert _held(clean, text.decode()) == []
+
+
+@settings(max_examples=50)
+@given(documents(arbitrary_text()))
+def test_typst_with_any_text_is_complete_or_one_clear_error(doc: Document) -> None:
+    """Any text, right-to-left, emoji and controls included: a PDF, or a one-line error naming characters held."""
+    clean = _sanitise(doc)
+    try:
+        typst_pdf(clean, load_style("default"), overflow="pages")
+    except GlyphError as exc:
+        named = [chr(int(cp, 16)) for cp in re.findall(r"U\+([0-9A-F]{4,6})", exc.message)]
+        everything = json.dumps(msgspec.to_builtins(clean), ensure_ascii=False)
+        assert "\n" not in exc.message and named and all(ch in everything for ch in named)
+    except RenderError as exc:
+        pytest.fail(f"not a glyph problem: {exc}")

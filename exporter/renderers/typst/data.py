@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from ...errors import RenderError
+from ...errors import GlyphError, RenderError
 from ...images import PDF_TYPES, convert
 from ...model import (
     Block,
@@ -42,7 +42,7 @@ from ...model import (
     plain_text,
 )
 from ...present.anchors import Anchors, heading_id_order
-from ...present.coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, describe
+from ...present.coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, describe, is_hidden
 from ...present.figures import alt_text, figure_name
 from ...present.numbering import level_format, marker
 from ...present.view import View, bullet, checkbox, checkbox_gap
@@ -69,6 +69,11 @@ def font_list(view: View, role: str) -> tuple[str, ...]:
     head = (HAN,) if view.language.primary == "zh" else ()
     scripts = tuple(SCRIPT_FAMILIES)
     return tuple(dict.fromkeys((*head, fonts.primary, fonts.fallback, *scripts, SYMBOLS, HAN, *hangul, EMOJI)))
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: PDF/UA refuses a heading (or a title) whose text is empty."""
+    return any(not ch.isspace() and not is_hidden(ch) and not BIDI_CONTROLS.match(ch) for ch in text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -186,6 +191,10 @@ class Builder:
         """One block node as a record."""
         match block:
             case Paragraph(inlines=inlines):
+                return {"k": "p", "c": self.inlines(inlines, role)}
+            case SubHeading(inlines=inlines, level=level, id=ident) if not visible(plain_text(inlines)):
+                # Nothing to read: a heading PDF/UA would refuse; its (invisible) text stays a paragraph.
+                self._take(ident)
                 return {"k": "p", "c": self.inlines(inlines, role)}
             case SubHeading(inlines=inlines, level=level, id=ident):
                 return {
@@ -317,10 +326,11 @@ class Builder:
         """A section: its heading (with its link target) and its blocks."""
         heading_role = "heading" if role == "body" else "subheading"
         self._base = 2 if role == "body" else 3
-        level = self._level(self._base) if section.heading else self._base
+        shown = visible(section.heading)
+        level = self._level(self._base) if shown else self._base
         return {
             "level": level,
-            "heading": self.text(section.heading, heading_role),
+            "heading": self.text(section.heading, heading_role) if shown else "",
             "label": self._take(section.id),
             "blocks": self.blocks(blocks, role),
         }
@@ -331,7 +341,9 @@ class Builder:
         doc, style, labels = view.document, view.style, view.labels
         meta = doc.meta
         self._labels = Anchors(heading_id_order(doc), lambda ident: "xp-" + ident)
-        self._defined, self._links, self._count, self._last = set(), [], 0, 2
+        # The headline is the H1; without one, the first heading shown takes level 1 (PDF/UA starts there).
+        self._defined, self._links, self._count = set(), [], 0
+        self._last = 1 if visible(meta.title) else 0
 
         total = sum(len(s.blocks) for s in doc.sections)
         budget = total if keep is None else max(0, min(keep, total))
@@ -340,6 +352,7 @@ class Builder:
         self._notes.append([])
         # Notes in the key points are numbered first and listed with the article's.
         key_points = [self.inlines(kp.inlines, "key_point") for kp in doc.key_points]
+        key_points_level = self._level(2) if key_points else 2
         for section in doc.sections:
             if left <= 0 and (section.blocks or budget < total):
                 break
@@ -357,7 +370,7 @@ class Builder:
             title_level = self._level(2)
             sections = [self.section(s, s.blocks, "commentary") for s in part.sections]
             commentary = {
-                "title": self.text(part.title or labels["commentary"], "heading"),
+                "title": self.text(part.title if visible(part.title) else labels["commentary"], "heading"),
                 "level": title_level,
                 "sections": sections,
                 "notes": self.footnotes("commentary"),
@@ -372,7 +385,8 @@ class Builder:
             "dir": view.language.direction,
             "cjk": view.language.is_cjk,
             "italic": view.italic,
-            "pdf_title": meta.title,
+            # PDF/UA needs a title: a document without one is called what the one-pager shows it is.
+            "pdf_title": meta.title if visible(meta.title) else labels["article"],
             "authors": list(meta.authors) or ([style.brand.organisation] if style.brand.organisation else []),
             "keywords": list(meta.tags),
             "description": meta.summary or meta.kicker or None,
@@ -383,10 +397,12 @@ class Builder:
             "footer": self.footer(),
             "kicker": self.text(meta.kicker, "kicker"),
             "title": self.text(meta.title, "title"),
+            "title_shown": visible(meta.title),
             "summary": self.text(meta.summary, "body"),
             "meta_line": self.meta_line(),
             "key_points_label": self.text(labels["key_points"], "kicker"),
             "key_points": key_points,
+            "key_points_level": key_points_level,
             "article": article,
             "article_notes": article_notes,
             "truncated": truncated,
@@ -490,4 +506,4 @@ class Builder:
     def raise_missing(self) -> None:
         """Refuse characters no bundled font draws, by name (Typst would set them as empty boxes)."""
         if self.missing:
-            raise RenderError(f"no bundled font has a glyph for {describe(self.missing)}; use the DOCX or EPUB output")
+            raise GlyphError(f"no bundled font has a glyph for {describe(self.missing)}; use the DOCX or EPUB output")
