@@ -92,7 +92,7 @@ def engines() -> None:
         document = read_source(source).document
         base = 0.0
         for engine in ("reportlab", "typst") if both else ("typst",):
-            options = PdfRenderOptions(engine=engine)  # type: ignore[arg-type]
+            options = PdfRenderOptions(engine=engine)
             result = renderer.render(document, style, options)
             ms = median_ms(functools.partial(renderer.render, document, style, options), 20)
             base = base or ms
