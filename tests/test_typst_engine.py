@@ -534,3 +534,18 @@ def test_typst_with_any_text_is_complete_or_one_clear_error(doc: Document) -> No
         assert "\n" not in exc.message and named and all(ch in everything for ch in named)
     except RenderError as exc:
         pytest.fail(f"not a glyph problem: {exc}")
+
+
+def test_a_style_s_custom_font_files_are_embedded(articles: dict[str, Document], tmp_path: Path) -> None:
+    from helpers import FONTS
+    from test_custom_fonts import make_font, write_style
+
+    fonts = tmp_path / "styles" / "fonts"
+    make_font(FONTS / "LiberationSerif-Regular.ttf", fonts / "Acme-Regular.ttf", "Acme Typst", "AcmeTypst-Regular")
+    make_font(FONTS / "LiberationSerif-Bold.ttf", fonts / "Acme-Bold.ttf", "Acme Typst", "AcmeTypst-Bold")
+    path = write_style(
+        tmp_path / "styles", "acme", {"serif": "fonts/Acme-Regular.ttf", "serif_bold": "fonts/Acme-Bold.ttf"}
+    )
+    result = typst_pdf(articles["sample"], load_style(str(path)))
+    listing = poppler("pdffonts", result.data, tmp_path)
+    assert "AcmeTypst-Regular" in listing and "LiberationSerif" not in listing
