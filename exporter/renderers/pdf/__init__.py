@@ -17,7 +17,8 @@ class PdfRenderer:
 
     def render(self, document: Document, style: Style, options: PdfRenderOptions) -> RenderResult:
         """Fit the document on one page; apply ``options.overflow`` when it cannot fit."""
-        if (options.engine or style.pdf.engine) == "typst":
+        # A bare RenderOptions (as some callers pass) means the defaults: the style's engine.
+        if (getattr(options, "engine", None) or style.pdf.engine) == "typst":
             from ..typst import render_typst
 
             return render_typst(document, style, options)

@@ -42,7 +42,7 @@ from ...model import (
     plain_text,
 )
 from ...present.anchors import Anchors, heading_id_order
-from ...present.coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, describe, is_hidden
+from ...present.coverage import FontChain, describe, font_chain, is_hidden
 from ...present.figures import alt_text, figure_name
 from ...present.numbering import level_format, marker
 from ...present.view import View, bullet, checkbox, checkbox_gap
@@ -62,13 +62,12 @@ GAP = 14.0
 
 
 def font_list(view: View, role: str) -> tuple[str, ...]:
-    """The families that set a role's text, first choice first: the PDF's chain plus the shaping scripts."""
+    """The families that set a role's text, first choice first: the PDF's fallback chain (as the presentation
+    layer orders it), with the families of the shaping scripts after the role's own pair."""
     fonts = view.fonts[role]
-    serif = typeface(fonts.primary).generic == "serif"
-    hangul = (HANGUL_SERIF, HANGUL_SANS) if serif else (HANGUL_SANS, HANGUL_SERIF)
-    head = (HAN,) if view.language.primary == "zh" else ()
-    scripts = tuple(SCRIPT_FAMILIES)
-    return tuple(dict.fromkeys((*head, fonts.primary, fonts.fallback, *scripts, SYMBOLS, HAN, *hangul, EMOJI)))
+    families = font_chain(fonts.primary, fonts.fallback, language=view.language).families
+    at = families.index(fonts.fallback) + 1 if fonts.fallback in families else len(families)
+    return tuple(dict.fromkeys((*families[:at], *SCRIPT_FAMILIES, *families[at:])))
 
 
 def visible(text: str) -> bool:
@@ -446,7 +445,7 @@ class Builder:
             self.images[name] = embedded.data
             height = style.brand.logo_height
             width = min(height * style.logo.width / style.logo.height, self.view.content_width * 0.3)
-            logo = {"file": name, "w": width, "h": width * style.logo.height / style.logo.width}
+            logo = {"src": name, "w": width, "h": width * style.logo.height / style.logo.width}
         return {
             "org": self.text(style.brand.organisation, "marking"),
             "marking": self.text(self.view.marking, "marking"),
