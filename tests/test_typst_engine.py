@@ -549,3 +549,22 @@ def test_a_style_s_custom_font_files_are_embedded(articles: dict[str, Document],
     result = typst_pdf(articles["sample"], load_style(str(path)))
     listing = poppler("pdffonts", result.data, tmp_path)
     assert "AcmeTypst-Regular" in listing and "LiberationSerif" not in listing
+
+
+def test_pictures_shrink_before_the_text(tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    for i in range(9):
+        out = io.BytesIO()
+        Image.new("RGB", (1200, 700), (20 * i, 90, 160)).save(out, "PNG")
+        (folder / f"chart{i}.png").write_bytes(out.getvalue())
+    images = "\n\n".join(f"![Chart {i}](chart{i}.png)" for i in range(9))
+    source = folder / "many.md"
+    source.write_text(f"# Many charts\n\n## Charts\n\nA few words.\n\n{images}\n", encoding="utf-8")
+    result = typst_pdf(read_source(source).document, load_style("default"))
+    assert result.facts["pages"] == 1 and result.facts["body_size"] == 10.5
+    assert 0.5 <= result.facts["figure_scale"] < 1.0
+    alts = [extra.get("Alt") for kind, extra in structure(result.data) if kind == "Figure"]
+    assert alts == [f"Chart {i}" for i in range(9)]

@@ -21,6 +21,10 @@ STEP = 0.25
 """Body sizes are tried on a grid of this many points (as the reportlab engine)."""
 BALANCE_FROM = 0.5
 """Columns are balanced when the content fills at least this share of one column (as the reportlab engine)."""
+MIN_FIGURE_SCALE = 0.5
+"""The narrowest a picture gets, as a share of its column, before the body size drops (as the reportlab engine)."""
+SCALE_STEPS = 10
+"""Picture scales tried between 1 and the minimum."""
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Trial:
     size: float
     keep: int | None
     shorten: float
+    scale: float
     layout: Layout
 
     @property
@@ -49,7 +54,9 @@ class Sheet:
         pdf = view.style.pdf
         self.smin, self.smax = pdf.min_body_size, pdf.max_body_size
         self.n = max(0, math.floor((self.smax - self.smin) / STEP + 1e-9))
-        self.trials: dict[tuple[int, int | None, float], Trial] = {}
+        self.trials: dict[tuple[int, int | None, float, float], Trial] = {}
+        self.scale = 1.0
+        """Pictures' share of their column width (see shrink_figures)."""
         page = view.style.page
         self.body_top = page.margins.top
         self.body_bottom = page.height - page.margins.bottom
@@ -67,13 +74,36 @@ class Sheet:
         return self.records[keep]
 
     def trial(self, i: int, keep: int | None = None, shorten: float = 0.0, *, pdf: bool = False) -> Trial:
-        """The (cached) layout at grid index ``i``; with ``pdf`` its bytes too."""
-        key = (i, keep, shorten)
+        """The (cached) layout at grid index ``i`` and the current picture scale; with ``pdf`` its bytes too."""
+        key = (i, keep, shorten, self.scale)
         found = self.trials.get(key)
         if found is None or (pdf and not found.layout.pdf):
-            layout = self.box.layout(self.record(keep), self.size(i), shorten, pdf=pdf)
-            found = self.trials[key] = Trial(self.size(i), keep, shorten, layout)
+            layout = self.box.layout(self.record(keep), self.size(i), shorten, self.scale, pdf=pdf)
+            found = self.trials[key] = Trial(self.size(i), keep, shorten, self.scale, layout)
         return found
+
+    def shrink_figures(self) -> Trial:
+        """At the largest body size, the largest picture scale at which the page fits, else the smallest scale.
+
+        Pictures shrink before the text, down to MIN_FIGURE_SCALE of their column (as the reportlab engine).
+        """
+        scales = [1 - (1 - MIN_FIGURE_SCALE) * i / SCALE_STEPS for i in range(SCALE_STEPS + 1)]
+
+        def fits(index: int) -> bool:
+            self.scale = scales[index]
+            return self.trial(self.n).fits
+
+        chosen = SCALE_STEPS
+        if fits(SCALE_STEPS):
+            lo = 1
+            while lo < chosen:
+                mid = (lo + chosen) // 2
+                if fits(mid):
+                    chosen = mid
+                else:
+                    lo = mid + 1
+        self.scale = scales[chosen]
+        return self.trial(self.n)
 
     # --- measures -----------------------------------------------------------------------------
 
@@ -135,6 +165,10 @@ class Sheet:
         top = self.trial(self.n)
         if top.fits:
             return self.balance(top)
+        if self.view.figures.embedded:
+            top = self.shrink_figures()
+            if top.fits:
+                return top
         best = largest(lambda i: self.trial(i).fits, 0, self.n - 1, self.predict(top))
         return None if best is None else self.trial(best)
 
@@ -196,6 +230,7 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
                 facts["truncated_paragraphs"] = dropped
                 warnings.append(f"{dropped} article paragraph(s) left out to fit one page")
             elif policy == "pages":
+                sheet.scale = 1.0  # pages give the pictures their room back
                 chosen = sheet.trial(sheet.n)
             else:
                 raise OverflowError_(
@@ -203,13 +238,14 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
                     f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
                 )
         index = sheet.n if chosen.size >= sheet.smax else round((chosen.size - sheet.smin) / STEP)
+        sheet.scale = chosen.scale
         final = sheet.trial(index, chosen.keep, chosen.shorten, pdf=True)
         facts.update(body_size=chosen.size, pages=final.layout.pages, trials=box.compiles, engine="typst")
         warnings.extend(box.warnings)
     if hidden:
         warnings.append(hidden)
     if view.figures.embedded or view.figures.as_alt_text:
-        facts.update(view.figures.facts())
+        facts.update(figure_scale=round(chosen.scale, 2), **view.figures.facts())
     return RenderResult(data=final.layout.pdf, warnings=tuple(warnings), facts=facts)
 
 

@@ -146,9 +146,10 @@ class Sandbox:
             package_cache_path=str(self.packages),
         )
 
-    def layout(self, doc: str, size: float, shorten: float = 0.0, *, pdf: bool = False) -> Layout:
-        """Lay the record out at ``size``: where its content starts and ends, and the PDF when asked."""
-        inputs = {"doc": doc, "size": repr(size), "shorten": repr(shorten)}
+    def layout(self, doc: str, size: float, shorten: float = 0.0, scale: float = 1.0, *, pdf: bool = False) -> Layout:
+        """Lay the record out at ``size`` (pictures at ``scale`` of their column): where its content starts and
+        ends, and the PDF when asked."""
+        inputs = {"doc": doc, "size": repr(size), "shorten": repr(shorten), "scale": repr(scale)}
         self.compiles += 1
         try:
             data = None
