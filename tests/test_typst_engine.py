@@ -568,3 +568,13 @@ def test_pictures_shrink_before_the_text(tmp_path: Path) -> None:
     assert 0.5 <= result.facts["figure_scale"] < 1.0
     alts = [extra.get("Alt") for kind, extra in structure(result.data) if kind == "Figure"]
     assert alts == [f"Chart {i}" for i in range(9)]
+
+
+def test_inspect_check_follows_the_style_s_engine(tmp_path: Path) -> None:
+    typst_style = tmp_path / "typst.toml"
+    typst_style.write_text('inherit = "default"\n[pdf]\nengine = "typst"\n')
+    check = ["inspect", "--check", str(ARABIC_MD)]
+    reportlab = CliRunner().invoke(cli, check)
+    assert reportlab.exit_code == 1 and "cannot set right-to-left text" in reportlab.output + reportlab.stderr
+    typst = CliRunner().invoke(cli, [*check, "-s", str(typst_style)])
+    assert typst.exit_code == 0, typst.output + typst.stderr

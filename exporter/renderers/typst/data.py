@@ -7,8 +7,6 @@ literal characters.
 
 from __future__ import annotations
 
-import functools
-import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,17 +40,13 @@ from ...model import (
     plain_text,
 )
 from ...present.anchors import Anchors, heading_id_order
-from ...present.coverage import FontChain, describe, font_chain, is_hidden
+from ...present.coverage import BIDI_CONTROLS, FontChain, describe, is_hidden, typst_chain
 from ...present.figures import alt_text, figure_name
 from ...present.numbering import level_format, marker
 from ...present.view import View, bullet, checkbox, checkbox_gap
 from ...style import Roles
-from ...typefaces import SCRIPT_FAMILIES, typeface
+from ...typefaces import typeface
 
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Embeddings, overrides and isolates: left out, as by the reportlab engine. Typst would obey an override, and
-"Invoice \u202efdp.exe" would read "exe.pdf" on the page. Joiners and marks stay: Arabic and Indic shaping
-need them."""
 KEEP_ROWS = 6
 """Tables of at most this many body rows and lists of at most this many items stay in one column (as reportlab)."""
 MIN_COLUMN = 170.0
@@ -61,24 +55,20 @@ GAP = 14.0
 """Points between columns."""
 
 
-def font_list(view: View, role: str) -> tuple[str, ...]:
-    """The families that set a role's text, first choice first: the PDF's fallback chain (as the presentation
-    layer orders it), with the families of the shaping scripts after the role's own pair."""
+def role_chain(view: View, role: str) -> FontChain:
+    """The Typst engine's font chain for a role (``exporter.present.coverage.typst_chain``)."""
     fonts = view.fonts[role]
-    families = font_chain(fonts.primary, fonts.fallback, language=view.language).families
-    at = families.index(fonts.fallback) + 1 if fonts.fallback in families else len(families)
-    return tuple(dict.fromkeys((*families[:at], *SCRIPT_FAMILIES, *families[at:])))
+    return typst_chain(fonts.primary, fonts.fallback, language=view.language)
+
+
+def font_list(view: View, role: str) -> tuple[str, ...]:
+    """The families that set a role's text, first choice first."""
+    return role_chain(view, role).families
 
 
 def visible(text: str) -> bool:
     """Whether ``text`` shows anything: PDF/UA refuses a heading (or a title) whose text is empty."""
     return any(not ch.isspace() and not is_hidden(ch) and not BIDI_CONTROLS.match(ch) for ch in text)
-
-
-@functools.lru_cache(maxsize=64)
-def chain(families: tuple[str, ...]) -> FontChain:
-    """The font chain of a role, made once per process (its first use reads the fonts' cmaps)."""
-    return FontChain(families)
 
 
 def page_label(template: str) -> list[dict[str, str]]:
@@ -127,7 +117,7 @@ class Builder:
         """A string as the template sets it, its glyphs checked against the role's fonts."""
         found = self._chains.get(role)
         if found is None:
-            found = self._chains[role] = chain(font_list(self.view, role))
+            found = self._chains[role] = role_chain(self.view, role)
         if not value.isascii():
             if BIDI_CONTROLS.search(value):
                 self.hidden.extend(BIDI_CONTROLS.findall(value))
