@@ -578,3 +578,11 @@ def test_inspect_check_follows_the_style_s_engine(tmp_path: Path) -> None:
     assert reportlab.exit_code == 1 and "cannot set right-to-left text" in reportlab.output + reportlab.stderr
     typst = CliRunner().invoke(cli, [*check, "-s", str(typst_style)])
     assert typst.exit_code == 0, typst.output + typst.stderr
+
+
+@pytest.mark.parametrize(("tag", "lang"), [("es-419", "es"), ("pt-BR", "pt-BR"), ("zh-Hant-TW", "zh-TW")])
+def test_language_tags_typst_cannot_take_whole_still_render(tag: str, lang: str, style: Style) -> None:
+    doc = Document(meta=Meta(title="T", date=datetime.date(2025, 2, 8), language=tag), sections=(
+        Section(heading="h", blocks=(Paragraph.of("abc"),)),))  # fmt: skip
+    with pikepdf.open(io.BytesIO(typst_pdf(doc, style).data)) as pdf:
+        assert str(pdf.Root.Lang) == lang

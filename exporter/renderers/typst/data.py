@@ -7,6 +7,7 @@ literal characters.
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
@@ -369,8 +370,9 @@ class Builder:
                 link["kind"] = "text"  # its heading was left out (truncated): its words stay
 
         return {
-            "lang": view.language.primary,
-            "region": view.language.region,
+            # Typst takes an ISO 639 language and an ISO 3166 alpha-2 region only (not UN M49's 419).
+            "lang": view.language.primary if re.fullmatch("[a-z]{2,3}", view.language.primary) else "und",
+            "region": view.language.region if re.fullmatch("[A-Z]{2}", view.language.region) else "",
             "dir": view.language.direction,
             "cjk": view.language.is_cjk,
             "italic": view.italic,

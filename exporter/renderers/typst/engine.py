@@ -165,6 +165,8 @@ class Sandbox:
             ends = json.loads(self.compiler.query("<xp-end>", field="value", format="json"))
         except self.typst.TypstError as exc:
             raise RenderError(f"the Typst engine could not lay out the one-pager: {exc.message}") from None
+        except RuntimeError as exc:  # typst-py raises a bare RuntimeError for some input errors
+            raise RenderError(f"the Typst engine could not lay out the one-pager: {exc}") from None
         start, end = marks[0], ends[0]
         return Layout(
             start=Mark(int(start["page"]), float(start["x"]), float(start["y"])),
