@@ -155,10 +155,16 @@ class Sheet:
     # --- the search ---------------------------------------------------------------------------
 
     def predict(self, t: Trial) -> int:
-        """The grid index likely to fit, from an overflowing trial: text area grows with the square of the size."""
+        """The grid index likely to fit, from an overflowing trial (the reportlab engine's estimate).
+
+        Text area grows with the square of the size (need N r^2), while the header shrinks linearly and leaves
+        its room to the columns (C + H (1 - r)): solve for the ratio r.
+        """
         room = max(1.0, self.first_capacity(t))
         need = room + max(1.0, self.overflow(t))
-        return math.floor((t.size * math.sqrt(room / need) - self.smin) / STEP + 1e-9)
+        head = max(0.0, t.layout.start.y - self._band_bottom()) * self.columns
+        r = (-head + math.sqrt(head * head + 4 * need * (room + head))) / (2 * need)
+        return math.floor((t.size * r - self.smin) / STEP + 1e-9)
 
     def fit(self) -> Trial | None:
         """The trial at the largest size that fits one page (columns balanced), or None."""
@@ -169,7 +175,9 @@ class Sheet:
             top = self.shrink_figures()
             if top.fits:
                 return top
-        best = largest(lambda i: self.trial(i).fits, 0, self.n - 1, self.predict(top))
+        start = max(0, min(self.n - 1, self.predict(top)))
+        # The predicted size is usually the answer: write its PDF now, so no final compile is needed.
+        best = largest(lambda i: self.trial(i, pdf=i == start).fits, 0, self.n - 1, start)
         return None if best is None else self.trial(best)
 
     def balance(self, t: Trial) -> Trial:
@@ -241,7 +249,7 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
         sheet.scale = chosen.scale
         final = sheet.trial(index, chosen.keep, chosen.shorten, pdf=True)
         facts.update(body_size=chosen.size, pages=final.layout.pages, trials=box.compiles, engine="typst")
-        warnings.extend(box.warnings)
+        warnings.extend(final.layout.warnings)
     if hidden:
         warnings.append(hidden)
     if view.figures.embedded or view.figures.as_alt_text:

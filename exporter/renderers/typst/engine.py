@@ -111,6 +111,8 @@ class Layout:
     end: Mark
     pages: int
     pdf: bytes = b""
+    warnings: tuple[str, ...] = ()
+    """What Typst warned about when it wrote the PDF (where it left something out: never silently)."""
 
 
 class Sandbox:
@@ -132,8 +134,6 @@ class Sandbox:
         self.fonts, _ = _fonts(custom_faces(families))
         self.compiler = self._compiler({})
         self.compiles = 0
-        self.warnings: list[str] = []
-        """What Typst warned about when it wrote the PDF."""
 
     def _compiler(self, inputs: dict[str, str]) -> Any:
         return self.typst.Compiler(
@@ -152,13 +152,13 @@ class Sandbox:
         inputs = {"doc": doc, "size": repr(size), "shorten": repr(shorten), "scale": repr(scale)}
         self.compiles += 1
         try:
-            data = None
+            data: Any = None
+            said: tuple[str, ...] = ()
             if pdf:
                 data, warnings = self.compiler.compile_with_warnings(
                     format="pdf", sys_inputs=inputs, pdf_standards=STANDARDS, timestamp=self.epoch
                 )
-                # Typst warns where it leaves something out (a block it cannot place): never silently.
-                self.warnings = [f"Typst: {w.message}" for w in warnings]
+                said = tuple(f"Typst: {w.message}" for w in warnings)
             else:
                 self.compiler = self._compiler(inputs)
             marks = json.loads(self.compiler.query("<xp-start>", field="value", format="json"))
@@ -173,6 +173,7 @@ class Sandbox:
             end=Mark(int(end["page"]), float(end["x"]), float(end["y"])),
             pages=int(end["pages"]),
             pdf=bytes(data) if isinstance(data, bytes | bytearray) else b"",
+            warnings=said,
         )
 
 
