@@ -1,4 +1,5 @@
-"""Benchmark: ms per PDF one-pager of the sample (warm process) and the fit loop's cost vs one layout pass."""
+"""Benchmark: ms per PDF one-pager of the sample (warm process), the fit loop's cost vs one layout pass, and the
+Typst engine against reportlab (ms per one-pager each; the goal is Typst at most 2x reportlab)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,36 @@ def main() -> None:
             print(
                 f"{label:<6} {style_name:<12} {size:>7} {result.facts['trials']:>6} "
                 f"{full:>9.1f} {single:>9.1f} {full / single:>6.2f}"
+            )
+    engines()
+
+
+def engines() -> None:
+    """Print ms per one-pager with each engine for the sample, the Japanese and the Arabic article."""
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        print("typst engine: not installed (pip install 'exporter[typst]')")
+        return
+    sources = (
+        ("sample", ROOT / "sources" / "japan-us-summit.txt", True),
+        ("ja", ROOT / "tests" / "data" / "ja-summit.txt", True),
+        ("ar", ROOT / "tests" / "data" / "ar-summit.md", False),  # reportlab refuses right-to-left text
+    )
+    renderer = PdfRenderer()
+    style = load_style(str(ROOT / "styles" / "default.toml"))
+    print(f"\n{'source':<7} {'engine':<9} {'body pt':>7} {'trials':>6} {'ms':>7} {'x reportlab':>11}")
+    for label, source, both in sources:
+        document = read_source(source).document
+        base = 0.0
+        for engine in ("reportlab", "typst") if both else ("typst",):
+            options = PdfRenderOptions(engine=engine)
+            result = renderer.render(document, style, options)
+            ms = median_ms(functools.partial(renderer.render, document, style, options), 20)
+            base = base or ms
+            ratio = f"{ms / base:>11.2f}" if both else f"{'-':>11}"
+            print(
+                f"{label:<7} {engine:<9} {result.facts['body_size']:>7} {result.facts['trials']:>6} {ms:>7.1f} {ratio}"
             )
 
 

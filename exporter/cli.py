@@ -175,6 +175,14 @@ def cli() -> None:
     help="When the one-pager does not fit one page.",
 )
 @click.option(
+    "--pdf-engine",
+    "pdf_engine",
+    type=click.Choice(["reportlab", "typst"]),
+    default=None,
+    help="What lays out the one-pager: reportlab, or typst (tagged PDF/UA-1; pip install 'exporter[typst]')  "
+    "[default: the style's [pdf] engine, else reportlab]",
+)
+@click.option(
     "--reference-doc",
     "reference_doc",
     type=click.Path(path_type=Path),
@@ -213,6 +221,7 @@ def export_command(
     output: str,
     style_name: str,
     overflow: str,
+    pdf_engine: str | None,
     reference_doc: Path | None,
     lang: str | None,
     sets: tuple[str, ...],
@@ -236,7 +245,7 @@ def export_command(
     if scheduler and executor != "dask":
         raise UsageError("--scheduler goes with --executor dask")
     style = load_style(style_name)
-    values: dict[str, Any] = {"overflow": overflow}
+    values: dict[str, Any] = {"overflow": overflow, "engine": pdf_engine}
     if "docx" in formats:
         values["reference"] = reference_bytes(style, reference_doc)
     settings = Settings(

@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import multiprocessing
 import signal
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -60,9 +61,12 @@ def _serial(tasks: Sequence[Task], settings: Settings) -> Iterator[Converted]:
 
 
 def _context() -> Any:
-    # fork starts workers in milliseconds with the parent's imports; spawn where fork is missing.
+    # fork starts workers in milliseconds with the parent's imports; spawn where fork is missing, and once
+    # this process has run the Typst engine (a forked worker would wait forever for Typst's threads).
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    typst = sys.modules.get("exporter.renderers.typst.engine")
+    forked_typst_hangs = typst is not None and typst.used_here()
+    return multiprocessing.get_context("fork" if "fork" in methods and not forked_typst_hangs else "spawn")
 
 
 def _local(tasks: Sequence[Task], settings: Settings, workers: int) -> Iterator[Converted]:

@@ -150,11 +150,13 @@ class MemoDefaults(_Strict, frozen=True, rename={"from_": "from"}):
 
 
 class PdfOptions(_Strict, frozen=True):
-    """One-pager settings: the fit loop's body-size bounds and the column count."""
+    """One-pager settings: the fit loop's body-size bounds, the column count and the engine."""
 
     min_body_size: float = 7.5
     max_body_size: float = 10.5
     columns: int = 2
+    engine: str = "reportlab"
+    """What lays the page out: reportlab, or typst (tagged PDF/UA-1; needs the ``typst`` extra)."""
 
 
 class EpubOptions(_Strict, frozen=True):
@@ -465,6 +467,8 @@ def _check(style: Style, file: Path) -> None:
         raise StyleError(f"{file}: `pdf` needs 4 <= min_body_size <= max_body_size <= 24")
     if pdf.columns not in (1, 2, 3):
         raise StyleError(f"{file}: `pdf.columns` must be 1, 2 or 3")
+    if pdf.engine not in ("reportlab", "typst"):
+        raise StyleError(f"{file}: `pdf.engine` must be reportlab or typst, not {pdf.engine!r}")
     locale = style.text.date_locale
     if locale and not is_language_tag(locale):
         raise StyleError(f"{file}: `text.date_locale` must be a language tag like en-GB, not {locale!r}")

@@ -36,7 +36,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
-from ..typefaces import FontFile, font_bytes, font_id, typeface
+from ..typefaces import SCRIPT_FAMILIES, FontFile, font_bytes, font_id, typeface
 from .language import Language
 
 SYMBOLS = "DejaVu Sans"
@@ -383,6 +383,24 @@ def font_chain(primary: str, pair: str = "", *, language: Language | None = None
     hangul = (HANGUL_SERIF, HANGUL_SANS) if typeface(primary).generic == "serif" else (HANGUL_SANS, HANGUL_SERIF)
     head = (HAN,) if language is not None and language.primary == "zh" else ()
     return FontChain((*head, primary, *((pair,) if pair else ()), SYMBOLS, HAN, *hangul, EMOJI))
+
+
+@functools.lru_cache(maxsize=64)
+def typst_chain(primary: str, pair: str = "", *, language: Language | None = None) -> FontChain:
+    """The Typst engine's chain: ``font_chain``'s, with the shaping scripts' families after the role's pair.
+
+    Typst shapes Arabic, Hebrew, Devanagari and Thai (``exporter.typefaces.SCRIPT_FAMILIES``), so nothing is
+    refused there; a character none of these families has is still missing.
+    """
+    families = font_chain(primary, pair, language=language).families
+    at = families.index(pair) + 1 if pair in families else families.index(primary) + 1
+    return FontChain((*families[:at], *SCRIPT_FAMILIES, *families[at:]))
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: the Typst engine leaves them out (the reportlab one leaves out every
+invisible character). Typst would obey an override, and "Invoice \u202efdp.exe" would read "exe.pdf" on the
+page; joiners and marks stay, Arabic and Indic shaping need them."""
 
 
 def split_runs(text: str, primary: str, pair: str = "", *, language: Language | None = None) -> Split:

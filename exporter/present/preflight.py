@@ -9,7 +9,17 @@ from ..model import Document
 from ..sanitize import clean_text
 from ..style import Roles, Style
 from ..typefaces import FontData, typeface
-from .coverage import cmap, describe, font_chain, hidden_warning, lacking_message, missing_message, refusal_message
+from .coverage import (
+    BIDI_CONTROLS,
+    cmap,
+    describe,
+    font_chain,
+    hidden_warning,
+    lacking_message,
+    missing_message,
+    refusal_message,
+    typst_chain,
+)
 from .embedding import printed_characters
 from .language import parse_language
 from .view import present, role_fonts
@@ -60,7 +70,8 @@ def preflight(document: Document, style: Style) -> dict[str, FormatCheck]:
     """The characters of ``document`` each format (pdf, docx, epub) cannot render in ``style``, by format.
 
     For the PDF a character counts when the fallback chain of any role lacks it (a character in a heading
-    and in the body is checked against both), so the report errs on the side of listing.
+    and in the body is checked against both), so the report errs on the side of listing; the chain is the
+    engine's the style names (``[pdf] engine``: reportlab refuses right-to-left and shaped scripts, Typst not).
     """
     chars = document_characters(document, style)
     illegal = "".join(ch for ch in chars if clean_text(ch)[1])
@@ -69,13 +80,19 @@ def preflight(document: Document, style: Style) -> dict[str, FormatCheck]:
     refused: dict[str, None] = {}
     hidden: dict[str, None] = {}
     lacking: dict[str, None] = {}
+    typst = style.pdf.engine == "typst"
     for name in Roles.__struct_fields__:
         fonts = role_fonts(style, getattr(style.roles, name).font, language)
         lacking.update(dict.fromkeys(_lacking(fonts.primary, chars)))
-        split = font_chain(fonts.primary, fonts.fallback, language=language).split(chars)
+        chain = typst_chain if typst else font_chain
+        split = chain(fonts.primary, fonts.fallback, language=language).split(chars)
         missing.update(dict.fromkeys(split.missing))
-        refused.update(dict.fromkeys(split.refused))
-        hidden.update(dict.fromkeys(split.hidden))
+        if not typst:
+            # The Typst engine sets right-to-left and shaped scripts, and keeps joiners and marks.
+            refused.update(dict.fromkeys(split.refused))
+            hidden.update(dict.fromkeys(split.hidden))
+    if typst:
+        hidden.update(dict.fromkeys(BIDI_CONTROLS.findall(chars)))
     pdf = FormatCheck("pdf", "".join(missing), "".join(refused), "".join(hidden), illegal, tuple(lacking))
     return {"pdf": pdf, "docx": FormatCheck("docx", illegal=illegal), "epub": FormatCheck("epub", illegal=illegal)}
 

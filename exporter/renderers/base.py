@@ -13,6 +13,9 @@ from ..style import Style
 Overflow = Literal["error", "truncate", "pages"]
 """What the one-pager does when the document does not fit one page."""
 
+PdfEngine = Literal["reportlab", "typst"]
+"""What lays out the one-pager: reportlab (the default) or Typst (tagged PDF/UA-1, every script; an extra)."""
+
 
 @dataclass(frozen=True)
 class RenderOptions:
@@ -21,14 +24,18 @@ class RenderOptions:
 
 @dataclass(frozen=True)
 class PdfRenderOptions(RenderOptions):
-    """Options of the PDF one-pager: the overflow policy (``--overflow``)."""
+    """Options of the PDF one-pager: the overflow policy (``--overflow``) and the engine (``--pdf-engine``)."""
 
     overflow: Overflow = "error"
+    engine: PdfEngine | None = None
+    """reportlab or typst; None takes the style's ``[pdf] engine``."""
 
     def __post_init__(self) -> None:
-        """Refuse an unknown overflow policy by name."""
+        """Refuse an unknown overflow policy or engine by name."""
         if self.overflow not in get_args(Overflow):
             raise UsageError(f"overflow must be error, truncate or pages, not {self.overflow!r}")
+        if self.engine is not None and self.engine not in get_args(PdfEngine):
+            raise UsageError(f"the PDF engine must be reportlab or typst, not {self.engine!r}")
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ class OnePager:
         final.doc.canv.save()
         if hidden := ctx.coverage.warning():
             warnings.append(hidden)
-        facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials))
+        facts.update(body_size=chosen.size, pages=final.pages, trials=len(loop.trials), engine="reportlab")
         if view.figures.embedded or view.figures.as_alt_text:
             facts.update(figure_scale=round(sheet.figure_scale, 2), **view.figures.facts())
         return RenderResult(data=final.buf.getvalue(), warnings=tuple(warnings), facts=facts)
