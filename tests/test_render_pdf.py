@@ -375,7 +375,7 @@ def test_unsafe_link_is_text_only(sample_txt_doc: Document, default_style: Style
 
 
 def test_largest_search() -> None:
-    from exporter.renderers.pdf.fit import largest
+    from exporter.renderers.search import largest
 
     for bound in range(-1, 12):
 

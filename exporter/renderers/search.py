@@ -1,7 +1,7 @@
 """A generic search shared by the PDF engines: the largest value that passes a monotone test, from a guess.
 
-The same function as ``exporter.renderers.pdf.fit.largest``, in a module that imports no PDF library (the Typst
-engine must not load reportlab, which lists the system's font folders when imported).
+Kept apart from the reportlab engine's modules: the Typst engine must not load reportlab, which lists the
+system's font folders when imported.
 """
 
 from __future__ import annotations

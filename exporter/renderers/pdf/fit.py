@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from reportlab.platypus import Flowable, FrameBreak
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
+from ..search import largest
 from .layout import Builder, Context
 from .page import FIRST_COLUMN, Decor, Geometry, PageOverflow, SheetDoc, Unplaceable, fixed_canvas, stack_height
 
@@ -181,37 +181,6 @@ class Sheet:
         """Column height of a continuation page, all columns together."""
         g = self.geometry
         return (g.body_top - g.body_bottom) * g.columns
-
-
-def largest(fits: Callable[[int], bool], lo: int, hi: int, start: int) -> int | None:
-    """The largest x in [lo, hi] with ``fits(x)`` (monotone: true below some bound), searched from a guess."""
-    if hi < lo:
-        return None
-    start = max(lo, min(hi, start))
-    if fits(start):
-        good, bad, step = start, hi + 1, 1
-        while good + step < bad:
-            if fits(good + step):
-                good += step
-                step *= 2
-            else:
-                bad = good + step
-                break
-    else:
-        good, bad, step = lo - 1, start, 1
-        while bad - step > good:
-            if fits(bad - step):
-                good = bad - step
-                break
-            bad -= step
-            step *= 2
-    while bad - good > 1:
-        mid = (good + bad) // 2
-        if fits(mid):
-            good = mid
-        else:
-            bad = mid
-    return good if good >= lo else None
 
 
 class FitLoop:
