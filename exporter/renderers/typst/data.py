@@ -42,6 +42,7 @@ from ...model import (
 )
 from ...present.anchors import Anchors, heading_id_order
 from ...present.coverage import BIDI_CONTROLS, FontChain, describe, is_hidden, typst_chain
+from ...present.direction import block_direction
 from ...present.figures import alt_text, figure_name
 from ...present.numbering import level_format, marker
 from ...present.view import View, bullet, checkbox, checkbox_gap
@@ -178,7 +179,16 @@ class Builder:
         return [self.block(b, role, depth) for b in blocks]
 
     def block(self, block: Block, role: str, depth: int) -> dict[str, Any]:
-        """One block node as a record."""
+        """One block node as a record; a paragraph or heading that reads the other way carries its ``dir``."""
+        record = self._block(block, role, depth)
+        if record["k"] in ("p", "h") and isinstance(block, Paragraph | SubHeading):
+            default = self.view.language.direction
+            direction = block_direction(plain_text(block.inlines), default)
+            if direction != default:
+                record["dir"] = direction
+        return record
+
+    def _block(self, block: Block, role: str, depth: int) -> dict[str, Any]:
         match block:
             case Paragraph(inlines=inlines):
                 return {"k": "p", "c": self.inlines(inlines, role)}
