@@ -38,3 +38,16 @@ def largest(fits: Callable[[int], bool], lo: int, hi: int, start: int) -> int | 
         else:
             bad = mid
     return good if good >= lo else None
+
+
+def smallest(fits: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The smallest x in [lo, hi] with ``fits(x)`` (monotone: true from some bound up); ``hi`` when even it fails."""
+    chosen = hi
+    if fits(hi):
+        while lo < chosen:
+            mid = (lo + chosen) // 2
+            if fits(mid):
+                chosen = mid
+            else:
+                lo = mid + 1
+    return chosen

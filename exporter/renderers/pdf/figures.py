@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Image
 from ...images import PDF_TYPES, Picture, convert
 from ...model import Document, Figure, Inline, Text
 from ...present.figures import alt_text
+from ..search import smallest
 from .paragraph import Paragraph
 
 MIN_FIGURE_SCALE = 0.5
@@ -178,15 +179,7 @@ def shrink_figures(sheet: _Scaled, make_loop: Callable[[], Loop], *, pictures: b
             loops[index] = make_loop()
         return loops[index].trial(loops[index].n).fits
 
-    chosen = _SCALE_STEPS
-    if fits(_SCALE_STEPS):
-        # The smallest scale fits: find the largest that does (fitting is monotone in the scale).
-        lo = 1
-        while lo < chosen:
-            mid = (lo + chosen) // 2
-            if fits(mid):
-                chosen = mid
-            else:
-                lo = mid + 1
+    # Fitting is monotone in the scale: the least shrunk picture size that fits, if the most shrunk does.
+    chosen = smallest(fits, 1, _SCALE_STEPS)
     sheet.figure_scale = scales[chosen]
     return loops[chosen]

@@ -13,7 +13,7 @@ from ...present.coverage import hidden_warning
 from ...present.view import View, present
 from ...style import Style
 from ..base import PdfRenderOptions, RenderResult
-from ..search import largest
+from ..search import largest, smallest
 from .data import Builder, columns, font_list
 from .engine import Layout, Sandbox, epoch, sandbox
 
@@ -93,15 +93,7 @@ class Sheet:
             self.scale = scales[index]
             return self.trial(self.n).fits
 
-        chosen = SCALE_STEPS
-        if fits(SCALE_STEPS):
-            lo = 1
-            while lo < chosen:
-                mid = (lo + chosen) // 2
-                if fits(mid):
-                    chosen = mid
-                else:
-                    lo = mid + 1
+        chosen = smallest(fits, 1, SCALE_STEPS)
         self.scale = scales[chosen]
         return self.trial(self.n)
 
