@@ -99,8 +99,10 @@ def _encode(image: Image.Image, info: Mapping[Any, Any], media_type: str, *, los
     else:
         raise ValueError(f"cannot encode {media_type}")
     # A copy without the decoder's info: encoders fall back to im.info for comments, ICC and transparency.
-    clean = image.copy()
-    clean.info = {}
+    clean = image
+    if image.info:  # a fresh canvas (the cover's 16 MB) has none: no copy needed
+        clean = image.copy()
+        clean.info = {}
     out = io.BytesIO()
     clean.save(out, format=PIL_FORMATS[media_type], **params)
     return out.getvalue()

@@ -288,6 +288,11 @@ class FontChain:
         odd = {ch for ch in first if ord(ch) >= 0x034F and (is_hidden(ch) or refusal(ch) is not None)}
         return (first - odd) | _LAYOUT
 
+    @property
+    def plain(self) -> frozenset[str]:
+        """The characters the first family draws as they are (no hidden or refused ones among them)."""
+        return self._plain
+
     def _find(self, ch: str) -> int:
         for index, family in enumerate(self.families):
             if ch in cmap(family):

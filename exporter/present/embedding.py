@@ -20,11 +20,11 @@ import functools
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -213,6 +213,37 @@ def _shaped(ch: str, family: str) -> set[str]:
     return {c for c in pieces if c in cmap(family)}
 
 
+class _Assignment(NamedTuple):
+    """One chain's placement of a document's characters: what each family draws, which are used, by class."""
+
+    drawn: dict[str, set[str]]
+    used: set[str]
+    by_class: dict[str, Counter[str]]
+
+
+def _assign(families: tuple[str, ...], text: Sequence[str]) -> _Assignment:
+    """Place each of ``text``'s characters in a family of the chain ``families`` (script families first)."""
+    chain = _chain(families)
+    drawn: dict[str, set[str]] = {}
+    by_class: dict[str, Counter[str]] = {"asian": Counter(), "complex": Counter()}
+    # Below U+0590 no script family owns a letter and every character is "latin": what the first family
+    # draws as it is (most of a Latin document) goes there in one step.
+    plain = chain.plain
+    first = [ch for ch in text if ord(ch) < 0x0590 and ch in plain]
+    if first:
+        drawn[families[0]] = set(first)
+    rest = text if not first else [ch for ch in text if not (ord(ch) < 0x0590 and ch in plain)]
+    for ch in rest:
+        owner = script_family(ch)
+        family = owner or chain.family_of(ch)
+        if family is not None:
+            drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
+            kind = script_class(ch)
+            if kind != "latin":
+                by_class[kind][family] += 1
+    return _Assignment(drawn, set(drawn), by_class)
+
+
 def plan_fonts(view: View) -> FontPlan:
     """Decide, for a document in a style, which characters each family draws and which faces travel.
 
@@ -226,21 +257,17 @@ def plan_fonts(view: View) -> FontPlan:
     stacks: dict[str, tuple[str, ...]] = {}
     chains: dict[str, tuple[str, ...]] = {}
     slots: dict[str, WordSlots] = {}
+    assigned: dict[tuple[str, ...], _Assignment] = {}
     for role, fonts in view.fonts.items():
         families = role_families(fonts, chinese=chinese)
-        chain = _chain(families)
         chains[fonts.family] = families
-        used: set[str] = set()
-        by_class: dict[str, Counter[str]] = {"asian": Counter(), "complex": Counter()}
-        for ch in text:
-            owner = script_family(ch)
-            family = owner or chain.family_of(ch)
-            if family is not None:
-                drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
-                used.add(family)
-                kind = script_class(ch)
-                if kind != "latin":
-                    by_class[kind][family] += 1
+        # Roles share a handful of chains: each chain's characters are placed once per document.
+        found = assigned.get(families)
+        if found is None:
+            found = assigned[families] = _assign(families, text)
+        for family, chars in found.drawn.items():
+            drawn.setdefault(family, set()).update(chars)
+        used, by_class = found.used, found.by_class
         slots[fonts.family] = WordSlots(
             east_asian=_most(by_class["asian"], fonts.east_asian), complex=_most(by_class["complex"], fonts.family)
         )
