@@ -101,6 +101,11 @@ def _chain(families: tuple[str, ...]) -> FontChain:
     return FontChain(families)
 
 
+def chain_plain(families: tuple[str, ...]) -> frozenset[str]:
+    """What the first of ``families`` draws as it is (``FontChain.plain`` of their chain)."""
+    return _chain(families).plain
+
+
 _ASIAN_RANGES: tuple[tuple[int, int], ...] = (
     (0x1100, 0x11FF),  # Hangul jamo
     (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
