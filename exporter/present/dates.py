@@ -24,7 +24,10 @@ def date_locale(language: Language, house_locale: str = "") -> str:
     return language.tag
 
 
-_US_MONTHS = "January February March April May June July August September October November December".split()
+_US_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _US_ENGLISH = frozenset({"en", "en-US"})
 """Locales whose CLDR long date is "MMMM d, y" with these month names (tests compare them with Babel's)."""
 
