@@ -240,7 +240,7 @@ def _assign(families: tuple[str, ...], text: Sequence[str]) -> _Assignment:
     rest = text if not first else [ch for ch in text if not (ord(ch) < 0x0590 and ch in plain)]
     for ch in rest:
         owner = script_family(ch)
-        family = owner or chain.family_of(ch)
+        family = owner or _family_of(families, ch)  # remembered per chain and character, across documents
         if family is not None:
             drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
             kind = script_class(ch)
