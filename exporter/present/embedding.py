@@ -267,12 +267,12 @@ def plan_fonts(view: View) -> FontPlan:
         families = role_families(fonts, chinese=chinese)
         chains[fonts.family] = families
         # Roles share a handful of chains: each chain's characters are placed once per document.
-        found = assigned.get(families)
-        if found is None:
-            found = assigned[families] = _assign(families, text)
-        for family, chars in found.drawn.items():
+        placed = assigned.get(families)
+        if placed is None:
+            placed = assigned[families] = _assign(families, text)
+        for family, chars in placed.drawn.items():
             drawn.setdefault(family, set()).update(chars)
-        used, by_class = found.used, found.by_class
+        used, by_class = placed.used, placed.by_class
         slots[fonts.family] = WordSlots(
             east_asian=_most(by_class["asian"], fonts.east_asian), complex=_most(by_class["complex"], fonts.family)
         )
