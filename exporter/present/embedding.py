@@ -270,8 +270,8 @@ def plan_fonts(view: View) -> FontPlan:
         placed = assigned.get(families)
         if placed is None:
             placed = assigned[families] = _assign(families, text)
-        for family, chars in placed.drawn.items():
-            drawn.setdefault(family, set()).update(chars)
+        for family, letters in placed.drawn.items():
+            drawn.setdefault(family, set()).update(letters)
         used, by_class = placed.used, placed.by_class
         slots[fonts.family] = WordSlots(
             east_asian=_most(by_class["asian"], fonts.east_asian), complex=_most(by_class["complex"], fonts.family)
