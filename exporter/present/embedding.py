@@ -249,12 +249,24 @@ def _assign(families: tuple[str, ...], text: Sequence[str]) -> _Assignment:
     return _Assignment(drawn, set(drawn), by_class)
 
 
+_LAST_PLAN: list[tuple[View, FontPlan]] = []
+"""The last plan made, with its view: the memo and the briefing of one conversion share one view."""
+
+
 def plan_fonts(view: View) -> FontPlan:
     """Decide, for a document in a style, which characters each family draws and which faces travel.
 
     Letters of the scripts that need shaping go to their script family first (a font with their joining
     and conjunct rules, which a reader probably lacks), the other characters down the role's chain.
     """
+    if _LAST_PLAN and _LAST_PLAN[0][0] is view:
+        return _LAST_PLAN[0][1]
+    plan = _plan_fonts(view)
+    _LAST_PLAN[:] = [(view, plan)]
+    return plan
+
+
+def _plan_fonts(view: View) -> FontPlan:
     text = [ch for ch in printed_characters(view) if _drawn(ch)]
     chinese = view.language.primary == "zh"
     cjk = view.language.is_cjk
