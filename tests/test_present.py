@@ -117,6 +117,19 @@ def test_long_dates_are_babels(locale: str, expected: str) -> None:
     assert long_date(FEB_8, locale) == (expected, "")
 
 
+@pytest.mark.parametrize("locale", ["en", "en-US"])
+def test_us_english_dates_spelt_out_equal_babels(locale: str) -> None:
+    """The US English long date, written without Babel, is Babel's for every day of a leap and a plain year."""
+    from babel import Locale
+    from babel.dates import format_date
+
+    parsed = Locale.parse(locale, sep="-")
+    for start in (datetime.date(2024, 1, 1), datetime.date(1999, 1, 1)):
+        for offset in range(366):
+            day = start + datetime.timedelta(offset)
+            assert long_date(day, locale) == (format_date(day, format="long", locale=parsed), "")
+
+
 def test_unknown_locale_falls_back_to_english_with_a_warning() -> None:
     text, warning = long_date(FEB_8, "xx")
     assert text == "February 8, 2025"

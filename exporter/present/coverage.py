@@ -284,9 +284,12 @@ class FontChain:
     @functools.cached_property
     def _plain(self) -> frozenset[str]:
         # What the first family draws as it is: the fast path's one set check covers most paragraphs.
-        first = cmap(self.families[0])
-        odd = {ch for ch in first if ord(ch) >= 0x034F and (is_hidden(ch) or refusal(ch) is not None)}
-        return (first - odd) | _LAYOUT
+        return _drawn_as_is(self.families[0])
+
+    @property
+    def plain(self) -> frozenset[str]:
+        """The characters the first family draws as they are (no hidden or refused ones among them)."""
+        return self._plain
 
     def _find(self, ch: str) -> int:
         for index, family in enumerate(self.families):
@@ -362,6 +365,14 @@ class FontChain:
         """The family that draws ``ch`` as it is, or None when none of the chain has it."""
         index = self._find(ch)
         return None if index == _MISS else self.families[index]
+
+
+@functools.cache
+def _drawn_as_is(family: str) -> frozenset[str]:
+    """What ``family`` draws as it is, with the layout controls: decided once per family, not per chain."""
+    first = cmap(family)
+    odd = {ch for ch in first if ord(ch) >= 0x034F and (is_hidden(ch) or refusal(ch) is not None)}
+    return (first - odd) | _LAYOUT
 
 
 @functools.cache

@@ -24,8 +24,19 @@ def date_locale(language: Language, house_locale: str = "") -> str:
     return language.tag
 
 
+_US_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_US_ENGLISH = frozenset({"en", "en-US"})
+"""Locales whose CLDR long date is "MMMM d, y" with these month names (tests compare them with Babel's)."""
+
+
 def long_date(date: datetime.date, locale: str) -> tuple[str, str]:
     """``date`` in the CLDR long format of ``locale``, and a warning when the locale was unknown (else "")."""
+    if locale in _US_ENGLISH:
+        # The commonest case spelt out: loading Babel and its locale data costs ~30 ms of a cold export.
+        return f"{_US_MONTHS[date.month - 1]} {date.day}, {date.year}", ""
     # Babel loads its locale data on first use; importing it only here keeps start-up quick.
     from babel import Locale, UnknownLocaleError
     from babel.dates import format_date

@@ -20,11 +20,11 @@ import functools
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -99,6 +99,11 @@ def _family_of(chain: tuple[str, ...], ch: str) -> str | None:
 @functools.lru_cache(maxsize=64)
 def _chain(families: tuple[str, ...]) -> FontChain:
     return FontChain(families)
+
+
+def chain_plain(families: tuple[str, ...]) -> frozenset[str]:
+    """What the first of ``families`` draws as it is (``FontChain.plain`` of their chain)."""
+    return _chain(families).plain
 
 
 _ASIAN_RANGES: tuple[tuple[int, int], ...] = (
@@ -213,12 +218,55 @@ def _shaped(ch: str, family: str) -> set[str]:
     return {c for c in pieces if c in cmap(family)}
 
 
+class _Assignment(NamedTuple):
+    """One chain's placement of a document's characters: what each family draws, which are used, by class."""
+
+    drawn: dict[str, set[str]]
+    used: set[str]
+    by_class: dict[str, Counter[str]]
+
+
+def _assign(families: tuple[str, ...], text: Sequence[str]) -> _Assignment:
+    """Place each of ``text``'s characters in a family of the chain ``families`` (script families first)."""
+    chain = _chain(families)
+    drawn: dict[str, set[str]] = {}
+    by_class: dict[str, Counter[str]] = {"asian": Counter(), "complex": Counter()}
+    # Below U+0590 no script family owns a letter and every character is "latin": what the first family
+    # draws as it is (most of a Latin document) goes there in one step.
+    plain = chain.plain
+    first = [ch for ch in text if ord(ch) < 0x0590 and ch in plain]
+    if first:
+        drawn[families[0]] = set(first)
+    rest = text if not first else [ch for ch in text if not (ord(ch) < 0x0590 and ch in plain)]
+    for ch in rest:
+        owner = script_family(ch)
+        family = owner or _family_of(families, ch)  # remembered per chain and character, across documents
+        if family is not None:
+            drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
+            kind = script_class(ch)
+            if kind != "latin":
+                by_class[kind][family] += 1
+    return _Assignment(drawn, set(drawn), by_class)
+
+
+_LAST_PLAN: list[tuple[View, FontPlan]] = []
+"""The last plan made, with its view: the memo and the briefing of one conversion share one view."""
+
+
 def plan_fonts(view: View) -> FontPlan:
     """Decide, for a document in a style, which characters each family draws and which faces travel.
 
     Letters of the scripts that need shaping go to their script family first (a font with their joining
     and conjunct rules, which a reader probably lacks), the other characters down the role's chain.
     """
+    if _LAST_PLAN and _LAST_PLAN[0][0] is view:
+        return _LAST_PLAN[0][1]
+    plan = _plan_fonts(view)
+    _LAST_PLAN[:] = [(view, plan)]
+    return plan
+
+
+def _plan_fonts(view: View) -> FontPlan:
     text = [ch for ch in printed_characters(view) if _drawn(ch)]
     chinese = view.language.primary == "zh"
     cjk = view.language.is_cjk
@@ -226,21 +274,17 @@ def plan_fonts(view: View) -> FontPlan:
     stacks: dict[str, tuple[str, ...]] = {}
     chains: dict[str, tuple[str, ...]] = {}
     slots: dict[str, WordSlots] = {}
+    assigned: dict[tuple[str, ...], _Assignment] = {}
     for role, fonts in view.fonts.items():
         families = role_families(fonts, chinese=chinese)
-        chain = _chain(families)
         chains[fonts.family] = families
-        used: set[str] = set()
-        by_class: dict[str, Counter[str]] = {"asian": Counter(), "complex": Counter()}
-        for ch in text:
-            owner = script_family(ch)
-            family = owner or chain.family_of(ch)
-            if family is not None:
-                drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
-                used.add(family)
-                kind = script_class(ch)
-                if kind != "latin":
-                    by_class[kind][family] += 1
+        # Roles share a handful of chains: each chain's characters are placed once per document.
+        placed = assigned.get(families)
+        if placed is None:
+            placed = assigned[families] = _assign(families, text)
+        for family, letters in placed.drawn.items():
+            drawn.setdefault(family, set()).update(letters)
+        used, by_class = placed.used, placed.by_class
         slots[fonts.family] = WordSlots(
             east_asian=_most(by_class["asian"], fonts.east_asian), complex=_most(by_class["complex"], fonts.family)
         )

@@ -200,11 +200,26 @@ def document_rtl_scripts(document: Document) -> tuple[str, ...]:
 # --- the view ---------------------------------------------------------------------------------
 
 
+_LAST: list[tuple[Document, Style, frozenset[str] | None, View]] = []
+"""The last view made: the three renderers of one conversion ask for the same one in turn."""
+
+
 def present(document: Document, style: Style, *, known_ids: frozenset[str] | None = None) -> View:
     """Resolve everything the renderers show for ``document`` in ``style``.
 
-    ``known_ids`` are the targets ``#id`` links may reach; by default the document's heading ids.
+    ``known_ids`` are the targets ``#id`` links may reach; by default the document's heading ids. The same
+    document and style objects (frozen values) asked again get the view already made.
     """
+    if _LAST:
+        last_document, last_style, last_ids, view = _LAST[0]
+        if last_document is document and last_style is style and last_ids == known_ids:
+            return view
+    view = _present(document, style, known_ids)
+    _LAST[:] = [(document, style, known_ids, view)]
+    return view
+
+
+def _present(document: Document, style: Style, known_ids: frozenset[str] | None) -> View:
     meta = document.meta
     language = parse_language(meta.language)
     labels, label_warning = labels_for(language, style.labels.overrides())

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.smartquotes import smartquotes
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from ..present.language import parse_language
+
+if TYPE_CHECKING:
+    # markdown-it is imported when text is first made smart: a plain-text export without --smart never needs it.
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 Quotes = tuple[str, str, str, str]
 """Opening and closing double quotes, then opening and closing single (inner) quotes."""
@@ -98,7 +100,10 @@ def literal_autolinks(state: StateCore) -> None:
                 child.type = "text_special"
 
 
-_CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+@lru_cache(maxsize=1)
+def _cjk() -> re.Pattern[str]:
+    # Compiled on first use (a wide class: milliseconds at import for every export otherwise).
+    return re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
 def cjk_quotes(state: StateCore) -> None:
@@ -108,6 +113,7 @@ def cjk_quotes(state: StateCore) -> None:
     have a letter on either side, so neither is turned. Such quotes are paired left to right within a paragraph.
     """
     opening, closing = state.md.options.quotes[0], state.md.options.quotes[1]
+    cjk = _cjk()
     for token in state.tokens:
         if token.type != "inline" or not token.children or '"' not in token.content:
             continue
@@ -119,7 +125,7 @@ def cjk_quotes(state: StateCore) -> None:
             for offset, char in enumerate(child.content):
                 if char == '"':
                     at = start + offset
-                    if _CJK.match(joined[at - 1 : at] or " ") or _CJK.match(joined[at + 1 : at + 2] or " "):
+                    if cjk.match(joined[at - 1 : at] or " ") or cjk.match(joined[at + 1 : at + 2] or " "):
                         found.append((number, offset))
             start += len(child.content)
         pairs = found[: len(found) // 2 * 2]
@@ -134,11 +140,17 @@ def cjk_quotes(state: StateCore) -> None:
 @lru_cache(maxsize=16)
 def _typographer(quotes: Quotes) -> MarkdownIt:
     # Only the options the smartquotes rule reads: nothing is parsed with it.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("zero", {"typographer": True, "quotes": list(quotes)})
 
 
 def smarten(texts: Sequence[str], quotes: Quotes) -> list[str]:
     """Each text made smart on its own (a quote never pairs across two texts), as the Markdown reader does."""
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core.smartquotes import smartquotes
+    from markdown_it.token import Token
+
     tokens: list[Token] = []
     for text in texts:
         child = Token("text", "", 0, content=text)

@@ -85,6 +85,8 @@ def embed_fonts(parts: dict[str, bytes], faces: Sequence[TravelFace]) -> dict[st
     A family the memo never names would not be used by Word, so it is left out; a family the font table
     lacks (the symbols font of a task list) gets an entry.
     """
+    if not faces:
+        return parts  # nothing travels (an English memo in Liberation): no need to read the parts
     named = named_fonts(parts)
     chosen = [face for face in faces if face.display in named]
     if not chosen or FONT_TABLE not in parts:

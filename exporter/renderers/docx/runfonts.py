@@ -13,10 +13,13 @@ families (hanja among Hangul, a ✔ in Latin text); the styles already name the 
 from __future__ import annotations
 
 import copy
+import functools
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
+from ...present.coverage import cmap
 from ...present.embedding import FontPlan, complex_language, script_class
+from ...present.embedding import chain_plain as font_chain_plain
 from ...present.view import View
 from ...typefaces import typeface
 from .bidi import RPR_ORDER, child
@@ -62,6 +65,19 @@ class StyleFonts:
         return out
 
 
+@functools.lru_cache(maxsize=32)
+def _latin_everywhere(chains: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """Characters below U+0590 (no script family's, Word's Latin slots) every chain's first family draws as it is.
+
+    Such a character in a run is drawn by the run's role family, the one its ``w:ascii``/``w:hAnsi`` name.
+    """
+    found: frozenset[str] | None = None
+    for families in chains:
+        mine = frozenset(ch for ch in font_chain_plain(families) if ord(ch) < 0x0590 and ch in cmap(families[0]))
+        found = mine if found is None else found & mine
+    return found or frozenset()
+
+
 def _attrs(fonts: Element | None) -> dict[str, str]:
     if fonts is None:
         return {}
@@ -78,6 +94,7 @@ class RunFonts:
         self.roles = {typeface(fonts.family).display: fonts.family for fonts in view.fonts.values()}
         self._plain_cache: dict[tuple[str, str, str, str], bool] = {}
         self._names: dict[str, str] = {}
+        self._latin = _latin_everywhere(tuple(plan.chains.values()))
 
     def part(self, root: Element) -> None:
         """Cut and mark the runs of a part (``w:body``, ``w:hdr``, ``w:ftr``, ``w:footnotes``)."""
@@ -90,6 +107,8 @@ class RunFonts:
         text = "".join(t.text or "" for t in r.iter(_TEXT))
         if text.isascii():
             return  # the role's family draws ASCII (a custom one must: the style check sees to it)
+        if self._latin.issuperset(text):
+            return  # curly quotes, dashes, accented letters: the role's family draws them, in the slot it has
         props = r.find(w("rPr"))
         if props is not None and (props.find(w("rtl")) is not None or props.find(w("cs")) is not None):
             return  # every character in the complex-script slot, as Bidi set it

@@ -148,6 +148,8 @@ def assemble(
         "epub3_pages": False,
         "landmark_title": labels["landmarks"],
         "raise_exceptions": True,
+        # repack() inflates and deflates every file again: EbookLib's own deflate was wasted work.
+        "compresslevel": 0,
     }
     buffer = io.BytesIO()
     with warnings.catch_warnings():
