@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .scripts import BLOCKS
+
 SAMPLE_CHARS = 20000
 """How much of a text the script count reads (scripts are counted with a few regular expressions)."""
 DETECTOR_CHARS = 3000
@@ -23,17 +25,7 @@ _CJK_WEIGHT = 3
 _HANGUL_WEIGHT = 2
 
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
-_SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
-    "cyrillic": ((0x0400, 0x04FF), (0x0500, 0x052F)),
-    "greek": ((0x0370, 0x03FF), (0x1F00, 0x1FFF)),
-    "arabic": ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC)),
-    "hebrew": ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
-    "devanagari": ((0x0900, 0x097F),),
-    "thai": ((0x0E00, 0x0E7F),),
-    "hangul": ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F)),
-    "kana": ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)),
-    "han": ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F)),
-}
+_SCRIPTS = BLOCKS
 """The blocks of each script but Latin, counted per distinct character (regexes of such wide classes took ~8 ms
 to compile at import)."""
 

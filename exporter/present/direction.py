@@ -7,13 +7,12 @@ import unicodedata
 from collections.abc import Iterator
 
 from .language import Direction
+from .scripts import in_script
 
 # Every code point of the right-to-left scripts' blocks: a quick test before the per-character bidi classes.
 _RTL_BLOCKS = re.compile(
     r"[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
-_HEBREW = re.compile(r"[\u0590-\u05ff\ufb1d-\ufb4f]")
 
 SCRIPT_FONTS = {"arabic": "Noto Naskh Arabic", "hebrew": "Noto Sans Hebrew"}
 """The bundled family (``exporter.typefaces.SCRIPT_FAMILIES``) that sets each right-to-left script."""
@@ -73,7 +72,8 @@ def runs(text: str) -> Iterator[tuple[str, Direction]]:
 
 def rtl_script(text: str) -> str:
     """``arabic`` or ``hebrew``: the right-to-left script most of ``text``'s letters are in ("" for neither)."""
-    arabic, hebrew = len(_ARABIC.findall(text)), len(_HEBREW.findall(text))
+    arabic = sum(in_script(ord(ch), "arabic") for ch in text)
+    hebrew = sum(in_script(ord(ch), "hebrew") for ch in text)
     if not arabic and not hebrew:
         return ""
     return "arabic" if arabic >= hebrew else "hebrew"

@@ -33,6 +33,7 @@ from ..typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES, FontFile, typefac
 from .coverage import EMOJI, HAN, HANGUL_SANS, HANGUL_SERIF, SYMBOLS, FontChain, cmap
 from .direction import SCRIPT_TAGS
 from .language import COMPLEX_SCRIPT, Language
+from .scripts import BLOCKS
 from .view import BULLETS, RoleFonts, View, checkbox
 
 
@@ -187,12 +188,7 @@ def _drawn(ch: str) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Zs") or ch == "\u3000"
 
 
-SCRIPT_BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
-    "arabic": ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
-    "hebrew": ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
-    "devanagari": ((0x0900, 0x097F), (0xA8E0, 0xA8FF)),
-    "thai": ((0x0E00, 0x0E7F),),
-}
+SCRIPT_BLOCKS = {script: BLOCKS[script] for script in ("arabic", "hebrew", "devanagari", "thai")}
 """The blocks whose letters a script family draws even where the role's family has them (Liberation's Hebrew)."""
 
 
