@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import OverflowError_, RenderError
+from ...errors import RenderError
 from ...model import Document
 from ...present.view import View, present
 from ...style import Style
 from ..base import PdfRenderOptions, RenderResult
+from ..overflow import too_long, truncated, untruncatable
 from .figures import shrink_figures
 from .fit import FitLoop, Sheet, Trial
 from .layout import Context
@@ -64,12 +65,9 @@ class OnePager:
                 total = sum(len(s.blocks) for s in document.sections)
                 chosen = loop.truncate(total) if total else None
                 if chosen is None:
-                    raise OverflowError_(
-                        f"even without the article text the one-pager does not fit at the minimum "
-                        f"{pdf.min_body_size:g} pt body size; use --overflow pages"
-                    )
+                    raise untruncatable(pdf)
                 facts["truncated_paragraphs"] = chosen.dropped
-                warnings.append(f"{chosen.dropped} article paragraph(s) left out to fit one page")
+                warnings.append(truncated(chosen.dropped))
             elif policy == "pages":
                 sheet.figure_scale = 1.0  # pages give the pictures their room back
                 chosen = self._pages(sheet, pdf.max_body_size)
@@ -78,10 +76,7 @@ class OnePager:
                 if error:
                     # Not a matter of length: a block fits no column, and more pages would not help.
                     raise RenderError(f"the PDF cannot be laid out: {error}")
-                raise OverflowError_(
-                    f"the one-pager needs about {loop.pages_needed():.1f} pages at the minimum "
-                    f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
-                )
+                raise too_long(loop.pages_needed(), pdf)
         final = chosen
         if not chosen.drawn:
             final = sheet.run(

@@ -7,12 +7,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import OverflowError_
 from ...model import Document
 from ...present.coverage import hidden_warning
 from ...present.view import View, present
 from ...style import Style
 from ..base import PdfRenderOptions, RenderResult
+from ..overflow import too_long, truncated, untruncatable
 from ..search import largest, smallest
 from .data import Builder, columns, font_list
 from .engine import Layout, Sandbox, epoch, sandbox
@@ -222,21 +222,15 @@ def render_typst(document: Document, style: Style, options: PdfRenderOptions) ->
                 total = sum(len(s.blocks) for s in document.sections)
                 chosen = sheet.truncate(total) if total else None
                 if chosen is None:
-                    raise OverflowError_(
-                        f"even without the article text the one-pager does not fit at the minimum "
-                        f"{pdf.min_body_size:g} pt body size; use --overflow pages"
-                    )
+                    raise untruncatable(pdf)
                 dropped = total - (chosen.keep or 0)
                 facts["truncated_paragraphs"] = dropped
-                warnings.append(f"{dropped} article paragraph(s) left out to fit one page")
+                warnings.append(truncated(dropped))
             elif policy == "pages":
                 sheet.scale = 1.0  # pages give the pictures their room back
                 chosen = sheet.trial(sheet.n)
             else:
-                raise OverflowError_(
-                    f"the one-pager needs about {sheet.pages_needed():.1f} pages at the minimum "
-                    f"{pdf.min_body_size:g} pt body size; use --overflow truncate or --overflow pages"
-                )
+                raise too_long(sheet.pages_needed(), pdf)
         index = sheet.n if chosen.size >= sheet.smax else round((chosen.size - sheet.smin) / STEP)
         sheet.scale = chosen.scale
         final = sheet.trial(index, chosen.keep, chosen.shorten, pdf=True)
