@@ -67,7 +67,7 @@ def test_named_articles_meet_the_oracle(name: str, any_style: Style, request: py
 
 
 def test_the_sample_takes_two_passes(sample_txt_doc: Document, default_style: Style) -> None:
-    """The typical article: the largest size measured, the predicted size drawn, nothing else."""
+    """The typical article: the estimated size and the step that proves it, nothing else."""
     assert _chosen(sample_txt_doc, default_style)[1] == 2
 
 

@@ -136,17 +136,47 @@ def _no_draw(*args: Any, **kw: Any) -> None:
     return None
 
 
+Drawing = tuple[Flowable, Frame, float, float, float]
+"""A placed flowable's drawing, held back: the flowable, its frame, x, y and the width it left over."""
+
+
 class MeasureFrame(Frame):  # type: ignore[misc]
-    """A frame that places flowables without drawing them: trials only measure (drawing costs ~2/3)."""
+    """A frame that places flowables without drawing them: trials only measure (drawing costs ~2/3).
+
+    With a ``log`` the drawings are written down in order instead, to be made once the page is known to fit.
+    """
+
+    log: list[Drawing] | None = None
 
     def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
-        flowable.drawOn = _no_draw
+        log = self.log
+        if log is None:
+            flowable.drawOn = _no_draw
+        else:
+
+            def hold(_canv: Canvas, x: float, y: float, _sW: float = 0) -> None:
+                log.append((flowable, self, x, y, _sW))
+
+            flowable.drawOn = hold
         try:
             return int(Frame._add(self, flowable, canv, trySplit))
         finally:
             del flowable.drawOn
 
     add = _add
+
+
+def draw_held(canv: Canvas, drawings: list[Drawing]) -> None:
+    """Draw what frames held back, in order, each as its frame would have drawn it."""
+    for flowable, frame, x, y, left_over in drawings:
+        flowable._frame = frame
+        flowable.canv = canv
+        try:
+            flowable.drawOn(canv, x, y, _sW=left_over)
+        finally:
+            for name in ("canv", "_frame"):
+                if hasattr(flowable, name):
+                    delattr(flowable, name)
 
 
 class Decor:
@@ -340,6 +370,7 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
         pages: int,
         shorten: float = 0.0,
         draw: bool = True,
+        hold: bool = True,
         **kw: Any,
     ) -> None:
         self.geometry = geometry
@@ -347,6 +378,10 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
         self.one_page = one_page
         self.pages_total = pages
         self.draw = draw
+        # A one-page trial to draw holds its drawings back until the layout is known to fit: one that
+        # overflows then costs no drawing (most probes are drawn in case they are the answer).
+        self._held: list[Drawing] | None = [] if draw and one_page and hold else None
+        self._ending = False
         self.slack = 0.0
         self._idle = 0
         self.used: set[str] = set()
@@ -362,7 +397,8 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
             invariant=1,
             **kw,
         )
-        header = (Frame if draw else MeasureFrame)(
+        live = draw and self._held is None
+        header = (Frame if live else MeasureFrame)(
             g.left,
             g.body_top - header_height,
             g.content_width,
@@ -375,19 +411,31 @@ class SheetDoc(BaseDocTemplate):  # type: ignore[misc]
         )
         first = PageTemplate(
             id="first",
-            frames=[header, *g.columns_frames(g.body_top - header_height, FIRST_COLUMN[:-1], shorten, draw=draw)],
+            frames=[header, *g.columns_frames(g.body_top - header_height, FIRST_COLUMN[:-1], shorten, draw=live)],
             onPage=self._decorate,
             autoNextPageTemplate="later",
         )
-        later = PageTemplate(id="later", frames=g.columns_frames(g.body_top, "l", draw=draw), onPage=self._decorate)
+        later = PageTemplate(id="later", frames=g.columns_frames(g.body_top, "l", draw=live), onPage=self._decorate)
         self.addPageTemplates([first, later])
+        if self._held is not None:
+            for template in (first, later):
+                for frame in template.frames:
+                    frame.log = self._held
 
     def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        if self.draw:
+        if self.draw and self._held is None:
             self.decor.draw(canv, self.page, self.pages_total)
+
+    def _endBuild(self) -> None:
+        self._ending = True  # the page that ends now is the last: the layout fits
+        super()._endBuild()
 
     def handle_pageEnd(self) -> None:
         """Record the room left on the page (the unused rest of the columns) before it ends."""
+        if self._held is not None and self._ending:
+            # The band and footer first, then the columns' content: the order drawing as laid out has.
+            self.decor.draw(self.canv, self.page, self.pages_total)
+            draw_held(self.canv, self._held)
         frames = self.pageTemplate.frames
         if self.frame in frames:
             i = frames.index(self.frame)
