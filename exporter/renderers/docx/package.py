@@ -9,6 +9,11 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+import docx.document
+from docx.opc.package import Unmarshaller
+from docx.opc.part import PartFactory
+from docx.opc.pkgreader import PackageReader
+from docx.package import Package
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
 from ...present.language import Language
@@ -127,6 +132,24 @@ def base_package(style: Style, language: Language, slots: Slots = ()) -> bytes:
         "word/fontTable.xml": _font_table(style),
     }
     return write_zip(parts, datetime.date(1980, 1, 1))
+
+
+@lru_cache(maxsize=16)
+def _base_reader(style: Style, language: Language, slots: Slots) -> Any:
+    """python-docx's reader of the base package: its zip, content types and relationships, read once."""
+    return PackageReader.from_file(io.BytesIO(base_package(style, language, slots)))  # type: ignore[no-untyped-call]
+
+
+def open_base(style: Style, language: Language, slots: Slots = ()) -> docx.document.Document:
+    """A fresh python-docx document over the base package (``base_package``): only its parts are parsed per memo.
+
+    What ``docx.Document`` does with the package's bytes, less reading the zip again: the reader holds only
+    the serialised parts, which every memo parses into elements of its own.
+    """
+    package = Package()
+    Unmarshaller.unmarshal(_base_reader(style, language, slots), package, PartFactory)  # type: ignore[no-untyped-call]
+    document: docx.document.Document = package.main_document_part.document
+    return document
 
 
 def _entry_order(name: str) -> tuple[int, str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Hashable
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
@@ -65,6 +66,20 @@ class StyleFonts:
         return out
 
 
+_KNOWN: dict[Hashable, StyleFonts] = {}
+"""``StyleFonts`` by the inputs its styles part was made from (``known_style_fonts``)."""
+
+
+def known_style_fonts(key: Hashable, styles: Element) -> StyleFonts:
+    """The ``StyleFonts`` of ``styles``, read once for every styles part made from the same inputs ``key``."""
+    found = _KNOWN.get(key)
+    if found is None:
+        if len(_KNOWN) >= 16:
+            _KNOWN.clear()
+        found = _KNOWN[key] = StyleFonts(styles)
+    return found
+
+
 @functools.lru_cache(maxsize=32)
 def _latin_everywhere(chains: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     """Characters below U+0590 (no script family's, Word's Latin slots) every chain's first family draws as it is.
@@ -87,9 +102,9 @@ def _attrs(fonts: Element | None) -> dict[str, str]:
 class RunFonts:
     """Sets every text run of a memo's parts in the families the font plan decides for its characters."""
 
-    def __init__(self, view: View, plan: FontPlan, styles: Element) -> None:
+    def __init__(self, view: View, plan: FontPlan, styles: StyleFonts) -> None:
         self.plan = plan
-        self.styles = StyleFonts(styles)
+        self.styles = styles
         self.language = view.language
         self.roles = {typeface(fonts.family).display: fonts.family for fonts in view.fonts.values()}
         self._plain_cache: dict[tuple[str, str, str, str], bool] = {}
