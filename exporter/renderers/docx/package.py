@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import struct
 import zipfile
+import zlib
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -158,15 +160,65 @@ def _entry_order(name: str) -> tuple[int, str]:
 
 
 def write_zip(parts: dict[str, bytes], date: datetime.date) -> bytes:
-    """A zip of ``parts`` with a stable entry order and every timestamp set to ``date``."""
+    """A zip of ``parts`` with a stable entry order and every timestamp set to ``date``.
+
+    The bytes ``zipfile`` writes for these entries (deflated at its default level, no extra fields), laid out
+    here so that a part met before (the style's styles, numbering and settings: the same in every memo) is
+    not compressed again.
+    """
     stamp = (max(1980, min(date.year, 2107)), date.month, date.day, 0, 0, 0)
+    if len(parts) >= 0xFFFF or sum(map(len, parts.values())) * 1.05 > _SMALL_ZIP:
+        return _write_zip_zip64(parts, stamp)  # pragma: no cover - a memo is never that large
+    dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name in sorted(parts, key=_entry_order):
+        data = parts[name]
+        crc, packed = _deflated(data)
+        encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), 0x800)
+        common = (flags, zipfile.ZIP_DEFLATED, 0, dosdate, crc, len(packed), len(data), len(encoded))
+        header = struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, *common, 0)
+        record = struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, *common, 0, 0, 0, 0, _EXTERNAL_ATTR, offset)
+        directory.append(record + encoded)
+        out += (header, encoded, packed)
+        offset += len(header) + len(encoded) + len(packed)
+    central = b"".join(directory)
+    end = struct.pack("<4s4H2LH", b"PK\005\006", 0, 0, len(directory), len(directory), len(central), offset, 0)
+    return b"".join(out) + central + end
+
+
+_SMALL_ZIP = zipfile.ZIP64_LIMIT // 2
+"""Below this many bytes of parts, no entry or offset needs the Zip64 records ``zipfile`` would then write."""
+_EXTERNAL_ATTR = 0o644 << 16
+"""rw-r--r--, the permissions the entries carry."""
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+"""Parts compressed before, by content: the parts every memo of a style shares."""
+_DEFLATED_MAX = 64 * 1024
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """The CRC-32 and raw deflate stream of ``data``, as ``zipfile`` makes it; kept when small, for the next memo."""
+    found = _DEFLATED.get(data)
+    if found is None:
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        found = (zlib.crc32(data), packer.compress(data) + packer.flush())
+        if len(data) <= _DEFLATED_MAX:
+            if len(_DEFLATED) >= 64:
+                _DEFLATED.clear()
+            _DEFLATED[data] = found
+    return found
+
+
+def _write_zip_zip64(parts: dict[str, bytes], stamp: tuple[int, int, int, int, int, int]) -> bytes:
+    """The same zip through ``zipfile``, which writes the Zip64 records a very large one needs."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(parts, key=_entry_order):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
-            info.external_attr = 0o644 << 16
+            info.external_attr = _EXTERNAL_ATTR
             zf.writestr(info, parts[name])
     return out.getvalue()
 
