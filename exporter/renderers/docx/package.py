@@ -12,8 +12,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import docx.document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.package import Unmarshaller
-from docx.opc.part import PartFactory
+from docx.opc.part import Part, PartFactory
 from docx.opc.pkgreader import PackageReader
 from docx.package import Package
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
@@ -149,9 +151,22 @@ def open_base(style: Style, language: Language, slots: Slots = ()) -> docx.docum
     the serialised parts, which every memo parses into elements of its own.
     """
     package = Package()
-    Unmarshaller.unmarshal(_base_reader(style, language, slots), package, PartFactory)  # type: ignore[no-untyped-call]
+    Unmarshaller.unmarshal(_base_reader(style, language, slots), package, _part)  # type: ignore[no-untyped-call]
     document: docx.document.Document = package.main_document_part.document
     return document
+
+
+def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+    """python-docx's part for a serialised part; the styles stay bytes, since no memo edits them (``styles_xml``)."""
+    if content_type == CT.WML_STYLES:
+        return Part.load(partname, content_type, blob, package)
+    return PartFactory(partname, content_type, reltype, blob, package)
+
+
+def styles_xml(document: docx.document.Document) -> bytes:
+    """The bytes of the styles part of a document from ``open_base``."""
+    blob: bytes = document.part.part_related_by(RT.STYLES).blob
+    return blob
 
 
 def _entry_order(name: str) -> tuple[int, str]:
