@@ -208,20 +208,28 @@ _SMALL_ZIP = zipfile.ZIP64_LIMIT // 2
 _EXTERNAL_ATTR = 0o644 << 16
 """rw-r--r--, the permissions the entries carry."""
 _DEFLATED: dict[bytes, tuple[int, bytes]] = {}
-"""Parts compressed before, by content: the parts every memo of a style shares."""
-_DEFLATED_MAX = 64 * 1024
+"""Parts compressed before and met again, by content: the parts every memo of a style shares."""
+_MET: set[int] = set()
+"""The hashes of the small parts compressed once: a part is kept in ``_DEFLATED`` when it comes back."""
 
 
 def _deflated(data: bytes) -> tuple[int, bytes]:
-    """The CRC-32 and raw deflate stream of ``data``, as ``zipfile`` makes it; kept when small, for the next memo."""
+    """The CRC-32 and raw deflate stream of ``data``, as ``zipfile`` makes it; remembered for a part that recurs."""
     found = _DEFLATED.get(data)
     if found is None:
         packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         found = (zlib.crc32(data), packer.compress(data) + packer.flush())
-        if len(data) <= _DEFLATED_MAX:
-            if len(_DEFLATED) >= 64:
-                _DEFLATED.clear()
-            _DEFLATED[data] = found
+        if len(data) <= 64 * 1024:
+            # A memo's own body never recurs: only a part met before is kept, so those do not push the others out.
+            key = hash(data)
+            if key in _MET:
+                if len(_DEFLATED) >= 64:
+                    _DEFLATED.clear()
+                _DEFLATED[data] = found
+            else:
+                if len(_MET) >= 4096:
+                    _MET.clear()
+                _MET.add(key)
     return found
 
 
