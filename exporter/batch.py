@@ -79,23 +79,27 @@ class Report:
         """True when every planned source was converted (or up to date) and every output written."""
         return self.failed == 0 and len(self.sources) + len(self.up_to_date) == self.planned
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-ready data, with totals."""
+    def totals(self) -> dict[str, Any]:
+        """The counts of the report's ``totals`` (what the summary line prints), without copying the records."""
         outputs = [o for s in self.sources for o in s.outputs]
         done = len(self.sources)
         return {
-            "totals": {
-                "sources": self.planned,
-                "converted": done - self.failed,
-                "failed": self.failed,
-                "up_to_date": len(self.up_to_date),
-                "skipped": self.planned - done - len(self.up_to_date),
-                "outputs_written": sum(1 for o in outputs if o.status == "ok"),
-                "outputs_failed": sum(1 for o in outputs if o.status != "ok"),
-                "bytes": sum(o.bytes for o in outputs),
-                "seconds": round(self.seconds, 3),
-                "articles_per_second": round(done / self.seconds, 2) if self.seconds > 0 else 0.0,
-            },
+            "sources": self.planned,
+            "converted": done - self.failed,
+            "failed": self.failed,
+            "up_to_date": len(self.up_to_date),
+            "skipped": self.planned - done - len(self.up_to_date),
+            "outputs_written": sum(1 for o in outputs if o.status == "ok"),
+            "outputs_failed": sum(1 for o in outputs if o.status != "ok"),
+            "bytes": sum(o.bytes for o in outputs),
+            "seconds": round(self.seconds, 3),
+            "articles_per_second": round(done / self.seconds, 2) if self.seconds > 0 else 0.0,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data, with totals."""
+        return {
+            "totals": self.totals(),
             "settings": self.settings,
             "sources": [_reported(s) for s in self.sources],
             "up_to_date": self.up_to_date,
@@ -105,11 +109,36 @@ class Report:
 
 def _reported(record: SourceRecord) -> dict[str, Any]:
     # The traceback is for -v on a terminal; the report keeps the one-line error and its code.
-    data = asdict(record)
-    data.pop("traceback")
-    for output in data["outputs"]:
-        output.pop("traceback")
+    data = {name: _copied(getattr(record, name)) for name in _SOURCE_FIELDS}
+    data["outputs"] = [{name: _copied(getattr(o, name)) for name in _OUTPUT_FIELDS} for o in record.outputs]
     return data
+
+
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(SourceRecord) if f.name != "traceback")
+_OUTPUT_FIELDS = tuple(f.name for f in dataclasses.fields(OutputRecord) if f.name != "traceback")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    """``value`` copied as ``dataclasses.asdict`` copies a field, in fewer steps for the JSON-like data of a record."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, dict):
+        return {_copied(key): _copied(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_copied(item) for item in value)
+    return asdict(_Box(value))["value"]  # anything else (a named tuple, a set): asdict's own copy
+
+
+@dataclass
+class _Box:
+    """One value, for ``asdict`` to copy the rare kinds ``_copied`` leaves to it."""
+
+    value: Any
 
 
 def plan(

@@ -87,7 +87,7 @@ class Console:
 
         Outputs an incremental run found recorded for sources that are gone follow, one line each.
         """
-        t = report.to_dict()["totals"]
+        t = report.totals()
         if self.quiet or not (self.total > 1 or self.verbose or t["up_to_date"] or report.orphans):
             return
         fresh = f", {t['up_to_date']} up to date" if t["up_to_date"] else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import multiprocessing
 import signal
@@ -10,6 +11,7 @@ import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
 from typing import Any
 
 from .conversion import Converted, Settings, Task, convert, read_task
@@ -69,15 +71,66 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods and not forked_typst_hangs else "spawn")
 
 
+_WARM_PROSE = "A paragraph of English prose that says nothing, so that the readers and renderers load what they need."
+_WARM_SAMPLES = {
+    ".md": f"""---
+title: "Warm-up: a memo that is never written"
+date: 2025-02-08
+author: exporter
+---
+
+# Warm-up
+
+## Key points
+
+- One point, with a [link](https://example.org/) and "quotes".
+
+## Section
+
+{_WARM_PROSE}
+""",
+    ".txt": f"Warm-up: a memo that is never written\nOne point.\n\nSection\n{_WARM_PROSE}\n",
+}
+"""Small articles converted in the parent before the workers are forked (``_warm``), by source kind."""
+
+
+def _warm(tasks: Sequence[Task], settings: Settings) -> None:
+    """Convert a small article in this process, so that forked workers start with what every conversion loads.
+
+    Imports, the style's fonts and cmaps, the memo's base package: each worker would otherwise load them
+    itself, once per worker instead of once per batch. Nothing is written; a failure here is left to the tasks.
+    """
+    formats = tuple(dict.fromkeys(fmt for task in tasks for fmt in task.formats))
+    pdf = settings.render_options.get("pdf")
+    if (getattr(pdf, "engine", None) or settings.style.pdf.engine) == "typst":
+        # A process that ran Typst cannot fork workers that use it (see _context): the PDF is left cold.
+        formats = tuple(fmt for fmt in formats if fmt != "pdf")
+    kinds = sorted({task.source.suffix.lower() for task in tasks} & set(_WARM_SAMPLES)) or [".md"]
+    for kind in kinds:
+        with contextlib.suppress(Exception):
+            convert(Task(-1, Path(f"warm{kind}"), formats, data=_WARM_SAMPLES[kind].encode()), settings)
+        formats = ()  # one conversion warms the renderers; the other samples only their reader
+
+
 def _local(tasks: Sequence[Task], settings: Settings, workers: int) -> Iterator[Converted]:
     queue = deque(tasks)
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(settings,)
-    )
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    if forked and len(tasks) > workers:
+        # Only when every worker will run several tasks: the warm-up then replaces work each would repeat.
+        _warm(tasks, settings)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(settings,))
     running: set[Future[Converted]] = set()
     try:
-        with _forking():  # the pool forks every worker at its first task
-            running.add(pool.submit(_convert_in_worker, queue.popleft()))
+        if forked:
+            # What exists now is never collected in a worker, so its collector leaves those pages shared.
+            gc.freeze()
+        try:
+            with _forking():  # the pool forks every worker at its first task
+                running.add(pool.submit(_convert_in_worker, queue.popleft()))
+        finally:
+            if forked:
+                gc.unfreeze()
         while queue or running:
             while queue and len(running) < workers * _WINDOW_PER_WORKER:
                 running.add(pool.submit(_convert_in_worker, queue.popleft()))

@@ -29,6 +29,7 @@ nothing here loads a font into reportlab.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import struct
@@ -367,11 +368,54 @@ class FontChain:
         return None if index == _MISS else self.families[index]
 
 
+def _bounds(*groups: tuple[tuple[int, int], ...]) -> tuple[list[int], list[int]]:
+    """The first and last code points of ``groups``' ranges, merged where they overlap and sorted, for ``_among``."""
+    firsts: list[int] = []
+    lasts: list[int] = []
+    for lo, hi in sorted(r for group in groups for r in group):
+        if lasts and lo <= lasts[-1] + 1:
+            lasts[-1] = max(lasts[-1], hi)
+        else:
+            firsts.append(lo)
+            lasts.append(hi)
+    return firsts, lasts
+
+
+def _among(cp: int, bounds: tuple[list[int], list[int]]) -> bool:
+    """Whether ``cp`` lies in one of the ranges of ``bounds`` (one binary search, not a walk over them)."""
+    firsts, lasts = bounds
+    at = bisect.bisect_right(firsts, cp) - 1
+    return at >= 0 and cp <= lasts[at]
+
+
+def _letter_among(kind: str, cp: int, bounds: tuple[list[int], list[int]]) -> bool:
+    return kind[0] in "LM" and _among(cp, bounds)
+
+
+_RTL_CLASSES = ("R", "AL")
+_HIDDEN_BOUNDS = _bounds(_HIDDEN_RANGES)
+_REFUSED_BOUNDS = _bounds(RTL_RANGES, SHAPING_RANGES)
+
+
 @functools.cache
 def _drawn_as_is(family: str) -> frozenset[str]:
-    """What ``family`` draws as it is, with the layout controls: decided once per family, not per chain."""
+    """What ``family`` draws as it is, with the layout controls: decided once per family, not per chain.
+
+    Leaves out what ``is_hidden`` or ``refusal`` names, tested here in their cheapest order: a CJK font's
+    tens of thousands of characters are read once per process, at its first document.
+    """
     first = cmap(family)
-    odd = {ch for ch in first if ord(ch) >= 0x034F and (is_hidden(ch) or refusal(ch) is not None)}
+    category, bidirectional = unicodedata.category, unicodedata.bidirectional
+    odd = set()
+    for ch in first:
+        cp = ord(ch)
+        if cp < 0x034F:
+            continue
+        kind = category(ch)
+        # Hidden: its blocks, or a format character; refused: right to left, or a letter or mark of those blocks.
+        hidden = kind == "Cf" or _among(cp, _HIDDEN_BOUNDS)
+        if hidden or (cp >= 0x0590 and (bidirectional(ch) in _RTL_CLASSES or _letter_among(kind, cp, _REFUSED_BOUNDS))):
+            odd.add(ch)
     return (first - odd) | _LAYOUT
 
 

@@ -234,15 +234,41 @@ def _assign(families: tuple[str, ...], text: Sequence[str]) -> _Assignment:
     if first:
         drawn[families[0]] = set(first)
     rest = text if not first else [ch for ch in text if not (ord(ch) < 0x0590 and ch in plain)]
+    placements = _placements(families)
     for ch in rest:
-        owner = script_family(ch)
-        family = owner or _family_of(families, ch)  # remembered per chain and character, across documents
+        found = placements.get(ch)
+        if found is None:
+            if len(placements) >= _MAX_PLACEMENTS:
+                placements.clear()  # bounded like the caches it replaces, whatever a server is sent
+            found = placements[ch] = _place(families, ch)
+        family, kind, letters = found
         if family is not None:
-            drawn.setdefault(family, set()).update(_shaped(ch, family) if owner else ch)
-            kind = script_class(ch)
+            letters_of = drawn.get(family)
+            if letters_of is None:
+                letters_of = drawn[family] = set()
+            letters_of.update(letters)
             if kind != "latin":
                 by_class[kind][family] += 1
     return _Assignment(drawn, set(drawn), by_class)
+
+
+_MAX_PLACEMENTS = 16384
+_Placement = tuple[str | None, str, frozenset[str]]
+"""Where a character goes in a chain: its family (None: none draws it), ``script_class``, the letters it adds."""
+
+
+@functools.lru_cache(maxsize=64)
+def _placements(families: tuple[str, ...]) -> dict[str, _Placement]:
+    """Each character's placement in the chain ``families``, filled as documents meet them (``_place``)."""
+    return {}
+
+
+def _place(families: tuple[str, ...], ch: str) -> _Placement:
+    owner = script_family(ch)
+    family = owner or _family_of(families, ch)
+    if family is None:
+        return None, "", frozenset()
+    return family, script_class(ch), frozenset(_shaped(ch, family) if owner else ch)
 
 
 _LAST_PLAN: list[tuple[View, FontPlan]] = []

@@ -23,11 +23,22 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
+_TAGS: dict[str, str] = {}
+_KEYS: dict[str, str] = {}
+"""Clark names of ``sub``'s tags and keys, made once each (the memo writes thousands of elements)."""
+
+
 def sub(parent: Element, tag: str, **attrs: str) -> Element:
     """Append ``<w:tag w:key="value" ...>`` to ``parent``; a trailing underscore in a key is dropped."""
-    el = etree.SubElement(parent, w(tag))
+    name = _TAGS.get(tag)
+    if name is None:
+        name = _TAGS[tag] = w(tag)
+    el = etree.SubElement(parent, name)
     for key, value in attrs.items():
-        el.set(w(key.rstrip("_")), value)
+        found = _KEYS.get(key)
+        if found is None:
+            found = _KEYS[key] = w(key.rstrip("_"))
+        el.set(found, value)
     return el
 
 

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime
 import io
+import struct
 import zipfile
+import zlib
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+import docx.document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import Unmarshaller
+from docx.opc.part import Part, PartFactory
+from docx.opc.pkgreader import PackageReader
+from docx.package import Package
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
 from ...present.language import Language
@@ -129,21 +138,110 @@ def base_package(style: Style, language: Language, slots: Slots = ()) -> bytes:
     return write_zip(parts, datetime.date(1980, 1, 1))
 
 
+@lru_cache(maxsize=16)
+def _base_reader(style: Style, language: Language, slots: Slots) -> Any:
+    """python-docx's reader of the base package: its zip, content types and relationships, read once."""
+    return PackageReader.from_file(io.BytesIO(base_package(style, language, slots)))  # type: ignore[no-untyped-call]
+
+
+def open_base(style: Style, language: Language, slots: Slots = ()) -> docx.document.Document:
+    """A fresh python-docx document over the base package (``base_package``): only its parts are parsed per memo.
+
+    What ``docx.Document`` does with the package's bytes, less reading the zip again: the reader holds only
+    the serialised parts, which every memo parses into elements of its own.
+    """
+    package = Package()
+    Unmarshaller.unmarshal(_base_reader(style, language, slots), package, _part)  # type: ignore[no-untyped-call]
+    document: docx.document.Document = package.main_document_part.document
+    return document
+
+
+def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+    """python-docx's part for a serialised part; the styles stay bytes, since no memo edits them (``styles_xml``)."""
+    if content_type == CT.WML_STYLES:
+        return Part.load(partname, content_type, blob, package)
+    return PartFactory(partname, content_type, reltype, blob, package)
+
+
+def styles_xml(document: docx.document.Document) -> bytes:
+    """The bytes of the styles part of a document from ``open_base``."""
+    blob: bytes = document.part.part_related_by(RT.STYLES).blob
+    return blob
+
+
 def _entry_order(name: str) -> tuple[int, str]:
     # [Content_Types].xml first and the package rels next, as Office writes them; the rest by name.
     return ({"[Content_Types].xml": 0, "_rels/.rels": 1}.get(name, 2), name)
 
 
 def write_zip(parts: dict[str, bytes], date: datetime.date) -> bytes:
-    """A zip of ``parts`` with a stable entry order and every timestamp set to ``date``."""
+    """A zip of ``parts`` with a stable entry order and every timestamp set to ``date``.
+
+    The bytes ``zipfile`` writes for these entries (deflated at its default level, no extra fields), laid out
+    here so that a part met before (the style's styles, numbering and settings: the same in every memo) is
+    not compressed again.
+    """
     stamp = (max(1980, min(date.year, 2107)), date.month, date.day, 0, 0, 0)
+    if len(parts) >= 0xFFFF or sum(map(len, parts.values())) * 1.05 > _SMALL_ZIP:
+        return _write_zip_zip64(parts, stamp)  # pragma: no cover - a memo is never that large
+    dosdate = (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name in sorted(parts, key=_entry_order):
+        data = parts[name]
+        crc, packed = _deflated(data)
+        encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), 0x800)
+        common = (flags, zipfile.ZIP_DEFLATED, 0, dosdate, crc, len(packed), len(data), len(encoded))
+        header = struct.pack("<4s2B4HL2L2H", b"PK\003\004", 20, 0, *common, 0)
+        record = struct.pack("<4s4B4HL2L5H2L", b"PK\001\002", 20, 0, 20, 0, *common, 0, 0, 0, 0, _EXTERNAL_ATTR, offset)
+        directory.append(record + encoded)
+        out += (header, encoded, packed)
+        offset += len(header) + len(encoded) + len(packed)
+    central = b"".join(directory)
+    end = struct.pack("<4s4H2LH", b"PK\005\006", 0, 0, len(directory), len(directory), len(central), offset, 0)
+    return b"".join(out) + central + end
+
+
+_SMALL_ZIP = zipfile.ZIP64_LIMIT // 2
+"""Below this many bytes of parts, no entry or offset needs the Zip64 records ``zipfile`` would then write."""
+_EXTERNAL_ATTR = 0o644 << 16
+"""rw-r--r--, the permissions the entries carry."""
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+"""Parts compressed before and met again, by content: the parts every memo of a style shares."""
+_MET: set[int] = set()
+"""The hashes of the small parts compressed once: a part is kept in ``_DEFLATED`` when it comes back."""
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """The CRC-32 and raw deflate stream of ``data``, as ``zipfile`` makes it; remembered for a part that recurs."""
+    found = _DEFLATED.get(data)
+    if found is None:
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        found = (zlib.crc32(data), packer.compress(data) + packer.flush())
+        if len(data) <= 64 * 1024:
+            # A memo's own body never recurs: only a part met before is kept, so those do not push the others out.
+            key = hash(data)
+            if key in _MET:
+                if len(_DEFLATED) >= 64:
+                    _DEFLATED.clear()
+                _DEFLATED[data] = found
+            else:
+                if len(_MET) >= 4096:
+                    _MET.clear()
+                _MET.add(key)
+    return found
+
+
+def _write_zip_zip64(parts: dict[str, bytes], stamp: tuple[int, int, int, int, int, int]) -> bytes:
+    """The same zip through ``zipfile``, which writes the Zip64 records a very large one needs."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(parts, key=_entry_order):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
-            info.external_attr = 0o644 << 16
+            info.external_attr = _EXTERNAL_ATTR
             zf.writestr(info, parts[name])
     return out.getvalue()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable, Hashable
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
@@ -65,6 +66,20 @@ class StyleFonts:
         return out
 
 
+_KNOWN: dict[Hashable, StyleFonts] = {}
+"""``StyleFonts`` by the inputs its styles part was made from (``known_style_fonts``)."""
+
+
+def known_style_fonts(key: Hashable, styles: Callable[[], bytes]) -> StyleFonts:
+    """The ``StyleFonts`` of the styles part ``styles`` gives, read once for every part made from the same ``key``."""
+    found = _KNOWN.get(key)
+    if found is None:
+        if len(_KNOWN) >= 16:
+            _KNOWN.clear()
+        found = _KNOWN[key] = StyleFonts(etree.fromstring(styles()))
+    return found
+
+
 @functools.lru_cache(maxsize=32)
 def _latin_everywhere(chains: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     """Characters below U+0590 (no script family's, Word's Latin slots) every chain's first family draws as it is.
@@ -87,12 +102,14 @@ def _attrs(fonts: Element | None) -> dict[str, str]:
 class RunFonts:
     """Sets every text run of a memo's parts in the families the font plan decides for its characters."""
 
-    def __init__(self, view: View, plan: FontPlan, styles: Element) -> None:
+    def __init__(self, view: View, plan: FontPlan, styles: StyleFonts) -> None:
         self.plan = plan
-        self.styles = StyleFonts(styles)
+        self.styles = styles
         self.language = view.language
         self.roles = {typeface(fonts.family).display: fonts.family for fonts in view.fonts.values()}
         self._plain_cache: dict[tuple[str, str, str, str], bool] = {}
+        # Per (role, ascii, eastAsia) slots: the characters found drawn by the family their slot names.
+        self._plain_sets: dict[tuple[str, str, str], set[str]] = {}
         self._names: dict[str, str] = {}
         self._latin = _latin_everywhere(tuple(plan.chains.values()))
 
@@ -120,8 +137,15 @@ class RunFonts:
         role = self.roles.get(current.get("ascii", ""))
         if role is None:
             return  # a run the memo set in a family of its own (a task box)
-        if all(self._plain(role, ch, current) for ch in set(text)):
-            return  # every character in the family its slot already names
+        known = self._plain_sets.get((role, current.get("ascii", ""), current.get("eastAsia", "")))
+        if known is None:
+            known = self._plain_sets[role, current.get("ascii", ""), current.get("eastAsia", "")] = set()
+        if known.issuperset(text):
+            return  # every character in the family its slot already names (all met in earlier runs)
+        unknown = set(text).difference(known)
+        if all(self._plain(role, ch, current) for ch in unknown):
+            known.update(unknown)
+            return
         pieces = self.pieces(role, text, current)
         if len(pieces) == 1 and not pieces[0][1] and all(current.get(s) == f for s, f in pieces[0][2].items()):
             return
