@@ -337,3 +337,18 @@ def documents_v3(text: st.SearchStrategy[str] = clean_text) -> st.SearchStrategy
     """Schema-3 documents: :func:`documents_v2` with figures in their sections and the pictures they show."""
     placed = st.lists(st.tuples(st.integers(0, 5), figures_v3(text)), max_size=4)
     return st.builds(_with_figures, documents_v2(text), placed)
+
+
+zip_parts = st.dictionaries(
+    st.one_of(
+        st.sampled_from(["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml"]),
+        st.text(
+            alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x2FFF, exclude_characters="\\"),
+            min_size=1,
+            max_size=30,
+        ),
+    ),
+    st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(str.encode)),
+    max_size=12,
+)
+"""Zip entries as a package writer gets them: names (some not ASCII) to bytes."""
