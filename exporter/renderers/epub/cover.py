@@ -9,6 +9,7 @@ bundled font draws gets no cover (one warning), rather than a cover with broken 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -32,6 +33,8 @@ COVER_FILE = "cover.jpg"
 _MARGIN = 128
 _BAR = 40
 """Height of the accent bar at the top of the cover."""
+_FOOT = HEIGHT - 300
+"""Top of the accent panel at the foot of the cover, which holds the date."""
 _LOGO_HEIGHT = 300
 _TITLE_SIZES = (150, 60)
 """The largest and the smallest title size in pixels; the largest that fits its box is taken."""
@@ -67,14 +70,36 @@ class _Voice:
     size: int
 
 
+@functools.lru_cache(maxsize=64)
+def _font(family: str, bold: bool, size: int) -> tuple[ImageFont.FreeTypeFont, int]:
+    """The Pillow font of a family's face at ``size`` pixels, and the stroke that makes a single-face family bold.
+
+    Kept per process: loading a face costs about a millisecond, and every cover sets the same few.
+    """
+    from PIL import ImageFont
+
+    face = typeface(family)
+    file = face.face(bold=bold)
+    source = io.BytesIO(font_bytes(file)) if isinstance(file, FontData) else str(file)
+    font = ImageFont.truetype(source, size, layout_engine=ImageFont.Layout.BASIC)
+    # IPAex and the fallbacks have one face: a bold role is stroked, as the PDF's synthetic bold is.
+    stroke = round(size * 0.025) if bold and file == face.regular else 0
+    return font, stroke
+
+
+_WIDTHS: dict[tuple[object, ...], float] = {}
+"""Advances of words and lines already measured, across covers: the title search measures each word at every
+size it tries, and batches repeat words; a measure is a pure function of its key."""
+_MAX_WIDTHS = 50_000
+"""Entries kept before the measures are forgotten (a few MB at most)."""
+
+
 class _Painter:
     """Draws runs of text in the right family each, measuring them the same way."""
 
     def __init__(self, view: View, draw: ImageDraw.ImageDraw) -> None:
         self.view = view
         self.draw = draw
-        self._fonts: dict[tuple[str, bool, int], tuple[ImageFont.FreeTypeFont, int]] = {}
-        self._widths: dict[tuple[str, _Voice], float] = {}
 
     def runs(self, text: str, voice: _Voice) -> tuple[Run, ...]:
         """``text`` cut into runs of one family; refuse text no bundled font draws or that needs shaping."""
@@ -86,31 +111,21 @@ class _Painter:
 
     def font(self, family: str, voice: _Voice) -> tuple[ImageFont.FreeTypeFont, int]:
         """The Pillow font of ``family`` at the voice's size and the stroke that makes a single-face family bold."""
-        key = (family, voice.bold, voice.size)
-        found = self._fonts.get(key)
-        if found is None:
-            from PIL import ImageFont
-
-            face = typeface(family)
-            file = face.face(bold=voice.bold)
-            source = io.BytesIO(font_bytes(file)) if isinstance(file, FontData) else str(file)
-            font = ImageFont.truetype(source, voice.size, layout_engine=ImageFont.Layout.BASIC)
-            # IPAex and the fallbacks have one face: a bold role is stroked, as the PDF's synthetic bold is.
-            stroke = round(voice.size * 0.025) if voice.bold and file == face.regular else 0
-            found = self._fonts[key] = (font, stroke)
-        return found
+        return _font(family, voice.bold, voice.size)
 
     def width(self, text: str, voice: _Voice) -> float:
         """The advance of ``text`` in pixels."""
-        key = (text, voice)
-        known = self._widths.get(key)
+        key = (text, voice.fonts, voice.bold, voice.size, self.view.language)
+        known = _WIDTHS.get(key)
         if known is not None:
             return known
         total = 0.0
         for run in self.runs(text, voice):
             font, stroke = self.font(run.family, voice)
             total += font.getlength(run.text) + 2 * stroke
-        self._widths[key] = total
+        if len(_WIDTHS) >= _MAX_WIDTHS:
+            _WIDTHS.clear()
+        _WIDTHS[key] = total
         return total
 
     def text(self, x: float, baseline: float, text: str, voice: _Voice, color: str | None = None) -> None:
@@ -233,16 +248,31 @@ def _heading(painter: _Painter, view: View, width: float) -> _Heading:
     return _Heading(kicker, kicker_lines, title, painter.at_most(title_lines, keep, title, width))
 
 
-def cover_image(view: View) -> Picture:
-    """The cover as a JPEG ``WIDTH`` × ``HEIGHT``; raises ``CoverRefused`` when its text cannot be drawn."""
+_LETTERHEADS: dict[tuple[object, ...], tuple[Image.Image, float]] = {}
+"""Covers' shared parts already drawn, by what they depend on, with the height of the rule under each letterhead."""
+_MAX_LETTERHEADS = 4
+"""Shared parts kept per process (12 MB each): a batch has one style, a server a few."""
+
+
+def _letterhead(view: View) -> tuple[Image.Image, float]:
+    """A cover with only what every briefing of a style shares, and the top of the rule under the letterhead.
+
+    The accent bar, the logo, the organisation, the rule and the foot panel depend on the style and the
+    document's language alone: drawn once per process, copied for each cover. Nothing a cover draws later
+    overlaps them, so the copy gets the very pixels a cover drawn from scratch would.
+    """
+    style = view.style
+    colors, organisation = style.colors, style.brand.organisation
+    logo_key = style.logo.key if style.logo is not None else None
+    key = (colors.accent, colors.rule, logo_key, organisation, view.fonts["heading"], view.language)
+    found = _LETTERHEADS.get(key)
+    if found is not None:
+        return found
     from PIL import Image, ImageDraw
 
-    style = view.style
-    colors = style.colors
     canvas = Image.new("RGB", (WIDTH, HEIGHT), "#FFFFFF")
     draw = ImageDraw.Draw(canvas)
     painter = _Painter(view, draw)
-    inner = WIDTH - 2 * _MARGIN
     draw.rectangle((0, 0, WIDTH, _BAR), fill=colors.accent)
 
     # The letterhead: the logo, the organisation beside it (or alone), an accent rule under both.
@@ -250,11 +280,10 @@ def cover_image(view: View) -> Picture:
     head_height = 0.0
     text_x = float(_MARGIN)
     if style.logo is not None:
-        logo = _logo(style.logo, inner * 0.45)
+        logo = _logo(style.logo, (WIDTH - 2 * _MARGIN) * 0.45)
         canvas.paste(logo, (_MARGIN, top), logo)
         head_height = logo.height
         text_x += logo.width + 56
-    organisation = style.brand.organisation
     if organisation:
         org = _voice(view, "heading", 64, color=colors.accent, bold=True)
         room = WIDTH - _MARGIN - text_x
@@ -264,9 +293,26 @@ def cover_image(view: View) -> Picture:
         head_height = max(head_height, block)
     rule = top + head_height + 90 if head_height else top
     draw.rectangle((_MARGIN, rule, WIDTH - _MARGIN, rule + 10), fill=colors.rule)
+    draw.rectangle((0, _FOOT, WIDTH, HEIGHT), fill=colors.accent)
+    if len(_LETTERHEADS) >= _MAX_LETTERHEADS:
+        del _LETTERHEADS[next(iter(_LETTERHEADS))]
+    found = _LETTERHEADS[key] = (canvas, rule)
+    return found
+
+
+def cover_image(view: View) -> Picture:
+    """The cover as a JPEG ``WIDTH`` × ``HEIGHT``; raises ``CoverRefused`` when its text cannot be drawn."""
+    from PIL import ImageDraw
+
+    colors = view.style.colors
+    shared, rule = _letterhead(view)
+    canvas = shared.copy()
+    draw = ImageDraw.Draw(canvas)
+    painter = _Painter(view, draw)
+    inner = WIDTH - 2 * _MARGIN
 
     # The kicker and the title, as large as they fit, a little above the middle of the room they have.
-    foot = HEIGHT - 300
+    foot = _FOOT
     room_top, room_bottom = rule + 120, foot - (240 if view.marking else 120)
     heading = _heading(painter, view, inner)
     block = heading.height + 70
@@ -285,7 +331,6 @@ def cover_image(view: View) -> Picture:
         draw.rectangle((_MARGIN, box_top, _MARGIN + box_w, box_top + 96), outline=colors.marking, width=6)
         line = view.marking if width + 64 <= inner else painter.clip(view.marking, marking, inner - 64)
         painter.text(_MARGIN + 32, box_top + 67, line, marking)
-    draw.rectangle((0, foot, WIDTH, HEIGHT), fill=colors.accent)
     date = _voice(view, "footer", 56, color=_on(colors.accent), bold=False)
     line = view.date if painter.width(view.date, date) <= inner else painter.clip(view.date, date, inner)
     painter.text(_MARGIN, foot + 170, line, date)
