@@ -32,6 +32,10 @@ _APPLE_OPTIONS_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 </display_options>
 """
 
+_COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+"""Files stored as they are: images are compressed already, and deflating the cover's 4 million pixels of JPEG
+took about 8 ms of a briefing's 30 (it saves a quarter of the cover's bytes: 290 KB becomes 210 KB)."""
+
 _A11Y_FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA")
 
 
@@ -163,7 +167,8 @@ def assemble(
 
 
 def repack(data: bytes, date: datetime.date, order: Sequence[str], extra: Mapping[str, bytes] | None = None) -> bytes:
-    """Rewrite a zip reproducibly: mimetype first and stored, fixed times and attributes, stable order.
+    """Rewrite a zip reproducibly: mimetype first and stored, fixed times and attributes, stable order; images stored,
+    the rest deflated.
 
     ``extra`` adds files EbookLib cannot write (it keeps everything but its own files under ``EPUB/``).
     """
@@ -179,7 +184,7 @@ def repack(data: bytes, date: datetime.date, order: Sequence[str], extra: Mappin
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            stored = name == "mimetype"
+            stored = name == "mimetype" or name.lower().endswith(_COMPRESSED)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             target.writestr(info, files[name], compresslevel=None if stored else 9)
     return out.getvalue()
