@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...images import JPEG, Picture
 from ...images.raster import PIL_FORMATS, encode
@@ -22,6 +23,7 @@ from ...present.coverage import Run, describe, split_runs
 from ...present.view import RoleFonts, View
 from ...style import Role
 from ...typefaces import FontData, font_bytes, typeface
+from .jpegrows import ROW, RowJpeg, changed, encode_rows
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -100,6 +102,19 @@ class _Painter:
     def __init__(self, view: View, draw: ImageDraw.ImageDraw) -> None:
         self.view = view
         self.draw = draw
+        self.rows: set[int] = set()
+        """The rows of MCUs drawn on (see ``jpegrows``)."""
+
+    def touch(self, top: float, bottom: float) -> None:
+        """Note that pixels from ``top`` to ``bottom`` may have changed (a pixel's margin either side)."""
+        first = max(0, math.floor(top) - 2) // ROW
+        last = min(HEIGHT - 1, math.ceil(bottom) + 2) // ROW
+        self.rows.update(range(first, last + 1))
+
+    def rectangle(self, box: tuple[float, float, float, float], **options: Any) -> None:
+        """Draw a rectangle (``ImageDraw.rectangle``'s options)."""
+        self.draw.rectangle(box, **options)
+        self.touch(box[1], box[3])
 
     def runs(self, text: str, voice: _Voice) -> tuple[Run, ...]:
         """``text`` cut into runs of one family; refuse text no bundled font draws or that needs shaping."""
@@ -136,6 +151,8 @@ class _Painter:
             self.draw.text(
                 (x, baseline), run.text, font=font, fill=fill, anchor="ls", stroke_width=stroke, stroke_fill=fill
             )
+            _, top, _, bottom = font.getbbox(run.text, anchor="ls", stroke_width=stroke)
+            self.touch(baseline + top, baseline + bottom)
             x += font.getlength(run.text) + 2 * stroke
 
     def wrap(self, text: str, voice: _Voice, width: float) -> tuple[list[str], bool]:
@@ -248,18 +265,30 @@ def _heading(painter: _Painter, view: View, width: float) -> _Heading:
     return _Heading(kicker, kicker_lines, title, painter.at_most(title_lines, keep, title, width))
 
 
-_LETTERHEADS: dict[tuple[object, ...], tuple[Image.Image, float]] = {}
-"""Covers' shared parts already drawn, by what they depend on, with the height of the rule under each letterhead."""
+@dataclass(frozen=True)
+class _Letterhead:
+    """What every cover of a style shares, drawn: the image, where its rule is, and its JPEG by rows."""
+
+    image: Image.Image
+    rule: float
+    """The top of the rule under the logo and the organisation."""
+    jpeg: RowJpeg | None
+    """None when this Pillow writes no restart markers: each cover is then encoded whole."""
+
+
+_LETTERHEADS: dict[tuple[object, ...], _Letterhead] = {}
+"""Covers' shared parts already drawn, by what they depend on."""
 _MAX_LETTERHEADS = 4
 """Shared parts kept per process (12 MB each): a batch has one style, a server a few."""
 
 
-def _letterhead(view: View) -> tuple[Image.Image, float]:
-    """A cover with only what every briefing of a style shares, and the top of the rule under the letterhead.
+def _letterhead(view: View) -> _Letterhead:
+    """A cover with only what every briefing of a style shares.
 
     The accent bar, the logo, the organisation, the rule and the foot panel depend on the style and the
     document's language alone: drawn once per process, copied for each cover. Nothing a cover draws later
-    overlaps them, so the copy gets the very pixels a cover drawn from scratch would.
+    overlaps them, so the copy gets the very pixels a cover drawn from scratch would, and the rows of the
+    JPEG a cover does not draw on are the letterhead's.
     """
     style = view.style
     colors, organisation = style.colors, style.brand.organisation
@@ -296,46 +325,51 @@ def _letterhead(view: View) -> tuple[Image.Image, float]:
     draw.rectangle((0, _FOOT, WIDTH, HEIGHT), fill=colors.accent)
     if len(_LETTERHEADS) >= _MAX_LETTERHEADS:
         del _LETTERHEADS[next(iter(_LETTERHEADS))]
-    found = _LETTERHEADS[key] = (canvas, rule)
+    found = _LETTERHEADS[key] = _Letterhead(canvas, rule, encode_rows(canvas))
     return found
 
 
-def cover_image(view: View) -> Picture:
-    """The cover as a JPEG ``WIDTH`` × ``HEIGHT``; raises ``CoverRefused`` when its text cannot be drawn."""
+def _draw(view: View) -> tuple[Image.Image, set[int], _Letterhead]:
+    """The cover drawn, the rows of MCUs drawn on after the letterhead, and the letterhead."""
     from PIL import ImageDraw
 
     colors = view.style.colors
-    shared, rule = _letterhead(view)
-    canvas = shared.copy()
-    draw = ImageDraw.Draw(canvas)
-    painter = _Painter(view, draw)
+    shared = _letterhead(view)
+    canvas = shared.image.copy()
+    painter = _Painter(view, ImageDraw.Draw(canvas))
     inner = WIDTH - 2 * _MARGIN
 
     # The kicker and the title, as large as they fit, a little above the middle of the room they have.
-    foot = _FOOT
-    room_top, room_bottom = rule + 120, foot - (240 if view.marking else 120)
+    room_top, room_bottom = shared.rule + 120, _FOOT - (240 if view.marking else 120)
     heading = _heading(painter, view, inner)
     block = heading.height + 70
     y = room_top + max(0.0, (room_bottom - room_top - block) * 0.4)
     if heading.kicker_lines:
         y = _block(painter, heading.kicker_lines, heading.kicker, _MARGIN, y) + _KICKER_GAP
     y = _block(painter, heading.title_lines, heading.title, _MARGIN, y) + 60
-    draw.rectangle((_MARGIN, y, _MARGIN + 220, y + 10), fill=colors.accent)
+    painter.rectangle((_MARGIN, y, _MARGIN + 220, y + 10), fill=colors.accent)
 
-    # The foot: the date on an accent panel, the marking above it.
+    # The foot: the date on the accent panel, the marking above it.
     if view.marking:
         marking = _voice(view, "marking", 52, color=colors.marking, bold=True)
         width = painter.width(view.marking, marking)
         box_w = min(inner, width + 64)
-        box_top = foot - 150
-        draw.rectangle((_MARGIN, box_top, _MARGIN + box_w, box_top + 96), outline=colors.marking, width=6)
+        box_top = _FOOT - 150
+        painter.rectangle((_MARGIN, box_top, _MARGIN + box_w, box_top + 96), outline=colors.marking, width=6)
         line = view.marking if width + 64 <= inner else painter.clip(view.marking, marking, inner - 64)
         painter.text(_MARGIN + 32, box_top + 67, line, marking)
     date = _voice(view, "footer", 56, color=_on(colors.accent), bold=False)
     line = view.date if painter.width(view.date, date) <= inner else painter.clip(view.date, date, inner)
-    painter.text(_MARGIN, foot + 170, line, date)
+    painter.text(_MARGIN, _FOOT + 170, line, date)
+    return canvas, painter.rows, shared
+
+
+def cover_image(view: View) -> Picture:
+    """The cover as a JPEG ``WIDTH`` × ``HEIGHT``; raises ``CoverRefused`` when its text cannot be drawn."""
+    canvas, rows, shared = _draw(view)
     # JPEG at the package's quality: a PNG of these 4 million pixels cost 65-75 ms to compress, most of a
     # briefing's render time in a batch; the JPEG takes about 8 ms, and its edges are invisible at this size.
     # Without Huffman optimisation: that pass took 17 ms instead of 8 for a file 4 % larger once zipped.
-    data = encode(canvas, JPEG, optimize=False)
+    # Only the rows drawn on after the letterhead are encoded: the title's, the date's, the marking's.
+    data = encode(canvas, JPEG, optimize=False) if shared.jpeg is None else changed(shared.jpeg, canvas, rows)
     return Picture.of(data, JPEG, WIDTH, HEIGHT)
