@@ -259,6 +259,24 @@ def test_a_cover_encoded_by_rows_equals_the_whole_encode(style: Style, sample: D
         assert cover.cover_image(present(doc, each)).data == whole.join()
 
 
+@pytest.mark.parametrize("title", ["", "日本の首相が投資を再確認、半導体とAIでの協力も", "Supercalifragilistic " * 60])
+def test_cover_text_over_one_colour_equals_pillows_drawing(
+    style: Style, sample: Document, title: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text composited by table over a known plain background gives the pixels ImageDraw.text gives."""
+    from exporter.present.view import present
+    from exporter.renderers.epub import cover
+
+    marked = msgspec.structs.replace(style, marking="RESTRICTED " * 30)
+    views = [
+        present(Document.of(title=title, date=sample.meta.date) if title else sample, each)
+        for each in (style, marked, load_style("a4-ministry"))
+    ]
+    fast = [cover._draw(view)[0].tobytes() for view in views]
+    monkeypatch.setattr(cover._Painter, "_plain", lambda *args: False)
+    assert fast == [cover._draw(view)[0].tobytes() for view in views]
+
+
 def test_cover_false_leaves_the_cover_out(tmp_path: Path, sample: Document) -> None:
     path = write_style(tmp_path, {}, extra="[epub]\ncover = false\n")
     result = render(sample, "epub", load_style(str(path)))
