@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import msgspec
 import pytest
 from click.testing import CliRunner, Result
 from helpers import JAPANESE_TXT, ROOT, SAMPLE_TXT, chart_png, exporter_command, require_tool
@@ -239,6 +240,41 @@ def test_a_title_the_fonts_cannot_draw_gets_no_cover_and_one_warning(style: Styl
     ]
     opf, _title, _files = epub_parts(result.data)
     assert not [i for i in opf.iterfind(".//opf:manifest/opf:item", NS) if i.get("properties") == "cover-image"]
+
+
+@pytest.mark.parametrize("title", ["", "日本の首相が投資を再確認、半導体とAIでの協力も", "Supercalifragilistic " * 60])
+def test_a_cover_encoded_by_rows_equals_the_whole_encode(style: Style, sample: Document, title: str) -> None:
+    """Rows the cover did not draw on keep the letterhead's JPEG bytes: the file equals encoding it all."""
+    from exporter.present.view import present
+    from exporter.renderers.epub import cover
+    from exporter.renderers.epub.jpegrows import changed, encode_rows
+
+    marked = msgspec.structs.replace(style, marking="RESTRICTED " * 30)
+    for each in (style, marked, load_style("a4-ministry")):
+        doc = Document.of(title=title, date=sample.meta.date) if title else sample
+        canvas, rows, shared = cover._draw(present(doc, each))
+        assert shared.jpeg is not None and 0 < len(rows) < HEIGHT // 16
+        whole = encode_rows(canvas)
+        assert whole is not None and changed(shared.jpeg, canvas, rows) == whole.join()
+        assert cover.cover_image(present(doc, each)).data == whole.join()
+
+
+@pytest.mark.parametrize("title", ["", "日本の首相が投資を再確認、半導体とAIでの協力も", "Supercalifragilistic " * 60])
+def test_cover_text_over_one_colour_equals_pillows_drawing(
+    style: Style, sample: Document, title: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text composited by table over a known plain background gives the pixels ImageDraw.text gives."""
+    from exporter.present.view import present
+    from exporter.renderers.epub import cover
+
+    marked = msgspec.structs.replace(style, marking="RESTRICTED " * 30)
+    views = [
+        present(Document.of(title=title, date=sample.meta.date) if title else sample, each)
+        for each in (style, marked, load_style("a4-ministry"))
+    ]
+    fast = [cover._draw(view)[0].tobytes() for view in views]
+    monkeypatch.setattr(cover._Painter, "_plain", lambda *args: False)
+    assert fast == [cover._draw(view)[0].tobytes() for view in views]
 
 
 def test_cover_false_leaves_the_cover_out(tmp_path: Path, sample: Document) -> None:

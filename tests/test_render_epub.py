@@ -385,13 +385,16 @@ def test_reproducible(request: pytest.FixtureRequest, doc_name: str, any_style: 
 
 
 def test_zip_layout(sample_txt_doc: Document, default_style: Style) -> None:
-    """mimetype first, stored, no extra field; fixed timestamps from the document date."""
+    """mimetype first, stored, no extra field; images stored, text deflated; fixed timestamps from the document date."""
     data = render(sample_txt_doc, default_style)
     assert data[30:38] == b"mimetype" and data[38:58] == b"application/epub+zip"
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         assert infos[0].filename == "mimetype"
         assert infos[0].compress_type == zipfile.ZIP_STORED and infos[0].extra == b""
+        methods = {i.filename: i.compress_type for i in infos}
+        assert methods["EPUB/cover.jpg"] == zipfile.ZIP_STORED
+        assert methods["EPUB/content.opf"] == methods["EPUB/article.xhtml"] == zipfile.ZIP_DEFLATED
         assert {i.date_time for i in infos} == {(2025, 2, 8, 0, 0, 0)}
         assert zf.testzip() is None
 

@@ -75,16 +75,25 @@ def process_raster(data: bytes, media_type: str, limits: Limits) -> Picture:
     return Picture.of(encoded, out_type, upright.width, upright.height)
 
 
-def encode(image: Image.Image, media_type: str, *, lossless: bool = False, optimize: bool = True) -> bytes:
+def encode(
+    image: Image.Image, media_type: str, *, lossless: bool = False, optimize: bool = True, restart_rows: int = 0
+) -> bytes:
     """``image`` as ``media_type`` (PNG, JPEG or WebP) bytes with this package's fixed settings, no metadata.
 
-    ``optimize=False`` skips a JPEG's second, Huffman-optimising pass (half the encoding time, a larger file).
+    ``optimize=False`` skips a JPEG's second, Huffman-optimising pass (half the encoding time, a larger file);
+    ``restart_rows`` puts a JPEG restart marker after every that many rows of MCUs.
     """
-    return _encode(image, image.info, media_type, lossless=lossless, optimize=optimize)
+    return _encode(image, image.info, media_type, lossless=lossless, optimize=optimize, restart_rows=restart_rows)
 
 
 def _encode(
-    image: Image.Image, info: Mapping[Any, Any], media_type: str, *, lossless: bool, optimize: bool = True
+    image: Image.Image,
+    info: Mapping[Any, Any],
+    media_type: str,
+    *,
+    lossless: bool,
+    optimize: bool = True,
+    restart_rows: int = 0,
 ) -> bytes:
     transparency = info.get("transparency")
     image = _normalise_mode(image, media_type, has_transparency=transparency is not None)
@@ -98,6 +107,8 @@ def _encode(
             params["transparency"] = transparency
     elif media_type == JPEG:
         params.update(quality=JPEG_QUALITY, subsampling="4:2:0", optimize=optimize, progressive=False)
+        if restart_rows:
+            params["restart_marker_rows"] = restart_rows
     elif media_type == WEBP:
         params.update(lossless=lossless, quality=80 if lossless else WEBP_QUALITY, method=4, exif=b"", xmp=b"")
         params.setdefault("icc_profile", b"")
