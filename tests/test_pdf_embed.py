@@ -1,0 +1,75 @@
+"""The one-pager's font embedding (renderers/pdf/embed.py) writes exactly what reportlab writes, cached or not."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from helpers import JAPANESE_TXT, RICH_MD, SAMPLE_TXT
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from exporter import load_style, read_source
+from exporter.renderers.base import PdfRenderOptions
+from exporter.renderers.pdf import PdfRenderer, embed
+from exporter.renderers.pdf.fonts import font_family
+
+
+def _pdf(path: Path) -> bytes:
+    doc = read_source(path).document
+    return PdfRenderer().render(doc, load_style("default"), PdfRenderOptions()).data
+
+
+@pytest.mark.parametrize("path", [SAMPLE_TXT, JAPANESE_TXT, RICH_MD], ids=lambda p: p.name)
+def test_cached_subsets_and_fast_split_write_reportlabs_bytes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    embed.clear_cache()
+    cold = _pdf(path)
+    warm = _pdf(path)
+    with monkeypatch.context() as m:
+        m.setattr(embed.EmbeddedFont, "addObjects", TTFont.addObjects)
+        m.setattr(embed.EmbeddedFont, "splitString", TTFont.splitString)
+        stock = _pdf(path)
+    assert cold == stock
+    assert warm == stock
+
+
+def test_cache_stays_within_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    embed.clear_cache()
+    monkeypatch.setattr(embed, "CACHE_BYTES", 60_000)
+    _pdf(JAPANESE_TXT)
+    _pdf(SAMPLE_TXT)
+    assert 0 < embed._cached_bytes <= 60_000
+    assert embed._cached_bytes == sum(s.size for s in embed._CACHE.values())
+    embed.clear_cache()
+
+
+class _Doc:
+    """Stands for a PDF document: reportlab keys a font's codes by document."""
+
+
+@pytest.mark.parametrize("family", ["Liberation Serif", "IPAexGothic"])
+def test_split_string_matches_reportlab(family: str) -> None:
+    font = font_family(family)
+    name = font.regular
+    ttf = pdfmetrics.getFont(name)
+    assert isinstance(ttf, embed.EmbeddedFont)
+    rng = random.Random(5)
+    # ASCII, a no-break space, Latin-1 and punctuation, kana and kanji (past 256 codes), a character past
+    # U+FFFF and ones no font draws (U+E000, U+10FFFD).
+    pool = [
+        *"abc XYZ.,",
+        "\u00a0",
+        *"éüß—’“”…",
+        *"あいうえおカタ日本語漢字議会首相",
+        "\U0002000b",
+        "\ue000",
+        "\U0010fffd",
+    ]
+    pool += [chr(c) for c in range(0x4E00, 0x4E00 + 400, 3)]
+    ours, theirs = _Doc(), _Doc()
+    for _ in range(600):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        assert ttf.splitString(text, ours) == TTFont.splitString(ttf, text, theirs)
+    assert ttf.state[ours].assignments == ttf.state[theirs].assignments
+    assert ttf.state[ours].subsets == ttf.state[theirs].subsets
