@@ -73,3 +73,15 @@ def test_split_string_matches_reportlab(family: str) -> None:
         assert ttf.splitString(text, ours) == TTFont.splitString(ttf, text, theirs)
     assert ttf.state[ours].assignments == ttf.state[theirs].assignments
     assert ttf.state[ours].subsets == ttf.state[theirs].subsets
+
+
+@pytest.mark.parametrize("family", ["Liberation Sans", "Liberation Serif", "IPAexMincho", "DejaVu Sans"])
+def test_make_subset_matches_reportlab(family: str) -> None:
+    face = pdfmetrics.getFont(font_family(family).regular).face
+    codes = sorted(face.charToGlyph)
+    rng = random.Random(3)
+    # Latin-1 and Latin Extended: accented letters are composite glyphs in the Liberation fonts.
+    subsets = [[0, *(c for c in codes if c < 0x250)][:256]]
+    subsets += [[0, *rng.sample(codes, rng.randint(1, 255))] for _ in range(4)]
+    for subset in subsets:
+        assert embed.make_subset(face, subset) == face.makeSubset(subset)

@@ -1,25 +1,39 @@
 """TrueType embedding for the one-pager: font subsets made once per process, and text encoded without a loop.
 
 reportlab rebuilds every font subset for every document: it copies the glyphs into a new TrueType file
-(``makeSubset``, Python loops over the glyph table), compresses it and its ToUnicode CMap, and formats the
-128 to 256 widths one number at a time. For the sample that was 9 ms of a 60 ms one-pager, 19 ms of the
-Japanese one. The objects of a subset depend only on the face, the subset's name and its characters in
-order, so ``EmbeddedFont`` keeps their bytes (compressed) in a bounded cache and writes the same objects,
-byte for byte, from it. It also encodes a string whose characters already have codes in the first subset
-with one mapping instead of reportlab's loop over the characters (``splitString``).
+(``makeSubset``, which copies the whole glyph table first: 7 MB for IPAex), compresses it and its ToUnicode
+CMap, and formats the 128 to 256 widths one number at a time. For the sample that was 9 ms of a 60 ms
+one-pager, 19 ms of the Japanese one. The objects of a subset depend only on the face, the subset's name and
+its characters in order, so ``EmbeddedFont`` keeps their bytes (compressed) in a bounded cache and writes the
+same objects, byte for byte, from it; a subset not in the cache is made by ``make_subset``, which reads each
+glyph where it lies. Text whose characters already have codes in the first subset is encoded with one
+``str.translate`` instead of reportlab's loop over the characters (``splitString``).
 
-Both override methods of reportlab's ``TTFont`` that are not documented API: ``addObjects`` repeats
-reportlab 4/5's own object layout (same objects, same order, same names), and the tests compare both
-methods with reportlab's on the same input.
+``EmbeddedFont`` overrides methods of reportlab's ``TTFont`` that are not documented API: ``addObjects``
+repeats reportlab 4/5's object layout (same objects, same order, same names) and ``make_subset`` its
+``makeSubset``; tests/test_pdf_embed.py compares all three with reportlab's own on the same input.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from struct import pack, unpack, unpack_from
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc, ttfonts
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    GF_ARG_1_AND_2_ARE_WORDS,
+    GF_MORE_COMPONENTS,
+    GF_WE_HAVE_A_SCALE,
+    GF_WE_HAVE_A_TWO_BY_TWO,
+    GF_WE_HAVE_AN_X_AND_Y_SCALE,
+    SUBSETN,
+    TTFont,
+    TTFontMaker,
+    _set_ushort,
+)
 
 CACHE_BYTES = 16 * 1024 * 1024
 """The most bytes of subset objects kept per process (a Latin subset is ~20 kB, a Japanese one up to ~70 kB)."""
@@ -58,6 +72,118 @@ def _remember(key: tuple[Any, ...], subset: _Subset) -> None:
         _cached_bytes -= old.size
 
 
+def _component_skip(flags: int) -> int:
+    # Bytes after a component's flags and glyph index: its arguments, then its scale or matrix.
+    skip = 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
+    if flags & GF_WE_HAVE_A_SCALE:
+        skip += 2
+    elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+        skip += 4
+    elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+        skip += 8
+    return skip
+
+
+def make_subset(face: Any, subset: list[int]) -> bytes:
+    """reportlab's ``TTFontFile.makeSubset``, byte for byte, reading glyphs where they lie in the font file.
+
+    reportlab copies the whole glyph table for every subset (7 MB for IPAex, most of a Japanese subset's
+    cost); this reads each glyph it keeps from the file's bytes instead.
+    """
+    data = face._ttf_data
+    glyph_pos = face.glyphPos
+    char_to_glyph = face.charToGlyph
+    # New glyph index -> old, old -> new, and each character's new index; 0 -> 0 is the missing glyph.
+    glyph_map = [0]
+    glyph_set = {0: 0}
+    code_to_glyph = {}
+    for code in subset:
+        old = char_to_glyph.get(code, 0)
+        if old not in glyph_set:
+            glyph_set[old] = len(glyph_map)
+            glyph_map.append(old)
+        code_to_glyph[code] = glyph_set[old]
+
+    # The glyphs that composite glyphs are made of come along.
+    start = face.get_table_pos("glyf")[0]
+    n = 0
+    while n < len(glyph_map):
+        old = glyph_map[n]
+        n += 1
+        at = start + glyph_pos[old]
+        if glyph_pos[old + 1] == glyph_pos[old] or unpack_from(">h", data, at)[0] >= 0:
+            continue
+        at += 10
+        flags = GF_MORE_COMPONENTS
+        while flags & GF_MORE_COMPONENTS:
+            flags, index = unpack_from(">HH", data, at)
+            if index not in glyph_set:
+                glyph_set[index] = len(glyph_map)
+                glyph_map.append(index)
+            at += 4 + _component_skip(flags)
+
+    output = TTFontMaker()
+    for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
+        if tag in face.table:
+            output.add(tag, face.get_table(tag))
+    post, post_length = face.get_table_pos("post")
+    output.add("post", b"\x00\x03\x00\x00" + data[post + 4 : post + min(16, post_length)] + b"\x00" * 16)
+
+    num_glyphs = len(glyph_map)
+    hmtx: list[int] = []
+    for old in glyph_map:
+        aw, lsb = face.hmetrics[old]
+        hmtx.append(int(aw))
+        hmtx.append(int(lsb))
+    # Trailing glyphs with the last advance width keep only their left side bearings.
+    n = len(hmtx) - 2
+    while n and hmtx[n] == hmtx[n - 2]:
+        n -= 2
+    n += 2
+    hmtx = hmtx[:n] + hmtx[n + 1 :: 2]
+    output.add("hmtx", pack(f">{len(hmtx)}H", *hmtx))
+    output.add("hhea", _set_ushort(face.get_table("hhea"), 34, n >> 1))
+    output.add("maxp", _set_ushort(face.get_table("maxp"), 4, num_glyphs))
+
+    cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset), *map(code_to_glyph.get, subset)]
+    output.add("cmap", pack(f">{len(cmap)}H", *cmap))
+
+    offsets = []
+    glyf = []
+    pos = 0
+    for old in glyph_map:
+        offsets.append(pos)
+        begin = start + glyph_pos[old]
+        length = glyph_pos[old + 1] - glyph_pos[old]
+        glyph = data[begin : begin + length]
+        if length > 2 and unpack(">h", glyph[:2])[0] < 0:
+            # A composite glyph names its components by their new indices.
+            at = 10
+            flags = GF_MORE_COMPONENTS
+            while flags & GF_MORE_COMPONENTS:
+                flags, index = unpack_from(">HH", glyph, at)
+                glyph = _set_ushort(glyph, at + 2, glyph_set[index])
+                at += 4 + _component_skip(flags)
+        glyf.append(glyph)
+        pos += length
+        if pos % 4:
+            glyf.append(b"\0" * (4 - pos % 4))
+            pos += 4 - pos % 4
+    offsets.append(pos)
+    output.add("glyf", b"".join(glyf))
+
+    if (pos + 1) >> 1 > 0xFFFF:
+        long_format = 1
+        loca = pack(f">{len(offsets)}L", *offsets)
+    else:
+        long_format = 0
+        loca = pack(f">{len(offsets)}H", *(offset >> 1 for offset in offsets))
+    output.add("loca", loca)
+    output.add("head", _set_ushort(face.get_table("head"), 50, long_format))
+    stream: bytes = output.makeStream()
+    return stream
+
+
 class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
     """A PDF value already formatted (a subset's widths array)."""
 
@@ -92,7 +218,7 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]
             return hit
         widths = pdfdoc.PDFArray(list(map(face.getCharWidth, subset))).format(doc)
         to_unicode = flate.encode(ttfonts.makeToUnicodeCMap(base_font_name, subset))
-        font_file = face.makeSubset(subset)
+        font_file = make_subset(face, subset)
         made = _Subset(widths, to_unicode, flate.encode(font_file), len(font_file))
         _remember(key, made)
         return made
@@ -150,21 +276,32 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]
         """reportlab's split of ``text`` into (subset, codes) runs; one run of the first subset without a loop.
 
         A string whose characters all have codes in the first subset (most text, once its letters have
-        been seen) is encoded through a mapping of those codes; any other string goes through reportlab.
+        been seen) is encoded with ``str.translate``; any other string goes through reportlab.
         """
         state = self.state.get(doc)
         if state is not None and isinstance(text, str) and text:
             assignments = state.assignments
             table = state.__dict__.get("_xp_codes")
             if table is None or state._xp_known != len(assignments):
-                table = {code: n for code, n in assignments.items() if n < 256}
+                table = _Codes({code: chr(n) for code, n in assignments.items() if n < 256})
                 if 32 in table:
                     table[0xA0] = table[32]  # reportlab draws a no-break space as a space
                 state._xp_codes = table
                 state._xp_known = len(assignments)
             try:
-                return [(0, bytes(map(table.__getitem__, map(ord, text))))]
-            except KeyError:
+                return [(0, text.translate(table).encode("latin-1"))]
+            except _Uncoded:
                 pass
         result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return result
+
+
+class _Uncoded(Exception):
+    """A character without a code in the first subset (yet)."""
+
+
+class _Codes(dict[int, str]):
+    """Code points to their first-subset codes, for ``str.translate``, which leaves unknown characters alone."""
+
+    def __missing__(self, key: int) -> str:
+        raise _Uncoded
