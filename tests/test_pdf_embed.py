@@ -1,18 +1,20 @@
-"""The one-pager's font embedding (renderers/pdf/embed.py) writes exactly what reportlab writes, cached or not."""
+"""The one-pager's font embedding (renderers/pdf/embed.py) writes what reportlab writes; the streams' zlib level."""
 
 from __future__ import annotations
 
 import random
+import re
+import zlib
 from pathlib import Path
 
 import pytest
 from helpers import JAPANESE_TXT, RICH_MD, SAMPLE_TXT
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from exporter import load_style, read_source
 from exporter.renderers.base import PdfRenderOptions
-from exporter.renderers.pdf import PdfRenderer, embed
+from exporter.renderers.pdf import PdfRenderer, embed, settings
 from exporter.renderers.pdf.fonts import font_family
 
 
@@ -85,3 +87,16 @@ def test_make_subset_matches_reportlab(family: str) -> None:
     subsets += [[0, *rng.sample(codes, rng.randint(1, 255))] for _ in range(4)]
     for subset in subsets:
         assert embed.make_subset(face, subset) == face.makeSubset(subset)
+
+
+def test_streams_are_compressed_at_flate_level_and_the_filter_restored() -> None:
+    data = _pdf(SAMPLE_TXT)
+    streams = list(re.finditer(rb"/Filter \[ /FlateDecode \] /Length (\d+)[^>]*>>\nstream\n", data))
+    assert len(streams) >= 3  # fonts, their ToUnicode maps, the page
+    for match in streams:
+        raw = data[match.end() : match.end() + int(match.group(1))]
+        assert zlib.compress(zlib.decompress(raw), settings.FLATE_LEVEL) == raw
+    assert pdfdoc.PDFZCompress is not settings.FLATE
+    with settings.shipped_settings():
+        assert pdfdoc.PDFZCompress is settings.FLATE
+    assert pdfdoc.PDFZCompress is not settings.FLATE
