@@ -1,4 +1,4 @@
-"""The one-pager's font embedding (renderers/pdf/embed.py) writes what reportlab writes; the streams' zlib level."""
+"""The one-pager's embedding and drawing (pdf/embed.py, pdf/drawing.py) write reportlab's bytes; the zlib level."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import pytest
 from helpers import JAPANESE_TXT, RICH_MD, SAMPLE_TXT
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from exporter import load_style, read_source
 from exporter.renderers.base import PdfRenderOptions
-from exporter.renderers.pdf import PdfRenderer, embed, settings
+from exporter.renderers.pdf import PdfRenderer, drawing, embed, settings
 from exporter.renderers.pdf.fonts import font_family
 
 
@@ -24,13 +26,15 @@ def _pdf(path: Path) -> bytes:
 
 
 @pytest.mark.parametrize("path", [SAMPLE_TXT, JAPANESE_TXT, RICH_MD], ids=lambda p: p.name)
-def test_cached_subsets_and_fast_split_write_reportlabs_bytes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_subsets_and_lean_methods_write_reportlabs_bytes(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     embed.clear_cache()
     cold = _pdf(path)
     warm = _pdf(path)
     with monkeypatch.context() as m:
         m.setattr(embed.EmbeddedFont, "addObjects", TTFont.addObjects)
         m.setattr(embed.EmbeddedFont, "splitString", TTFont.splitString)
+        m.setattr(drawing.LeanText, "_formatText", PDFTextObject._formatText)
+        m.setattr(drawing.LeanCanvas, "push_state_stack", Canvas.push_state_stack)
         stock = _pdf(path)
     assert cold == stock
     assert warm == stock

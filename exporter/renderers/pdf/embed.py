@@ -6,8 +6,8 @@ CMap, and formats the 128 to 256 widths one number at a time. For the sample tha
 one-pager, 19 ms of the Japanese one. The objects of a subset depend only on the face, the subset's name and
 its characters in order, so ``EmbeddedFont`` keeps their bytes (compressed) in a bounded cache and writes the
 same objects, byte for byte, from it; a subset not in the cache is made by ``make_subset``, which reads each
-glyph where it lies. Text whose characters already have codes in the first subset is encoded with one
-``str.translate`` instead of reportlab's loop over the characters (``splitString``).
+glyph where it lies. Text whose characters already have codes is encoded with one ``str.translate`` instead
+of reportlab's loop over the characters (``splitString``).
 
 ``EmbeddedFont`` overrides methods of reportlab's ``TTFont`` that are not documented API: ``addObjects``
 repeats reportlab 4/5's object layout (same objects, same order, same names) and ``make_subset`` its
@@ -16,7 +16,9 @@ repeats reportlab 4/5's object layout (same objects, same order, same names) and
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+from itertools import islice
 from struct import pack, unpack, unpack_from
 from typing import Any
 
@@ -273,35 +275,52 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]
         del self.state[doc]
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-        """reportlab's split of ``text`` into (subset, codes) runs; one run of the first subset without a loop.
+        """reportlab's split of ``text`` into (subset, codes) runs, without a loop when every code is known.
 
-        A string whose characters all have codes in the first subset (most text, once its letters have
-        been seen) is encoded with ``str.translate``; any other string goes through reportlab.
+        A string whose characters all have codes already (most text, once its letters have been seen) is
+        mapped with ``str.translate`` and cut into runs of one subset by a regular expression; any other
+        string goes through reportlab, which gives its new characters codes.
         """
         state = self.state.get(doc)
         if state is not None and isinstance(text, str) and text:
             assignments = state.assignments
             table = state.__dict__.get("_xp_codes")
-            if table is None or state._xp_known != len(assignments):
-                table = _Codes({code: chr(n) for code, n in assignments.items() if n < 256})
+            if table is None:
+                table = state._xp_codes = _Codes()
+                state._xp_known = 0
+            if state._xp_known != len(assignments):
+                # reportlab only ever adds codes, so the new ones are the last in the dict.
+                for code, n in islice(assignments.items(), state._xp_known, None):
+                    table[code] = chr(n)
                 if 32 in table:
                     table[0xA0] = table[32]  # reportlab draws a no-break space as a space
-                state._xp_codes = table
                 state._xp_known = len(assignments)
             try:
-                return [(0, text.translate(table).encode("latin-1"))]
+                mapped = text.translate(table)
             except _Uncoded:
                 pass
+            else:
+                try:
+                    return [(0, mapped.encode("latin-1"))]  # every code in the first subset
+                except UnicodeEncodeError:
+                    # Two bytes a code: the subset, then the code in it.
+                    pairs = mapped.encode("utf-16-be")
+                    subsets, codes = pairs[0::2], pairs[1::2]
+                    return [(m[0][0], codes[m.start() : m.end()]) for m in _RUNS.finditer(subsets)]
         result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return result
 
 
+_RUNS = re.compile(rb"(.)\1*", re.DOTALL)
+"""Runs of one repeated byte (of one subset)."""
+
+
 class _Uncoded(Exception):
-    """A character without a code in the first subset (yet)."""
+    """A character without a code (yet)."""
 
 
 class _Codes(dict[int, str]):
-    """Code points to their first-subset codes, for ``str.translate``, which leaves unknown characters alone."""
+    """Code points to their codes (subset * 256 + code) for ``str.translate``, raising on an unknown one."""
 
     def __missing__(self, key: int) -> str:
         raise _Uncoded
