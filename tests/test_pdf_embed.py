@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import zlib
@@ -16,7 +17,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from exporter import load_style, read_source
 from exporter.renderers.base import PdfRenderOptions
-from exporter.renderers.pdf import PdfRenderer, drawing, embed, settings
+from exporter.renderers.pdf import PdfRenderer, drawing, embed, settings, tuning
 from exporter.renderers.pdf.fonts import font_family
 
 
@@ -35,6 +36,7 @@ def test_cached_subsets_and_lean_methods_write_reportlabs_bytes(path: Path, monk
         m.setattr(embed.EmbeddedFont, "splitString", TTFont.splitString)
         m.setattr(drawing.LeanText, "_formatText", PDFTextObject._formatText)
         m.setattr(drawing.LeanCanvas, "push_state_stack", Canvas.push_state_stack)
+        m.setattr(settings, "swapped", contextlib.nullcontext)
         stock = _pdf(path)
     assert cold == stock
     assert warm == stock
@@ -104,3 +106,27 @@ def test_streams_are_compressed_at_flate_level_and_the_filter_restored() -> None
     with settings.shipped_settings():
         assert pdfdoc.PDFZCompress is settings.FLATE
     assert pdfdoc.PDFZCompress is not settings.FLATE
+
+
+def test_tuned_helpers_match_reportlabs() -> None:
+    samples = [chr(c) for c in range(128)]
+    samples += ["", "/FontDescriptor", "(Title \\(x\\))", "caf\u00e9 \u2014 \u20ac", "a\x1fb"]
+    for text in samples:
+        try:
+            expected: object = pdfdoc.pdfdocEnc(text)
+        except UnicodeEncodeError:
+            expected = UnicodeEncodeError
+        try:
+            got: object = tuning.pdfdoc_enc(text)
+        except UnicodeEncodeError:
+            got = UnicodeEncodeError
+        assert got == expected, repr(text)
+    assert tuning.pdfdoc_enc(b"raw") == b"raw"
+    for name in ["Type", "F1+0", "AAAAAA+LiberationSans", "a b#(c)", "caf\u00e9", "Annot.x/y%z"]:
+        assert tuning.pdf_name(name) == pdfdoc.PDFName(name)
+        assert tuning.pdf_name(name) == pdfdoc.PDFName(name)  # remembered
+    assert pdfdoc.pdfdocEnc is not tuning.pdfdoc_enc
+    with settings.shipped_settings():
+        assert pdfdoc.pdfdocEnc is tuning.pdfdoc_enc
+        assert pdfdoc.PDFName is tuning.pdf_name
+    assert pdfdoc.PDFName is not tuning.pdf_name

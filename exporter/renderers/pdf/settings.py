@@ -28,6 +28,8 @@ from typing import Any
 from reportlab import rl_config, rl_settings
 from reportlab.pdfbase import pdfdoc, ttfonts
 
+from .tuning import swapped
+
 _SHIPPED: dict[str, Any] = {name: getattr(rl_settings, name) for name in rl_settings.__all__}
 _ASTRAL = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
 _make_to_unicode = ttfonts.makeToUnicodeCMap
@@ -62,7 +64,7 @@ def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
 
 @contextlib.contextmanager
 def shipped_settings() -> Iterator[None]:
-    """Run the body with every reportlab setting at its shipped default, the ToUnicode fix and ``FLATE`` in place."""
+    """Run the body with reportlab's shipped settings, the ToUnicode fix, ``FLATE`` and tuning.py's helpers."""
     missing = object()
     saved = {name: getattr(rl_config, name, missing) for name in _SHIPPED}
     changed = [name for name, value in _SHIPPED.items() if saved[name] is missing or saved[name] != value]
@@ -71,7 +73,8 @@ def shipped_settings() -> Iterator[None]:
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
     pdfdoc.PDFZCompress = FLATE
     try:
-        yield
+        with swapped():
+            yield
     finally:
         ttfonts.makeToUnicodeCMap = _make_to_unicode
         pdfdoc.PDFZCompress = _FLATE_DEFAULT
