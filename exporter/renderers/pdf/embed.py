@@ -37,7 +37,7 @@ from reportlab.pdfbase.ttfonts import (
     _set_ushort,
 )
 
-CACHE_BYTES = 16 * 1024 * 1024
+CACHE_BYTES = 8 * 1024 * 1024
 """The most bytes of subset objects kept per process (a Latin subset is ~20 kB, a Japanese one up to ~70 kB)."""
 
 
@@ -211,8 +211,8 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]
     def _subset(self, doc: Any, base_font_name: str, subset: list[int]) -> _Subset:
         face = self.face
         flate = pdfdoc.PDFZCompress
-        # Everything the objects' bytes depend on: the ToUnicode writer and the compressor are looked up
-        # as reportlab looks them up, so a change to either (see settings.py) is a different entry.
+        # What the objects' bytes depend on besides reportlab's settings (pinned while a PDF is made): the
+        # ToUnicode writer and the compressor are looked up as reportlab looks them up (see settings.py).
         key = (face, base_font_name, tuple(subset), ttfonts.makeToUnicodeCMap, flate)
         hit = _CACHE.get(key)
         if hit is not None:
@@ -291,7 +291,8 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]
             if state._xp_known != len(assignments):
                 # reportlab only ever adds codes, so the new ones are the last in the dict.
                 for code, n in islice(assignments.items(), state._xp_known, None):
-                    table[code] = chr(n)
+                    if n < 0xD800:  # past that, UTF-16 would not give two bytes a code: reportlab splits those
+                        table[code] = chr(n)
                 if 32 in table:
                     table[0xA0] = table[32]  # reportlab draws a no-break space as a space
                 state._xp_known = len(assignments)
