@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
 from ...present.coverage import (
@@ -23,6 +22,7 @@ from ...present.coverage import (
 )
 from ...present.language import Language
 from ...typefaces import FontData, FontFile, font_id, typeface
+from .embed import EmbeddedFont
 from .synthetic import stroked
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
@@ -106,10 +106,10 @@ def _font_name(file: FontFile) -> str:
 
 
 @functools.cache
-def _ttfont(file: FontFile) -> TTFont:
+def _ttfont(file: FontFile) -> EmbeddedFont:
     # One TTFont per file: IPAex uses a single file for all four faces.
     name = _font_name(file)
-    font = TTFont(name, io.BytesIO(file.data) if isinstance(file, FontData) else str(file))
+    font = EmbeddedFont(name, io.BytesIO(file.data) if isinstance(file, FontData) else str(file))
     pdfmetrics.registerFont(font)
     # Every style of the name is the name itself, so <font face="NAME"> always draws exactly that face,
     # whatever <b> or <i> encloses it and whatever was registered before or after.

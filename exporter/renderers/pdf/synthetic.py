@@ -12,8 +12,8 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
+
+from .drawing import LeanCanvas, LeanText
 
 STROKE = 0.035
 """Stroke width in ems: about the weight Word and browsers add to a face they embolden."""
@@ -34,7 +34,7 @@ def stroked(font: TTFont) -> str:
     return name
 
 
-class StrokingText(PDFTextObject):  # type: ignore[misc]
+class StrokingText(LeanText):
     """A text object that strokes runs set in a stroked alias, in their fill colour."""
 
     _stroking = False
@@ -75,7 +75,7 @@ class StrokingText(PDFTextObject):  # type: ignore[misc]
         return code
 
 
-class StrokingCanvas(Canvas):  # type: ignore[misc]
+class StrokingCanvas(LeanCanvas):
     """A canvas whose text objects draw stroked aliases as synthetic bold."""
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> StrokingText:
