@@ -494,13 +494,15 @@ def test_the_adversarial_table_through_typst(style: Style, tmp_path: Path) -> No
 
 
 def _held(doc: Document, text: str) -> list[str]:
-    """Strings of ``doc`` the text does not hold (whitespace and invisible characters ignored on both sides)."""
+    """Strings of ``doc`` the text does not hold (whitespace, invisible characters and the arrow that marks a
+    wrapped code line's continuation ignored on both sides)."""
     from helpers import shown_strings
 
     from exporter.present.coverage import is_hidden
+    from exporter.renderers.pdf.layout import CONTINUED
 
     def clean(value: str) -> str:
-        value = unicodedata.normalize("NFKC", value)
+        value = unicodedata.normalize("NFKC", value).replace(CONTINUED.strip(), "")
         return re.sub(r"\s+", "", "".join(ch for ch in value if not is_hidden(ch)))
 
     haystack = clean(text)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import GlyphError
 from ...present.coverage import (
@@ -24,6 +25,7 @@ from ...present.language import Language
 from ...typefaces import FontData, FontFile, font_id, typeface
 from .embed import EmbeddedFont
 from .synthetic import stroked
+from .tuning import TUNED
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
 
@@ -106,10 +108,11 @@ def _font_name(file: FontFile) -> str:
 
 
 @functools.cache
-def _ttfont(file: FontFile) -> EmbeddedFont:
+def _ttfont(file: FontFile) -> TTFont:
     # One TTFont per file: IPAex uses a single file for all four faces.
     name = _font_name(file)
-    font = EmbeddedFont(name, io.BytesIO(file.data) if isinstance(file, FontData) else str(file))
+    kind = EmbeddedFont if TUNED else TTFont
+    font = kind(name, io.BytesIO(file.data) if isinstance(file, FontData) else str(file))
     pdfmetrics.registerFont(font)
     # Every style of the name is the name itself, so <font face="NAME"> always draws exactly that face,
     # whatever <b> or <i> encloses it and whatever was registered before or after.

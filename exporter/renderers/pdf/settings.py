@@ -28,7 +28,7 @@ from typing import Any
 from reportlab import rl_config, rl_settings
 from reportlab.pdfbase import pdfdoc, ttfonts
 
-from .tuning import swapped
+from .tuning import TUNED, swapped
 
 _SHIPPED: dict[str, Any] = {name: getattr(rl_settings, name) for name in rl_settings.__all__}
 _ASTRAL = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
@@ -73,7 +73,7 @@ def shipped_settings() -> Iterator[None]:
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
     pdfdoc.PDFZCompress = FLATE
     try:
-        with swapped():
+        with swapped() if TUNED else contextlib.nullcontext():
             yield
     finally:
         ttfonts.makeToUnicodeCMap = _make_to_unicode

@@ -12,8 +12,14 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from .drawing import LeanCanvas, LeanText
+from .tuning import TUNED
+
+_Text: type[PDFTextObject] = LeanText if TUNED else PDFTextObject
+_Canvas: type[Canvas] = LeanCanvas if TUNED else Canvas
 
 STROKE = 0.035
 """Stroke width in ems: about the weight Word and browsers add to a face they embolden."""
@@ -34,7 +40,7 @@ def stroked(font: TTFont) -> str:
     return name
 
 
-class StrokingText(LeanText):
+class StrokingText(_Text):  # type: ignore[misc]
     """A text object that strokes runs set in a stroked alias, in their fill colour."""
 
     _stroking = False
@@ -75,7 +81,7 @@ class StrokingText(LeanText):
         return code
 
 
-class StrokingCanvas(LeanCanvas):
+class StrokingCanvas(_Canvas):  # type: ignore[misc]
     """A canvas whose text objects draw stroked aliases as synthetic bold."""
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> StrokingText:

@@ -16,7 +16,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import reportlab
 from reportlab.pdfbase import pdfdoc
+
+TESTED = ("5.1",)
+"""reportlab versions (major.minor) whose undocumented internals this module, embed.py and drawing.py replace,
+as tests/test_pdf_embed.py checks them against reportlab's own."""
+TUNED = ".".join(reportlab.Version.split(".")[:2]) in TESTED
+"""Whether the replacements are used: with another reportlab its own methods run (slower, the same PDF)."""
 
 _PDFDOC_ENC = pdfdoc.pdfdocEnc
 _PDF_NAME = pdfdoc.PDFName
