@@ -130,3 +130,30 @@ def test_tuned_helpers_match_reportlabs() -> None:
         assert pdfdoc.pdfdocEnc is tuning.pdfdoc_enc
         assert pdfdoc.PDFName is tuning.pdf_name
     assert pdfdoc.PDFName is not tuning.pdf_name
+
+
+def test_another_reportlab_gets_its_own_methods_and_the_same_pdf() -> None:
+    """On a reportlab version the comparisons did not run on, nothing is replaced, and the PDF is the same."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, reportlab\n"
+        "if sys.argv[1] == 'other': reportlab.Version = '4.0.4'\n"
+        "from exporter import load_style, read_source\n"
+        "from exporter.renderers.base import PdfRenderOptions\n"
+        "from exporter.renderers.pdf import PdfRenderer\n"
+        "from exporter.renderers.pdf.tuning import TUNED\n"
+        "doc = read_source(sys.argv[2]).document\n"
+        "data = PdfRenderer().render(doc, load_style('default'), PdfRenderOptions()).data\n"
+        "sys.stdout.buffer.write(repr(TUNED).encode() + b'\\n' + data)\n"
+    )
+    runs = {}
+    for version in ("this", "other"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, version, str(JAPANESE_TXT)], capture_output=True, check=True
+        )
+        flag, _, data = done.stdout.partition(b"\n")
+        runs[version] = (flag, data)
+    assert (runs["this"][0], runs["other"][0]) == (repr(tuning.TUNED).encode(), b"False")
+    assert runs["other"][1] == runs["this"][1]
