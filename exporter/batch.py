@@ -151,10 +151,11 @@ def plan(
     items: list[SourceItem] = collect_sources(list(sources), extensions)
     seen: dict[str, Path] = {}
     jobs: list[Job] = []
+    resolved: dict[Path, Path] = {}
     for item in items:
         outputs = []
         for fmt in formats:
-            target = output_path(output_dir, item.stem, get_renderer(fmt).extension)
+            target = output_path(output_dir, item.stem, get_renderer(fmt).extension, resolved)
             key = str(target).casefold()
             if key in seen and seen[key] != item.path:
                 raise OutputError(f"{seen[key]} and {item.path} would both be written to {target}")

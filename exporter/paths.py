@@ -61,13 +61,23 @@ def collect_sources(arguments: list[Path], extensions: frozenset[str]) -> list[S
     return items
 
 
-def output_path(output_dir: Path, stem: PurePosixPath, extension: str) -> Path:
-    """The output path for a source stem; every component made safe, always inside ``output_dir``."""
+def output_path(
+    output_dir: Path, stem: PurePosixPath, extension: str, resolved_dirs: dict[Path, Path] | None = None
+) -> Path:
+    """The output path for a source stem; every component made safe, always inside ``output_dir``.
+
+    ``resolved_dirs`` remembers the folders resolved for one plan (a batch of thousands shares a few folders).
+    """
     parts = [safe_component(p) for p in stem.parts if p not in ("", ".", "..")] or ["_"]
     parts[-1] = parts[-1] + extension
     target = output_dir.joinpath(*parts)
-    root = output_dir.resolve()
-    resolved = target.resolve()
+    known = {} if resolved_dirs is None else resolved_dirs
+    for folder in (output_dir, target.parent):
+        if folder not in known:
+            known[folder] = folder.resolve()
+    root = known[output_dir]
+    # A safe component is a plain name: only a symbolic link by that name can move the file elsewhere.
+    resolved = target.resolve() if target.is_symlink() else known[target.parent] / target.name
     if root != resolved and root not in resolved.parents:
         raise OutputError(f"output path {target} would leave the output directory")
     return target

@@ -179,6 +179,24 @@ def test_output_dir_that_is_a_file_or_symlink(tmp_path: Path) -> None:
     assert not any((tmp_path / "elsewhere").iterdir())
 
 
+def test_output_file_or_folder_linked_outside_is_refused(tmp_path: Path) -> None:
+    """An output that is a symbolic link, or in a linked folder, leading out of -o: one line, nothing written."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "japan-us-summit.json").symlink_to(outside / "stolen.json")
+    result = run("export", SAMPLE_TXT, "-t", "json", "-o", out)
+    assert result.exit_code == 1 and "would leave the output directory" in one_error_line(result)
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "a.txt").write_text(SAMPLE_TXT.read_text(encoding="utf-8"), encoding="utf-8")
+    (out / "sub").symlink_to(outside, target_is_directory=True)
+    result = run("export", tree, "-t", "json", "-o", out)
+    assert result.exit_code == 1 and "would leave the output directory" in one_error_line(result)
+    assert not any(outside.iterdir())
+
+
 def test_listing_commands() -> None:
     formats = run("formats")
     assert formats.exit_code == 0 and "json" in formats.stdout.split()
