@@ -298,3 +298,14 @@ def test_every_fallback_family_is_reached_by_some_role() -> None:
     """The chain of a serif role reaches every fallback family: nothing bundled is dead weight."""
     families = font_chain("Liberation Serif", "IPAexMincho").families
     assert {SYMBOLS, HAN, HANGUL_SERIF, HANGUL_SANS, EMOJI} <= set(families)
+
+
+def test_what_a_family_draws_leaves_out_exactly_the_hidden_and_refused() -> None:
+    """The once-per-family set (its checks inlined for speed) is the cmap less what is_hidden or refusal names."""
+    from exporter.present.coverage import _LAYOUT, _drawn_as_is, cmap
+    from exporter.typefaces import FALLBACKS, SCRIPT_FAMILIES, TYPEFACES
+
+    for family in {*TYPEFACES, *FALLBACKS, *SCRIPT_FAMILIES}:
+        first = cmap(family)
+        odd = {ch for ch in first if ord(ch) >= 0x034F and (is_hidden(ch) or refusal(ch) is not None)}
+        assert _drawn_as_is(family) == (first - odd) | _LAYOUT, family
