@@ -27,7 +27,7 @@ from .notes import attach_footnotes, footnotes_part, new_footnotes
 from .ooxml import RT_HYPERLINK, Element, w
 from .package import open_base, package_parts, styles_xml, write_zip
 from .reference import Reference, read_reference
-from .runfonts import RunFonts, known_style_fonts
+from .runfonts import RunFonts, style_fonts
 from .styles import word_slots
 
 
@@ -58,8 +58,7 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
     # One decision for the memo's fonts and the briefing's: which family draws each character.
     plan = plan_fonts(view)
     meta = document.meta
-    base = (style, view.language, word_slots(plan))
-    doc = open_base(*base)
+    doc = open_base(style, view.language, word_slots(plan))
     part = doc.part
 
     def relate(url: str) -> str:
@@ -107,7 +106,7 @@ def _render(document: Document, style: Style, reference: Reference | None) -> Re
         if view.marking:
             bidi.part(section.header.part.element)
     # After Bidi, which sets its right-to-left runs in the complex-script slot whole.
-    run_fonts = RunFonts(view, plan, known_style_fonts(base, lambda: styles_xml(doc)))
+    run_fonts = RunFonts(view, plan, style_fonts(styles_xml(doc)))
     header = (section.header.part.element,) if view.marking else ()
     for root in (body, section.footer.part.element, footnotes, *header):
         run_fonts.part(root)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Hashable
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # lxml ships no stubs
 
@@ -66,18 +65,10 @@ class StyleFonts:
         return out
 
 
-_KNOWN: dict[Hashable, StyleFonts] = {}
-"""``StyleFonts`` by the inputs its styles part was made from (``known_style_fonts``)."""
-
-
-def known_style_fonts(key: Hashable, styles: Callable[[], bytes]) -> StyleFonts:
-    """The ``StyleFonts`` of the styles part ``styles`` gives, read once for every part made from the same ``key``."""
-    found = _KNOWN.get(key)
-    if found is None:
-        if len(_KNOWN) >= 16:
-            _KNOWN.clear()
-        found = _KNOWN[key] = StyleFonts(etree.fromstring(styles()))
-    return found
+@functools.lru_cache(maxsize=16)
+def style_fonts(styles_xml: bytes) -> StyleFonts:
+    """The ``StyleFonts`` of a styles part, read once per distinct part (every memo of a style shares one)."""
+    return StyleFonts(etree.fromstring(styles_xml))
 
 
 @functools.lru_cache(maxsize=32)
@@ -137,9 +128,7 @@ class RunFonts:
         role = self.roles.get(current.get("ascii", ""))
         if role is None:
             return  # a run the memo set in a family of its own (a task box)
-        known = self._plain_sets.get((role, current.get("ascii", ""), current.get("eastAsia", "")))
-        if known is None:
-            known = self._plain_sets[role, current.get("ascii", ""), current.get("eastAsia", "")] = set()
+        known = self._plain_sets.setdefault((role, current.get("ascii", ""), current.get("eastAsia", "")), set())
         if known.issuperset(text):
             return  # every character in the family its slot already names (all met in earlier runs)
         unknown = set(text).difference(known)
